@@ -1,0 +1,110 @@
+// Command b24pay runs the service and its maintenance and calculation commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	_ "time/tzdata" // the static image has no zoneinfo; Europe/Moscow must still load
+
+	"b24pay/app"
+	"b24pay/clock"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+const usage = `usage: b24pay [command]
+
+commands:
+  serve                 run the HTTP service and background work (default)
+  migrate up|status     apply or list database migrations
+  outbox list [--dead]  list queued side effects (--dead: only dead-lettered ones)
+  outbox retry ID       put a dead outbox message back in the queue
+  schedule [flags]      print a payment schedule (b24pay schedule -h)
+  split [flags]         split an invoice into parts (b24pay split -h)
+  healthcheck           GET /healthz on B24PAY_ADDR; exit 0 when healthy (for container health checks)
+  version               print the version
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(getenv, stderr, serveHooks{})
+	case "migrate":
+		return migrate(args, getenv, stdout, stderr)
+	case "outbox":
+		return outboxCmd(args, getenv, stdout, stderr)
+	case "schedule":
+		return runSchedule(args, stdout, stderr)
+	case "split":
+		return runSplit(args, stdout, stderr)
+	case "healthcheck":
+		return healthcheck(getenv, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "b24pay", version)
+		return 0
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "b24pay: unknown command %q\n%s", cmd, usage)
+	return 2
+}
+
+// newLogger builds the process logger from the config's format and level.
+func newLogger(cfg app.Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// loadConfig reads the config; a bad value prints one line naming the variable and yields exit code 2.
+func loadConfig(getenv func(string) string, stderr io.Writer) (app.Config, int) {
+	cfg, err := app.LoadConfig(getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, "b24pay:", err)
+		return cfg, 2
+	}
+	return cfg, 0
+}
+
+// exitCode reports err in one line: 2 for configuration errors, 1 otherwise.
+func exitCode(stderr io.Writer, err error) int {
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintln(stderr, "b24pay:", strings.ReplaceAll(err.Error(), "\n", " "))
+	var cfgErr *app.ConfigError
+	if errors.As(err, &cfgErr) {
+		return 2
+	}
+	return 1
+}
+
+// openApp loads config and opens the database for maintenance commands.
+func openApp(getenv func(string) string, stderr io.Writer) (*app.App, int) {
+	cfg, code := loadConfig(getenv, stderr)
+	if code != 0 {
+		return nil, code
+	}
+	a, err := app.New(context.Background(), cfg, newLogger(cfg, stderr), clock.System{})
+	if err != nil {
+		return nil, exitCode(stderr, err)
+	}
+	return a, 0
+}
