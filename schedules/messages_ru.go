@@ -1,0 +1,75 @@
+package schedules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+var fieldNamesRU = map[string]string{
+	"scheme": "схема", "total": "сумма", "currency": "валюта", "down": "первый взнос",
+	"down_percent": "первый взнос в процентах", "count": "число платежей", "term": "срок", "period": "период", "every": "шаг периода",
+	"first": "дата первого платежа", "rows": "строки графика", "rows.due": "дата",
+	"rows.amount": "сумма строки", "rows.percent": "процент строки", "rate": "ставка",
+	"lines": "строки счёта", "lines.name": "название", "lines.quantity": "количество",
+	"lines.price": "цена", "lines.vat": "ставка НДС", "parts": "число частей",
+	"seq": "платёж", "amount": "сумма платежа", "due": "дата платежа",
+}
+
+// MessageRU is the engine's Russian wording of a validation error, for the
+// UI and the CLI: «сумма: допустимо от 0.01 до 1000000000000».
+func MessageRU(e *ValidationError) string {
+	var b strings.Builder
+	b.WriteString(fieldRU(e.Field))
+	if e.Row > 0 {
+		fmt.Fprintf(&b, " (строка %d)", e.Row)
+	}
+	b.WriteString(": ")
+	b.WriteString(codeRU(e))
+	return b.String()
+}
+
+func fieldRU(f string) string {
+	if s, ok := fieldNamesRU[f]; ok {
+		return s
+	}
+	return f
+}
+
+func codeRU(e *ValidationError) string {
+	switch e.Code {
+	case CodeRequired:
+		return "обязательное поле"
+	case CodeUnknown:
+		return "неизвестное значение"
+	case CodeOutOfRange:
+		return fmt.Sprintf("допустимо от %s до %s", strings.ReplaceAll(e.Min, ".", ","), strings.ReplaceAll(e.Max, ".", ","))
+	case CodeTooPrecise:
+		return "слишком много знаков после запятой для этой валюты"
+	case CodeConflict:
+		return "нельзя указывать вместе с полем «" + fieldRU(e.Other) + "»"
+	case CodeNotWhole:
+		return "срок должен содержать целое число периодов"
+	case CodeSumMismatch:
+		return "строки не сходятся с итогом, разница " + decimalRU(e.Diff)
+	case CodeMixedRows:
+		return "укажите во всех строках либо суммы, либо проценты"
+	case CodeNotIncreasing:
+		return "дата должна быть позже предыдущей"
+	case CodeTooSmall:
+		return "сумма слишком мала, чтобы разделить её на столько частей"
+	case CodeNotAllowed:
+		return "не используется в этой схеме"
+	case CodeExceedsLeft:
+		return "сумма больше остатка, превышение " + decimalRU(e.Diff)
+	case CodeAlreadyPaid:
+		return "оплаченный платёж изменить нельзя"
+	case CodeNotFound:
+		return "не найден"
+	}
+	return "неверное значение"
+}
+
+// decimalRU writes a number with a decimal comma: -0,01.
+func decimalRU(d decimal.Decimal) string { return strings.Replace(d.String(), ".", ",", 1) }

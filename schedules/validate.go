@@ -1,0 +1,213 @@
+package schedules
+
+import (
+	"strconv"
+
+	"github.com/shopspring/decimal"
+)
+
+// Validate checks the plan and returns ValidationErrors listing every
+// problem found, or nil. Build calls it first.
+func (p Plan) Validate() error {
+	var es ValidationErrors
+	cur, curOK := p.validateCurrency(&es)
+	if !p.Scheme.valid() {
+		es.addCode("scheme", CodeUnknown)
+	}
+	p.validateTotal(&es, cur, curOK)
+	switch {
+	case p.Scheme == Full:
+		p.validateFirst(&es)
+		p.forbidDown(&es)
+	case p.Scheme == Custom:
+		p.forbidDown(&es)
+		validateRows(&es, p.Rows, p.Total, cur, curOK)
+	case p.Scheme.periodic():
+		p.validateFirst(&es)
+		p.validatePeriodic(&es, cur, curOK)
+	}
+	return es.err()
+}
+
+func (p Plan) validateCurrency(es *ValidationErrors) (Currency, bool) {
+	if p.Currency == "" {
+		es.addCode("currency", CodeRequired)
+		return Currency{}, false
+	}
+	cur, err := LookupCurrency(p.Currency)
+	if err != nil {
+		es.addCode("currency", CodeUnknown)
+		return Currency{}, false
+	}
+	return cur, true
+}
+
+func (p Plan) validateTotal(es *ValidationErrors, cur Currency, curOK bool) {
+	validateAmount(es, "total", 0, p.Total, MinTotal, MaxTotal, cur, curOK)
+}
+
+// validateAmount checks min ≤ v ≤ max and the currency's precision.
+func validateAmount(es *ValidationErrors, field string, row int, v, lo, hi decimal.Decimal, cur Currency, curOK bool) bool {
+	if v.LessThan(lo) || v.GreaterThan(hi) {
+		es.add(&ValidationError{Field: field, Row: row, Code: CodeOutOfRange, Min: lo.String(), Max: hi.String()})
+		return false
+	}
+	if curOK && !cur.Fits(v) {
+		es.add(&ValidationError{Field: field, Row: row, Code: CodeTooPrecise})
+		return false
+	}
+	return true
+}
+
+func (p Plan) validateFirst(es *ValidationErrors) {
+	switch {
+	case p.First.IsZero():
+		es.addCode("first", CodeRequired)
+	case !p.First.Valid():
+		es.addCode("first", CodeInvalid)
+	}
+}
+
+func (p Plan) forbidDown(es *ValidationErrors) {
+	if !p.Down.IsZero() {
+		es.addCode("down", CodeNotAllowed)
+	}
+}
+
+// validatePeriodic checks the fields of equal, annuity and differentiated
+// plans, then whether the resolved plan fits (dates, minor units).
+func (p Plan) validatePeriodic(es *ValidationErrors, cur Currency, curOK bool) {
+	before := len(*es)
+	periodOK := validatePeriod(es, p.Period)
+	count, countOK := p.validateCount(es, periodOK)
+	down, downOK := p.validateDown(es, cur, curOK)
+	if p.Scheme.hasInterest() && (p.AnnualRate.IsNegative() || p.AnnualRate.GreaterThan(MaxRate)) {
+		es.add(&ValidationError{Field: "rate", Code: CodeOutOfRange, Min: "0", Max: MaxRate.String()})
+	}
+	if len(*es) == before && countOK && downOK && curOK {
+		p.validateFit(es, p.Total.Sub(down), count, cur)
+	}
+}
+
+// validateFit checks that the last due date stays within year 9999 and that
+// every instalment gets at least one minor unit.
+func (p Plan) validateFit(es *ValidationErrors, financed decimal.Decimal, count int, cur Currency) {
+	if last := p.Period.Nth(p.First, count); p.First.Valid() && !last.Valid() {
+		es.add(&ValidationError{Field: "first", Code: CodeOutOfRange, Min: "0001-01-01", Max: "9999-12-31"})
+		return
+	}
+	if units(financed, cur.Minor) < int64(count) || !p.annuityRepresentable(financed, count, cur) {
+		es.add(&ValidationError{Field: "total", Code: CodeTooSmall})
+	}
+}
+
+// annuityRepresentable reports whether rounding to minor units leaves every
+// annuity row with a positive payment and a non-negative principal. Tiny
+// amounts at high rates over many periods fail: the rounding of the payment,
+// compounded, would make the last payment negative.
+func (p Plan) annuityRepresentable(financed decimal.Decimal, count int, cur Currency) bool {
+	r := p.Period.rate(p.AnnualRate)
+	if p.Scheme != Annuity || !r.IsPositive() {
+		return true
+	}
+	for _, row := range annuityRows(financed, r, count, cur.Minor) {
+		if !row.Amount.IsPositive() || row.Principal.IsNegative() {
+			return false
+		}
+	}
+	return true
+}
+
+func validatePeriod(es *ValidationErrors, p Period) bool {
+	if p.Unit.months() == 0 && p.Unit.days() == 0 {
+		es.addCode("period", CodeUnknown)
+		return false
+	}
+	if p.Every < 1 || p.Every > MaxEvery {
+		es.add(&ValidationError{Field: "every", Code: CodeOutOfRange, Min: "1", Max: strconv.Itoa(MaxEvery)})
+		return false
+	}
+	return true
+}
+
+// validateCount resolves Count or Term into the number of instalments.
+func (p Plan) validateCount(es *ValidationErrors, periodOK bool) (int, bool) {
+	switch {
+	case p.Count != 0 && !p.Term.IsZero():
+		es.add(&ValidationError{Field: "term", Code: CodeConflict, Other: "count"})
+		return 0, false
+	case p.Count == 0 && p.Term.IsZero():
+		es.addCode("count", CodeRequired)
+		return 0, false
+	case p.Count != 0:
+		return checkCount(es, "count", p.Count)
+	case !periodOK:
+		return 0, false
+	}
+	n, ok := p.Term.Periods(p.Period)
+	if !ok {
+		es.addCode("term", CodeNotWhole)
+		return 0, false
+	}
+	return checkCount(es, "term", n)
+}
+
+func checkCount(es *ValidationErrors, field string, n int) (int, bool) {
+	if n < 1 || n > MaxCount {
+		es.add(&ValidationError{Field: field, Code: CodeOutOfRange, Min: "1", Max: strconv.Itoa(MaxCount)})
+		return 0, false
+	}
+	return n, true
+}
+
+// validateDown resolves the down payment into an amount, 0 < down < total.
+func (p Plan) validateDown(es *ValidationErrors, cur Currency, curOK bool) (decimal.Decimal, bool) {
+	d := p.Down
+	switch {
+	case d.IsZero():
+		return decimal.Zero, true
+	case !d.Amount.IsZero() && !d.Percent.IsZero():
+		es.add(&ValidationError{Field: "down", Code: CodeConflict, Other: "down_percent"})
+		return decimal.Zero, false
+	case !curOK:
+		return decimal.Zero, false
+	case !d.Percent.IsZero():
+		return p.downFromPercent(es, cur)
+	}
+	upper := p.Total.Sub(cur.Unit())
+	if !validateAmount(es, "down", 0, d.Amount, cur.Unit(), decimal.Max(upper, cur.Unit()), cur, true) {
+		return decimal.Zero, false
+	}
+	if !d.Amount.LessThan(p.Total) {
+		es.add(&ValidationError{Field: "down", Code: CodeOutOfRange, Min: cur.Unit().String(), Max: upper.String()})
+		return decimal.Zero, false
+	}
+	return d.Amount, true
+}
+
+func (p Plan) downFromPercent(es *ValidationErrors, cur Currency) (decimal.Decimal, bool) {
+	pct := p.Down.Percent
+	amount := roundMinor(p.Total.Mul(pct).Shift(-2), cur.Minor)
+	if !pct.IsPositive() || !pct.LessThan(maxPercent) || !amount.IsPositive() || !amount.LessThan(p.Total) {
+		es.add(&ValidationError{Field: "down", Code: CodeOutOfRange, Min: "0", Max: "100"})
+		return decimal.Zero, false
+	}
+	return amount, true
+}
+
+// downAmount is the down payment of a valid plan.
+func (p Plan) downAmount(cur Currency) decimal.Decimal {
+	if !p.Down.Percent.IsZero() {
+		return roundMinor(p.Total.Mul(p.Down.Percent).Shift(-2), cur.Minor)
+	}
+	return p.Down.Amount
+}
+
+// count is the number of instalments of a valid periodic plan.
+func (p Plan) count() int {
+	if p.Count != 0 {
+		return p.Count
+	}
+	n, _ := p.Term.Periods(p.Period)
+	return n
+}
