@@ -1,0 +1,244 @@
+package b24fake
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// ErrUnknownEntityType is returned by helpers for an entityTypeId the portal does not have.
+var ErrUnknownEntityType = errors.New("b24fake: unknown entity type")
+
+// Item returns an object as crm.item.get renders it (camelCase, user fields as ufCrm... names).
+func (p *Portal) Item(entityTypeID, id int) (map[string]any, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	st := p.state.store(entityTypeID)
+	if st == nil || st.rows[id] == nil {
+		return nil, false
+	}
+	return p.state.renderRecord(entityTypeID, id, false, nil), true
+}
+
+// Items returns every object of a type, ordered by id.
+func (p *Portal) Items(entityTypeID int) []map[string]any {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	st := p.state.store(entityTypeID)
+	if st == nil {
+		return nil
+	}
+	out := make([]map[string]any, 0, len(st.ids))
+	for _, id := range st.ids {
+		out = append(out, p.state.renderRecord(entityTypeID, id, false, nil))
+	}
+	return out
+}
+
+// AddItem seeds an object (crm.item field names, or legacy UPPER_CASE for 1–4) without firing events.
+func (p *Portal) AddItem(entityTypeID int, fields map[string]any) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.state.store(entityTypeID) == nil {
+		return 0, ErrUnknownEntityType
+	}
+	return p.state.createItem(entityTypeID, seedFields(entityTypeID, fields), 1)
+}
+
+func seedFields(etid int, fields map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range fields {
+		if k == strings.ToUpper(k) && !strings.HasPrefix(k, "UF_") {
+			k = legacyToItemName(etid, k)
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// UserUpdateItem changes an object the way a user does in the Bitrix24 UI: events fire with
+// that user's (admin's) tokens.
+func (p *Portal) UserUpdateItem(entityTypeID, id int, fields map[string]any) error {
+	return p.changeItem(entityTypeID, id, fields, 1)
+}
+
+// AutomationUpdateItem changes an object the way a robot or workflow does: events carry no tokens.
+func (p *Portal) AutomationUpdateItem(entityTypeID, id int, fields map[string]any) error {
+	return p.changeItem(entityTypeID, id, fields, 0)
+}
+
+func (p *Portal) changeItem(etid, id int, fields map[string]any, userID int) error {
+	p.mu.Lock()
+	if p.state.store(etid) == nil {
+		p.mu.Unlock()
+		return ErrUnknownEntityType
+	}
+	c := &call{p: p, userID: userID}
+	changed, err := p.state.updateItem(etid, id, seedFields(etid, fields), max(userID, 1))
+	if err == nil && changed {
+		c.emitEntity(etid, "UPDATE", id)
+	}
+	p.mu.Unlock()
+	p.enqueue(userID, c.events)
+	return err
+}
+
+// UserDeleteItem deletes an object as a user would, firing the delete events.
+func (p *Portal) UserDeleteItem(entityTypeID, id int) error {
+	p.mu.Lock()
+	if p.state.store(entityTypeID) == nil {
+		p.mu.Unlock()
+		return ErrUnknownEntityType
+	}
+	c := &call{p: p, userID: 1}
+	err := p.state.deleteItem(entityTypeID, id)
+	if err == nil {
+		c.emitEntity(entityTypeID, "DELETE", id)
+	}
+	p.mu.Unlock()
+	p.enqueue(1, c.events)
+	return err
+}
+
+// AddSmartProcess creates a smart process (entityTypeID 0 = next free) with every feature enabled.
+func (p *Portal) AddSmartProcess(title string, entityTypeID int) (typeID, etid int, err error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	flags := map[string]any{}
+	for _, f := range typeFlags {
+		flags[f] = "Y"
+	}
+	t, err := p.state.addType(title, entityTypeID, flags)
+	if err != nil {
+		return 0, 0, err
+	}
+	return t.id, t.etid, nil
+}
+
+// AddUserField registers a user field (entityID CRM_DEAL, CRM_SMART_INVOICE, CRM_<typeId>...).
+func (p *Portal) AddUserField(entityID, fieldName, userTypeID string, multiple bool) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_, err := p.state.addUserField(map[string]any{"entityId": entityID, "fieldName": fieldName, "userTypeId": userTypeID, "multiple": yn(multiple)})
+	return err
+}
+
+// AddPayment creates an unpaid payment of a deal (2) or smart invoice (31); sum "" takes the
+// object's opportunity.
+func (p *Portal) AddPayment(entityTypeID, entityID int, sum string, paySystemID int) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	amount := decimal.Zero
+	if sum != "" {
+		var err error
+		if amount, err = decimal.NewFromString(sum); err != nil {
+			return 0, err
+		}
+	}
+	pm, err := p.state.addPayment(entityTypeID, entityID, amount, paySystemID)
+	if err != nil {
+		return 0, err
+	}
+	return pm.ID, nil
+}
+
+// Payment returns a payment's current state.
+func (p *Portal) Payment(id int) (Payment, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	pm := p.state.payments[id]
+	if pm == nil {
+		return Payment{}, false
+	}
+	return *pm, true
+}
+
+// SendAppInstall POSTs an ONAPPINSTALL event (reference §17.2) with fresh admin tokens.
+func (p *Portal) SendAppInstall(handlerURL string) error {
+	form := url.Values{}
+	form.Set("event", "ONAPPINSTALL")
+	form.Set("data[VERSION]", "1")
+	form.Set("data[ACTIVE]", "Y")
+	form.Set("data[INSTALLED]", "Y")
+	form.Set("data[LANGUAGE_ID]", "ru")
+	form.Set("ts", strconv.FormatInt(p.now().Unix(), 10))
+	p.authFields(form, 1, true)
+	return p.postChecked(handlerURL, form)
+}
+
+// SendAppUninstall POSTs an ONAPPUNINSTALL event (reference §17.5): no tokens.
+func (p *Portal) SendAppUninstall(handlerURL string, clean bool) error {
+	form := url.Values{}
+	form.Set("event", "ONAPPUNINSTALL")
+	form.Set("data[LANGUAGE_ID]", "ru")
+	form.Set("data[CLEAN]", map[bool]string{true: "1", false: "0"}[clean])
+	form.Set("ts", strconv.FormatInt(p.now().Unix(), 10))
+	form.Set("auth[domain]", p.Domain())
+	form.Set("auth[server_endpoint]", p.ServerEndpoint())
+	form.Set("auth[client_endpoint]", p.ClientEndpoint())
+	form.Set("auth[member_id]", p.opts.MemberID)
+	form.Set("auth[application_token]", p.opts.ApplicationToken)
+	return p.postChecked(handlerURL, form)
+}
+
+func (p *Portal) postChecked(target string, form url.Values) error {
+	status, err := p.post(target, form)
+	if err == nil && status >= 300 {
+		err = fmt.Errorf("b24fake: handler answered %d", status)
+	}
+	return err
+}
+
+// AppPageRequest builds the POST Bitrix24 sends when a user opens the app page or a placement
+// (reference §1.3, §17.1, §17.6): DOMAIN/PROTOCOL/LANG/APP_SID in the query, tokens in the body.
+// placement "" means DEFAULT; options become the PLACEMENT_OPTIONS JSON string.
+func (p *Portal) AppPageRequest(targetURL, placement string, options map[string]any, userID int) (*http.Request, error) {
+	if placement == "" {
+		placement = "DEFAULT"
+	}
+	if options == nil {
+		options = map[string]any{}
+	}
+	opts, err := json.Marshal(options)
+	if err != nil {
+		return nil, err
+	}
+	u, err := url.Parse(targetURL)
+	if err != nil {
+		return nil, err
+	}
+	q := u.Query()
+	protocol := "1"
+	if strings.HasPrefix(p.base(), "http://") {
+		protocol = "0"
+	}
+	q.Set("DOMAIN", p.Domain())
+	q.Set("PROTOCOL", protocol)
+	q.Set("LANG", "ru")
+	q.Set("APP_SID", randomHex(16))
+	u.RawQuery = q.Encode()
+	access, refresh := p.TokensFor(userID)
+	body := url.Values{}
+	body.Set("AUTH_ID", access)
+	body.Set("AUTH_EXPIRES", strconv.Itoa(int(p.opts.TokenTTL.Seconds())))
+	body.Set("REFRESH_ID", refresh)
+	body.Set("SERVER_ENDPOINT", p.ServerEndpoint())
+	body.Set("APPLICATION_TOKEN", p.opts.ApplicationToken)
+	body.Set("APPLICATION_SCOPE", strings.Join(p.scopeList(), ","))
+	body.Set("member_id", p.opts.MemberID)
+	body.Set("status", "L")
+	body.Set("PLACEMENT", placement)
+	body.Set("PLACEMENT_OPTIONS", string(opts))
+	req, err := http.NewRequest(http.MethodPost, u.String(), strings.NewReader(body.Encode()))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return req, nil
+}
