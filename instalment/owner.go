@@ -1,0 +1,174 @@
+package instalment
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/shopspring/decimal"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"b24pay/bitrix"
+)
+
+// OwnerInfo is the deal or lead as the tab shows it, with its client.
+type OwnerInfo struct {
+	Owner         `json:"-"`
+	Type          string      `json:"type"`
+	ID            int64       `json:"id"`
+	Title         string      `json:"title"`
+	Amount        string      `json:"amount"`
+	Currency      string      `json:"currency"`
+	Client        *ClientView `json:"client"`
+	ClientID      *int64      `json:"-"`
+	ResponsibleID int64       `json:"-"`
+}
+
+// ClientView is the client block of the tab.
+type ClientView struct {
+	Type    string `json:"type"`
+	Name    string `json:"name"`
+	INN     string `json:"inn"`
+	KPP     string `json:"kpp"`
+	Address string `json:"address"`
+}
+
+// crmEntity is the subset of crm.deal.get / crm.lead.get we read.
+type crmEntity struct {
+	Title       string          `json:"TITLE"`
+	Opportunity decimal.Decimal `json:"OPPORTUNITY"`
+	Currency    string          `json:"CURRENCY_ID"`
+	CompanyID   bitrix.ID       `json:"COMPANY_ID"`
+	ContactID   bitrix.ID       `json:"CONTACT_ID"`
+	AssignedBy  bitrix.ID       `json:"ASSIGNED_BY_ID"`
+}
+
+// LoadOwner reads the deal or lead from Bitrix24 and syncs its client into our clients table.
+func (s *Service) LoadOwner(ctx context.Context, o Owner) (*OwnerInfo, error) {
+	cl, err := s.clients.For(ctx, o.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := cl.CallIdempotent(ctx, "crm."+o.Type+".get", map[string]any{"id": o.ID})
+	if err != nil {
+		return nil, err
+	}
+	var e crmEntity
+	if err := json.Unmarshal(resp.Result, &e); err != nil {
+		return nil, fmt.Errorf("crm.%s.get: %w", o.Type, err)
+	}
+	if e.Currency == "" {
+		e.Currency = "RUB"
+	}
+	info := &OwnerInfo{Owner: o, Type: o.Type, ID: o.ID, Title: e.Title, Amount: e.Opportunity.StringFixed(2),
+		Currency: e.Currency, ResponsibleID: int64(e.AssignedBy)}
+	kind, id := "company", e.CompanyID
+	if id == 0 {
+		kind, id = "contact", e.ContactID
+	}
+	if id != 0 {
+		c, err := s.SyncClient(ctx, cl, o.MemberID, kind, int64(id))
+		if err != nil {
+			s.log.Warn("client sync failed", "member_id", o.MemberID, "client", kind, "id", id, "err", err)
+		} else {
+			info.ClientID = &c.ID
+			info.Client = &ClientView{Type: c.EntityType, Name: c.Name, INN: c.INN, KPP: c.KPP, Address: c.LegalAddress}
+		}
+	}
+	return info, nil
+}
+
+// SyncClient reads a contact or company with its first requisite and upserts our copy.
+func (s *Service) SyncClient(ctx context.Context, cl *bitrix.Client, memberID, kind string, id int64) (*Client, error) {
+	var card struct {
+		Title    string `json:"TITLE"`
+		Name     string `json:"NAME"`
+		LastName string `json:"LAST_NAME"`
+		Address  string `json:"ADDRESS_LEGAL"`
+		Email    []struct {
+			Value string `json:"VALUE"`
+		} `json:"EMAIL"`
+		Phone []struct {
+			Value string `json:"VALUE"`
+		} `json:"PHONE"`
+	}
+	resp, err := cl.CallIdempotent(ctx, "crm."+kind+".get", map[string]any{"id": id})
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(resp.Result, &card); err != nil {
+		return nil, fmt.Errorf("crm.%s.get: %w", kind, err)
+	}
+	c := Client{MemberID: memberID, EntityType: kind, B24ID: id, Name: card.Title, LegalAddress: card.Address,
+		UpdatedAt: s.clock.Now()}
+	if kind == "contact" {
+		c.Name = strings.TrimSpace(card.Name + " " + card.LastName)
+	}
+	if len(card.Email) > 0 {
+		c.Email = card.Email[0].Value
+	}
+	if len(card.Phone) > 0 {
+		c.Phone = card.Phone[0].Value
+	}
+	entityType := map[string]int{"contact": 3, "company": 4}[kind]
+	reqs, err := cl.Requisites(ctx, entityType, bitrix.ID(id))
+	if err != nil && !errors.Is(err, bitrix.ErrAccessDenied) {
+		return nil, err
+	}
+	if len(reqs) > 0 {
+		var rq struct {
+			INN  string `json:"RQ_INN"`
+			KPP  string `json:"RQ_KPP"`
+			Name string `json:"RQ_COMPANY_FULL_NAME"`
+		}
+		_ = json.Unmarshal(reqs[0], &rq)
+		c.INN, c.KPP = rq.INN, rq.KPP
+	}
+	err = s.db.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "member_id"}, {Name: "entity_type"}, {Name: "b24_id"}},
+		DoUpdates: clause.AssignmentColumns([]string{"name", "inn", "kpp", "legal_address", "email", "phone", "updated_at"}),
+	}).Create(&c).Error
+	if err != nil {
+		return nil, err
+	}
+	var stored Client
+	err = s.db.WithContext(ctx).Where("member_id = ? AND entity_type = ? AND b24_id = ?", memberID, kind, id).Take(&stored).Error
+	return &stored, err
+}
+
+// RefreshClient re-reads a client we already know after its card changed in Bitrix24.
+func (s *Service) RefreshClient(ctx context.Context, memberID, kind string, id int64) error {
+	var n int64
+	if err := s.db.WithContext(ctx).Model(&Client{}).Where("member_id = ? AND entity_type = ? AND b24_id = ?", memberID, kind, id).
+		Count(&n).Error; err != nil || n == 0 {
+		return err
+	}
+	cl, err := s.clients.For(ctx, memberID)
+	if err != nil {
+		return err
+	}
+	_, err = s.SyncClient(ctx, cl, memberID, kind, id)
+	return err
+}
+
+// RefreshOwner keeps a deal's title and responsible user current on its schedule.
+func (s *Service) RefreshOwner(ctx context.Context, o Owner) error {
+	err := s.db.WithContext(ctx).Where("member_id = ? AND owner_type = ? AND owner_id = ? AND status = ?",
+		o.MemberID, o.Type, o.ID, ScheduleActive).Take(&Schedule{}).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	info, err := s.LoadOwner(ctx, o)
+	if err != nil {
+		return err
+	}
+	return s.db.WithContext(ctx).Model(&Schedule{}).Where("member_id = ? AND owner_type = ? AND owner_id = ? AND status = ?",
+		o.MemberID, o.Type, o.ID, ScheduleActive).
+		Updates(map[string]any{"title": info.Title, "responsible_id": info.ResponsibleID, "client_id": info.ClientID}).Error
+}

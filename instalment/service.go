@@ -1,0 +1,323 @@
+package instalment
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"gorm.io/gorm"
+
+	"b24pay/clock"
+	"b24pay/outbox"
+	"b24pay/portal"
+	"b24pay/schedules"
+	"b24pay/store"
+)
+
+// Errors the HTTP layer maps to statuses.
+var (
+	ErrNoSchedule     = errors.New("instalment: the deal has no payment schedule")
+	ErrScheduleExists = errors.New("instalment: the deal already has a payment schedule")
+	ErrNotFound       = errors.New("instalment: no such instalment")
+	ErrNotEditable    = errors.New("instalment: only unpaid instalments can be changed")
+	ErrHasInvoice     = errors.New("instalment: an invoice is already issued for this instalment")
+)
+
+// Outbox topics handled by this package.
+const (
+	TopicSyncSchedule = "b24.schedule.sync"
+	TopicDealDebt     = "b24.deal.debt"
+	TopicIssueInvoice = "b24.invoice.issue"
+	TopicNotify       = "b24.notify"
+)
+
+// Service is the instalment domain.
+type Service struct {
+	db       *store.DB
+	clock    clock.Clock
+	loc      *time.Location
+	portals  *portal.Repo
+	clients  *portal.Clients
+	log      *slog.Logger
+	remindIn int
+}
+
+// Config tunes the service.
+type Config struct {
+	Location   *time.Location // the portal's time zone: due dates and "today"
+	RemindDays int            // remind this many days before a due date
+}
+
+// NewService wires the domain.
+func NewService(db *store.DB, clk clock.Clock, portals *portal.Repo, clients *portal.Clients, log *slog.Logger, cfg Config) *Service {
+	return &Service{db: db, clock: clk, loc: cfg.Location, portals: portals, clients: clients, log: log, remindIn: cfg.RemindDays}
+}
+
+// today is the portal's calendar date now.
+func (s *Service) today() schedules.Date {
+	t := s.clock.Now().In(s.loc)
+	return schedules.NewDate(t.Year(), t.Month(), t.Day())
+}
+
+// Preview builds a plan without storing anything.
+func (s *Service) Preview(p schedules.Plan) (schedules.Schedule, error) { return schedules.Build(p) }
+
+// Create stores a new schedule for the owner and queues its items for Bitrix24.
+func (s *Service) Create(ctx context.Context, actor Actor, o OwnerInfo, p schedules.Plan) (*View, error) {
+	built, err := schedules.Build(p)
+	if err != nil {
+		return nil, err
+	}
+	cur := built.Currency
+	planJSON, _ := json.Marshal(p)
+	now := s.clock.Now()
+	sch := Schedule{MemberID: o.MemberID, OwnerType: o.Type, OwnerID: o.ID, Title: o.Title, ClientID: o.ClientID,
+		ResponsibleID: o.ResponsibleID, Scheme: string(p.Scheme), Currency: cur.Code, TotalMinor: minor(built.Payable(), cur),
+		Plan: string(planJSON), Status: ScheduleActive, CreatedBy: actor.UserID, CreatedAt: now, UpdatedAt: now}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&Schedule{}).Where("member_id = ? AND owner_type = ? AND owner_id = ? AND status = ?",
+			o.MemberID, o.Type, o.ID, ScheduleActive).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return ErrScheduleExists
+		}
+		if err := tx.Create(&sch).Error; err != nil {
+			return err
+		}
+		rows := make([]Instalment, len(built.Payments))
+		for i, pm := range built.Payments {
+			rows[i] = Instalment{ScheduleID: sch.ID, MemberID: o.MemberID, Seq: pm.N, Kind: string(pm.Kind), Due: pm.Due.String(),
+				AmountMinor: minor(pm.Amount, cur), PrincipalMinor: minor(pm.Principal, cur), InterestMinor: minor(pm.Interest, cur),
+				Status: StatusPlanned, B24Sync: SyncPending, UpdatedAt: now}
+		}
+		if err := tx.Create(&rows).Error; err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("График создан: %d %s на %s", len(rows), plural(len(rows), "платёж", "платежа", "платежей"), cur.Human(built.Payable()))
+		return s.record(tx, sch, actor, "created", detail, true)
+	})
+	if store.IsUniqueViolation(err) {
+		return nil, ErrScheduleExists
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.View(ctx, o.Owner)
+}
+
+// record writes a history entry and queues the Bitrix24 side: item sync and, for deals, the debt.
+func (s *Service) record(tx *gorm.DB, sch Schedule, actor Actor, action, detail string, sync bool) error {
+	now := s.clock.Now()
+	if err := tx.Create(&Change{ScheduleID: sch.ID, MemberID: sch.MemberID, ActorID: actor.UserID, Actor: actorName(actor),
+		Action: action, Detail: detail, CreatedAt: now}).Error; err != nil {
+		return err
+	}
+	if !sync {
+		return nil
+	}
+	return s.enqueueSync(tx, sch)
+}
+
+func (s *Service) enqueueSync(tx *gorm.DB, sch Schedule) error {
+	now := s.clock.Now()
+	if err := outbox.Enqueue(tx, now, outbox.Message{Topic: TopicSyncSchedule, MemberID: sch.MemberID,
+		Payload: syncJob{ScheduleID: sch.ID}}); err != nil {
+		return err
+	}
+	if sch.OwnerType != "deal" {
+		return nil
+	}
+	return outbox.Enqueue(tx, now, outbox.Message{Topic: TopicDealDebt, MemberID: sch.MemberID,
+		Payload: debtJob{DealID: sch.OwnerID}})
+}
+
+func actorName(a Actor) string {
+	if a.Name != "" {
+		return a.Name
+	}
+	if a.UserID != 0 {
+		return fmt.Sprintf("Пользователь #%d", a.UserID)
+	}
+	return SystemActor.Name
+}
+
+func plural(n int, one, few, many string) string {
+	n100, n10 := n%100, n%10
+	switch {
+	case n100 >= 11 && n100 <= 14:
+		return many
+	case n10 == 1:
+		return one
+	case n10 >= 2 && n10 <= 4:
+		return few
+	}
+	return many
+}
+
+// active loads the owner's active schedule.
+func active(tx *gorm.DB, o Owner) (Schedule, error) {
+	var sch Schedule
+	err := tx.Where("member_id = ? AND owner_type = ? AND owner_id = ? AND status = ?", o.MemberID, o.Type, o.ID, ScheduleActive).
+		Take(&sch).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return sch, ErrNoSchedule
+	}
+	return sch, err
+}
+
+func instalmentsOf(tx *gorm.DB, scheduleID int64) ([]Instalment, error) {
+	var rows []Instalment
+	return rows, tx.Where("schedule_id = ?", scheduleID).Order("seq").Find(&rows).Error
+}
+
+// Edit changes one unpaid instalment's date and/or amount; the other unpaid instalments are
+// rebalanced so the schedule's total is kept, or the change is refused with the engine's reason.
+func (s *Service) Edit(ctx context.Context, actor Actor, o Owner, instalmentID int64, due schedules.Date, amount decimal.Decimal) (*View, error) {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		sch, err := active(tx, o)
+		if err != nil {
+			return err
+		}
+		rows, err := instalmentsOf(tx, sch.ID)
+		if err != nil {
+			return err
+		}
+		cur, _ := schedules.LookupCurrency(sch.Currency)
+		target := -1
+		open := make([]schedules.Open, 0, len(rows))
+		for i, r := range rows {
+			if r.ID == instalmentID {
+				target = i
+			}
+			if r.Status == StatusCancelled {
+				continue
+			}
+			d, _ := schedules.ParseDate(r.Due)
+			open = append(open, schedules.Open{Seq: r.Seq, Due: d, Amount: major(r.AmountMinor, cur), Paid: major(r.PaidMinor, cur)})
+		}
+		if target < 0 {
+			return ErrNotFound
+		}
+		if rows[target].PaidMinor > 0 || rows[target].Status == StatusCancelled || rows[target].InvoiceID != nil {
+			return ErrNotEditable
+		}
+		out, err := schedules.Rebalance(open, schedules.Edit{Seq: rows[target].Seq, Due: due, Amount: amount}, sch.Currency)
+		if err != nil {
+			return err
+		}
+		return s.applyRebalance(tx, sch, rows, out, cur, actor, rows[target].Seq)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.View(ctx, o)
+}
+
+func (s *Service) applyRebalance(tx *gorm.DB, sch Schedule, rows []Instalment, out []schedules.Open, cur schedules.Currency, actor Actor, seq int) error {
+	bySeq := map[int]schedules.Open{}
+	for _, o := range out {
+		bySeq[o.Seq] = o
+	}
+	today := s.today().String()
+	var changed []string
+	for _, r := range rows {
+		o, ok := bySeq[r.Seq]
+		if !ok {
+			continue
+		}
+		amt, due := minor(o.Amount, cur), o.Due.String()
+		if amt == r.AmountMinor && due == r.Due {
+			continue
+		}
+		changed = append(changed, fmt.Sprintf("№%d: %s → %s, %s → %s", r.Seq, r.Due, due,
+			cur.Human(major(r.AmountMinor, cur)), cur.Human(o.Amount)))
+		r.AmountMinor, r.Due = amt, due
+		if r.Status == StatusOverdue && due >= today {
+			r.Status = StatusPlanned
+		}
+		r.Status = deriveStatus(r, today)
+		if err := tx.Model(&Instalment{}).Where("id = ?", r.ID).Updates(map[string]any{"amount_minor": amt, "due": due,
+			"status": r.Status, "b24_sync": SyncPending, "updated_at": s.clock.Now()}).Error; err != nil {
+			return err
+		}
+	}
+	if len(changed) == 0 {
+		return nil
+	}
+	detail := fmt.Sprintf("Изменён платёж №%d; пересчитано: %s", seq, joinLimited(changed, 6))
+	return s.record(tx, sch, actor, "edited", detail, true)
+}
+
+func joinLimited(parts []string, limit int) string {
+	out := ""
+	for i, p := range parts {
+		if i == limit {
+			return out + fmt.Sprintf("; и ещё %d", len(parts)-limit)
+		}
+		if i > 0 {
+			out += "; "
+		}
+		out += p
+	}
+	return out
+}
+
+// Delete removes the owner's schedule: unpaid instalments are cancelled in Bitrix24, paid ones kept.
+func (s *Service) Delete(ctx context.Context, actor Actor, o Owner) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		sch, err := active(tx, o)
+		if err != nil {
+			return err
+		}
+		now := s.clock.Now()
+		res := tx.Model(&Instalment{}).Where("schedule_id = ? AND paid_minor = 0 AND status <> ?", sch.ID, StatusCancelled).
+			Updates(map[string]any{"status": StatusCancelled, "b24_sync": SyncPending, "updated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if err := tx.Model(&Schedule{}).Where("id = ?", sch.ID).
+			Updates(map[string]any{"status": ScheduleDeleted, "deleted_at": now, "updated_at": now}).Error; err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("График удалён; отменено неоплаченных платежей: %d", res.RowsAffected)
+		return s.record(tx, sch, actor, "deleted", detail, true)
+	})
+}
+
+// IssueInvoice queues a Bitrix24 smart invoice for one open instalment.
+func (s *Service) IssueInvoice(ctx context.Context, actor Actor, o Owner, instalmentID int64) (*View, error) {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		sch, err := active(tx, o)
+		if err != nil {
+			return err
+		}
+		var in Instalment
+		if err := tx.Where("id = ? AND schedule_id = ?", instalmentID, sch.ID).Take(&in).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return ErrNotFound
+			}
+			return err
+		}
+		switch {
+		case in.InvoiceID != nil:
+			return ErrHasInvoice
+		case !in.Open():
+			return ErrNotEditable
+		}
+		if err := outbox.Enqueue(tx, s.clock.Now(), outbox.Message{Topic: TopicIssueInvoice, MemberID: o.MemberID,
+			Key: fmt.Sprintf("invoice:%d", in.ID), Payload: invoiceJob{InstalmentID: in.ID}}); err != nil {
+			return err
+		}
+		return s.record(tx, sch, actor, "invoice_requested", fmt.Sprintf("Запрошен счёт на платёж №%d", in.Seq), false)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.View(ctx, o)
+}
