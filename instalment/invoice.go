@@ -74,15 +74,8 @@ func (s *Service) findOrCreateInvoice(ctx context.Context, cl *bitrix.Client, sc
 	if sch.ResponsibleID != 0 {
 		fields["assignedById"] = sch.ResponsibleID
 	}
-	if sch.ClientID != nil {
-		var c Client
-		if err := s.db.WithContext(ctx).Where("id = ?", *sch.ClientID).Take(&c).Error; err == nil {
-			if c.EntityType == "company" {
-				fields["companyId"] = c.B24ID
-			} else {
-				fields["contactIds"] = []int64{c.B24ID}
-			}
-		}
+	for k, v := range s.clientLink(ctx, sch) {
+		fields[k] = v
 	}
 	item, err := cl.ItemAdd(ctx, SmartInvoiceType, fields)
 	if err != nil {

@@ -51,7 +51,7 @@ type Schedule struct {
 	Status        string
 	CreatedBy     int64
 	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	UpdatedAt     time.Time `gorm:"autoUpdateTime:false"`
 	DeletedAt     *time.Time
 }
 
@@ -78,7 +78,7 @@ type Instalment struct {
 	InvoiceID         *int64
 	RemindedAt        *time.Time
 	OverdueNotifiedAt *time.Time
-	UpdatedAt         time.Time
+	UpdatedAt         time.Time `gorm:"autoUpdateTime:false"`
 }
 
 // Outstanding is what is still owed, in minor units.
@@ -107,14 +107,14 @@ type Client struct {
 	ID           int64
 	MemberID     string
 	EntityType   string // contact | company
-	B24ID        int64 `gorm:"column:b24_id"`
+	B24ID        int64  `gorm:"column:b24_id"`
 	Name         string
 	INN          string `gorm:"column:inn"`
 	KPP          string `gorm:"column:kpp"`
 	LegalAddress string
 	Email        string
 	Phone        string
-	UpdatedAt    time.Time
+	UpdatedAt    time.Time `gorm:"autoUpdateTime:false"`
 }
 
 // Actor is who makes a change: a Bitrix24 user, or the system.

@@ -237,13 +237,18 @@ func (s *Service) applyRebalance(tx *gorm.DB, sch Schedule, rows []Instalment, o
 		}
 		changed = append(changed, fmt.Sprintf("№%d: %s → %s, %s → %s", r.Seq, r.Due, due,
 			cur.Human(major(r.AmountMinor, cur)), cur.Human(o.Amount)))
+		moved := due != r.Due
 		r.AmountMinor, r.Due = amt, due
 		if r.Status == StatusOverdue && due >= today {
 			r.Status = StatusPlanned
 		}
 		r.Status = deriveStatus(r, today)
-		if err := tx.Model(&Instalment{}).Where("id = ?", r.ID).Updates(map[string]any{"amount_minor": amt, "due": due,
-			"status": r.Status, "b24_sync": SyncPending, "updated_at": s.clock.Now()}).Error; err != nil {
+		updates := map[string]any{"amount_minor": amt, "due": due, "status": r.Status, "b24_sync": SyncPending,
+			"updated_at": s.clock.Now()}
+		if moved {
+			updates["reminded_at"], updates["overdue_notified_at"] = nil, nil // remind again for the new date
+		}
+		if err := tx.Model(&Instalment{}).Where("id = ?", r.ID).Updates(updates).Error; err != nil {
 			return err
 		}
 	}

@@ -54,16 +54,33 @@ func (s *Service) portalFor(ctx context.Context, memberID string) (*bitrix.Clien
 
 // written is the marker of what we last wrote to an item: an event showing exactly this state is
 // our own write coming back and is ignored.
-func written(status string, paidMinor int64) string { return status + "|" + strconv.FormatInt(paidMinor, 10) }
+func written(status string, paidMinor int64) string {
+	return status + "|" + strconv.FormatInt(paidMinor, 10)
+}
 
 func xmlID(instalmentID int64) string { return "b24pay-" + strconv.FormatInt(instalmentID, 10) }
 
-func (s *Service) itemFields(sch Schedule, r Instalment, count int, prov portal.Provisioned) map[string]any {
+// clientLink is the crm.item client binding of a schedule's client (nil when it has none).
+func (s *Service) clientLink(ctx context.Context, sch Schedule) map[string]any {
+	if sch.ClientID == nil {
+		return nil
+	}
+	var c Client
+	if err := s.db.WithContext(ctx).Where("id = ?", *sch.ClientID).Take(&c).Error; err != nil {
+		return nil
+	}
+	if c.EntityType == "company" {
+		return map[string]any{"companyId": c.B24ID}
+	}
+	return map[string]any{"contactIds": []int64{c.B24ID}}
+}
+
+func (s *Service) itemFields(sch Schedule, r Instalment, count int, prov portal.Provisioned, link map[string]any) map[string]any {
 	cur, _ := schedules.LookupCurrency(sch.Currency)
 	f := map[string]any{
-		"title":   fmt.Sprintf("Платёж %d из %d — %s", r.Seq, count, sch.Title),
-		"stageId": prov.Stages[r.Status],
-		"xmlId":   xmlID(r.ID),
+		"title":                    fmt.Sprintf("Платёж %d из %d — %s", r.Seq, count, sch.Title),
+		"stageId":                  prov.Stages[r.Status],
+		"xmlId":                    xmlID(r.ID),
 		prov.FieldName("AMOUNT"):   cur.Plain(major(r.AmountMinor, cur)),
 		prov.FieldName("DUE_DATE"): r.Due,
 		prov.FieldName("PAID"):     cur.Plain(major(r.PaidMinor, cur)),
@@ -72,6 +89,9 @@ func (s *Service) itemFields(sch Schedule, r Instalment, count int, prov portal.
 	}
 	if sch.ResponsibleID != 0 {
 		f["assignedById"] = sch.ResponsibleID
+	}
+	for k, v := range link {
+		f[k] = v
 	}
 	if sch.OwnerType == "deal" {
 		f["parentId2"] = sch.OwnerID
@@ -109,16 +129,15 @@ func (s *Service) handleSync(ctx context.Context, job outbox.Job) error {
 	if len(todo) == 0 {
 		return nil
 	}
-	if job.Attempt > 1 {
-		// An earlier attempt may have created items whose ids we never stored.
-		if err := s.adoptExisting(ctx, cl, prov, todo); err != nil {
-			return err
-		}
+	// An earlier push may have created items whose ids we never stored (crash, lost answer).
+	if err := s.adoptExisting(ctx, cl, prov, sch.ID, todo); err != nil {
+		return err
 	}
 	cmds := make([]bitrix.Command, len(todo))
+	link := s.clientLink(ctx, sch)
 	for i, r := range todo {
 		name := "i" + strconv.FormatInt(r.ID, 10)
-		fields := s.itemFields(sch, r, len(all), prov)
+		fields := s.itemFields(sch, r, len(all), prov, link)
 		if r.B24ItemID == nil {
 			cmds[i] = bitrix.ItemAddCommand(name, prov.SPAEntityTypeID, fields)
 		} else {
@@ -133,23 +152,35 @@ func (s *Service) handleSync(ctx context.Context, job outbox.Job) error {
 	return s.recordSync(ctx, todo, res)
 }
 
-// adoptExisting finds items created by an earlier attempt (by xmlId) and stores their ids.
-func (s *Service) adoptExisting(ctx context.Context, cl *bitrix.Client, prov portal.Provisioned, rows []Instalment) error {
+// adoptExisting finds items of the schedule that exist in Bitrix24 but not in our rows (matched by
+// xmlId) and stores their ids, so they are updated instead of created twice. One list call, and
+// only when some row has no item yet.
+func (s *Service) adoptExisting(ctx context.Context, cl *bitrix.Client, prov portal.Provisioned, scheduleID int64, rows []Instalment) error {
+	missing := map[string]*Instalment{}
 	for i := range rows {
-		if rows[i].B24ItemID != nil {
-			continue
-		}
-		err := cl.ItemList(ctx, prov.SPAEntityTypeID, map[string]any{"=xmlId": xmlID(rows[i].ID)}, []string{"id", "xmlId"},
-			func(it *bitrix.Item) error {
-				id := int64(it.ID)
-				rows[i].B24ItemID = &id
-				return s.db.WithContext(ctx).Model(&Instalment{}).Where("id = ?", rows[i].ID).Update("b24_item_id", id).Error
-			})
-		if err != nil {
-			return err
+		if rows[i].B24ItemID == nil {
+			missing[xmlID(rows[i].ID)] = &rows[i]
 		}
 	}
-	return nil
+	if len(missing) == 0 {
+		return nil
+	}
+	filter := map[string]any{"=" + prov.FieldName("SCHEDULE"): scheduleID}
+	return cl.ItemList(ctx, prov.SPAEntityTypeID, filter, []string{"id", "xmlId"}, func(it *bitrix.Item) error {
+		var head struct {
+			XMLID string `json:"xmlId"`
+		}
+		if err := it.Decode(&head); err != nil {
+			return err
+		}
+		r, ok := missing[head.XMLID]
+		if !ok {
+			return nil
+		}
+		id := int64(it.ID)
+		r.B24ItemID = &id
+		return s.db.WithContext(ctx).Model(&Instalment{}).Where("id = ?", r.ID).Update("b24_item_id", id).Error
+	})
 }
 
 // recordSync stores item ids and sync states. A row changed meanwhile (updated_at moved) stays

@@ -39,7 +39,7 @@ type Row struct {
 	LeasedBy    string
 	LastError   string
 	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	UpdatedAt   time.Time `gorm:"autoUpdateTime:false"`
 	DoneAt      *time.Time
 }
 

@@ -43,7 +43,7 @@ type Portal struct {
 	Provisioning     string
 	InstalledAt      time.Time
 	UninstalledAt    *time.Time
-	UpdatedAt        time.Time
+	UpdatedAt        time.Time `gorm:"autoUpdateTime:false"`
 }
 
 // Provisioned records what install created in the portal, so later calls know the ids.

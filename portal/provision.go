@@ -118,7 +118,9 @@ func ensureSPA(ctx context.Context, cl *bitrix.Client, v *Provisioned) error {
 			return nil
 		}
 	}
-	rel := func(et int) map[string]any { return map[string]any{"entityTypeId": et, "isChildrenListEnabled": "true"} }
+	rel := func(et int) map[string]any {
+		return map[string]any{"entityTypeId": et, "isChildrenListEnabled": "true"}
+	}
 	fields := map[string]any{
 		"title": SPATitle, "isStagesEnabled": "Y", "isClientEnabled": "Y", "isAutomationEnabled": "Y",
 		"isBizProcEnabled": "Y", "isBeginCloseDatesEnabled": "N", "isSetOpenPermissions": "Y",
