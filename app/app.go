@@ -15,10 +15,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"b24pay/clock"
+	"b24pay/instalment"
 	"b24pay/outbox"
+	"b24pay/portal"
 	"b24pay/scheduler"
 	"b24pay/secret"
 	"b24pay/store"
+	"b24pay/templates"
 )
 
 // App is the running service: its database, HTTP routes and background work.
@@ -32,6 +35,12 @@ type App struct {
 	router   *gin.Engine
 	outbox   *outbox.Worker
 	sched    *scheduler.Scheduler
+	pages    *templates.Engine
+
+	portals     *portal.Repo
+	b24         *portal.Clients // nil when Bitrix24 is not configured
+	instalments *instalment.Service
+	tabs        tabSigner
 }
 
 // New opens the database, applies migrations and wires routes and workers.
@@ -39,28 +48,32 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, clk clock.Clock) (*A
 	if err := cfg.ResolveSecretKey(log); err != nil {
 		return nil, err
 	}
-	box, err := secret.New(cfg.SecretKey)
+	db, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, ConnectTries: cfg.DBConnectTries})
 	if err != nil {
 		return nil, err
 	}
-	db, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, ConnectTries: cfg.DBConnectTries})
+	a, err := assemble(ctx, cfg, log, clk, db)
+	if err != nil {
+		_ = db.Close()
+	}
+	return a, err
+}
+
+// assemble migrates db and wires the service around it (tests pass their own database).
+func assemble(ctx context.Context, cfg Config, log *slog.Logger, clk clock.Clock, db *store.DB) (*App, error) {
+	box, err := secret.New(cfg.SecretKey)
 	if err != nil {
 		return nil, err
 	}
 	ran, err := db.MigrateUp(ctx)
 	if err != nil {
-		_ = db.Close()
 		return nil, err
 	}
 	if ran > 0 {
 		log.Info("database migrated", "applied", ran, "dialect", db.Dialect)
 	}
 	a := &App{cfg: cfg, log: log, clock: clk, db: db, box: box, registry: prometheus.NewRegistry()}
-	if err := a.wire(); err != nil {
-		_ = db.Close()
-		return nil, err
-	}
-	return a, nil
+	return a, a.wire()
 }
 
 func (a *App) wire() error {
@@ -73,6 +86,15 @@ func (a *App) wire() error {
 	a.outbox = outbox.NewWorker(a.db, a.clock, a.log, outbox.Config{}, outbox.NewMetrics(a.registry, a.db))
 	a.sched = scheduler.New(a.clock, a.log, a.cfg.Timezone)
 	if err := a.sched.Add("outbox-purge", a.cfg.CronOutboxPurge, a.purgeOutbox); err != nil {
+		return err
+	}
+	if a.pages, err = templates.New(); err != nil {
+		return err
+	}
+	if err := a.wireB24(); err != nil {
+		return err
+	}
+	if err := a.wireBilling(); err != nil {
 		return err
 	}
 	a.router = a.routes()

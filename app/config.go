@@ -29,6 +29,30 @@ type Config struct {
 	ShutdownTimeout time.Duration  // B24PAY_SHUTDOWN_TIMEOUT
 	DBConnectTries  int            // B24PAY_DB_CONNECT_TRIES
 	CronOutboxPurge string         // B24PAY_CRON_OUTBOX_PURGE
+	CronReminders   string         // B24PAY_CRON_REMINDERS
+	CronResync      string         // B24PAY_CRON_RESYNC
+	RemindDays      int            // B24PAY_REMIND_DAYS
+	B24             B24Config
+	Billing         BillingConfig
+}
+
+// B24Config describes the one portal this local application serves.
+type B24Config struct {
+	ClientID     string  // B24PAY_B24_CLIENT_ID
+	ClientSecret string  // B24PAY_B24_CLIENT_SECRET
+	PortalURL    string  // B24PAY_B24_PORTAL_URL, e.g. https://example.bitrix24.ru
+	OAuthURL     string  // B24PAY_B24_OAUTH_URL, default by the portal's region
+	Rate         float64 // B24PAY_B24_RATE requests/s
+	Burst        int     // B24PAY_B24_BURST
+}
+
+// Enabled tells whether the Bitrix24 routes are served.
+func (b B24Config) Enabled() bool { return b.PortalURL != "" }
+
+// PortalHost is the configured portal's host (with port when given).
+func (b B24Config) PortalHost() string {
+	u, _ := url.Parse(b.PortalURL)
+	return strings.ToLower(u.Host)
 }
 
 // ConfigError names the variable that is wrong.
@@ -57,6 +81,14 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		PublicURL:       strings.TrimRight(get("B24PAY_PUBLIC_URL", ""), "/"),
 		LogFormat:       get("B24PAY_LOG_FORMAT", "text"),
 		CronOutboxPurge: get("B24PAY_CRON_OUTBOX_PURGE", "17 3 * * *"),
+		CronReminders:   get("B24PAY_CRON_REMINDERS", "0 9 * * *"),
+		CronResync:      get("B24PAY_CRON_RESYNC", "*/15 * * * *"),
+		B24: B24Config{
+			ClientID:     get("B24PAY_B24_CLIENT_ID", ""),
+			ClientSecret: get("B24PAY_B24_CLIENT_SECRET", ""),
+			PortalURL:    strings.TrimRight(get("B24PAY_B24_PORTAL_URL", ""), "/"),
+			OAuthURL:     strings.TrimRight(get("B24PAY_B24_OAUTH_URL", ""), "/"),
+		},
 	}
 	steps := []func() error{
 		func() error { return parseKey(get("B24PAY_SECRET_KEY", ""), &c.SecretKey) },
@@ -68,6 +100,14 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		func() error {
 			return parseInt("B24PAY_DB_CONNECT_TRIES", get("B24PAY_DB_CONNECT_TRIES", "5"), 1, 100, &c.DBConnectTries)
 		},
+		func() error {
+			return parseInt("B24PAY_REMIND_DAYS", get("B24PAY_REMIND_DAYS", "3"), 0, 60, &c.RemindDays)
+		},
+		func() error {
+			return parseInt("B24PAY_B24_BURST", get("B24PAY_B24_BURST", "50"), 1, 1000, &c.B24.Burst)
+		},
+		func() error { return parseRate(get("B24PAY_B24_RATE", "2"), &c.B24.Rate) },
+		func() error { return loadBilling(get, &c.Billing) },
 		func() error { return c.Validate() }, // a method value would copy c before the parsers fill it
 	}
 	for _, step := range steps {
@@ -82,7 +122,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 }
 
 // Validate checks values that do not need parsing.
-func (c Config) Validate() error {
+func (c *Config) Validate() error {
 	if err := validateAddr(c.Addr); err != nil {
 		return err
 	}
@@ -104,9 +144,69 @@ func (c Config) Validate() error {
 	if c.UsesPostgres() && c.SecretKey == nil {
 		return &ConfigError{"B24PAY_SECRET_KEY", "required with PostgreSQL: 32 random bytes in base64 (openssl rand -base64 32)"}
 	}
-	if _, err := cron.ParseStandard(c.CronOutboxPurge); err != nil {
-		return &ConfigError{"B24PAY_CRON_OUTBOX_PURGE", fmt.Sprintf("%q is not a cron spec: %v", c.CronOutboxPurge, err)}
+	for name, spec := range map[string]string{"B24PAY_CRON_OUTBOX_PURGE": c.CronOutboxPurge,
+		"B24PAY_CRON_REMINDERS": c.CronReminders, "B24PAY_CRON_RESYNC": c.CronResync} {
+		if _, err := cron.ParseStandard(spec); err != nil {
+			return &ConfigError{name, fmt.Sprintf("%q is not a cron spec: %v", spec, err)}
+		}
 	}
+	return c.B24.validate()
+}
+
+func (b *B24Config) validate() error {
+	set := map[string]bool{"B24PAY_B24_CLIENT_ID": b.ClientID != "", "B24PAY_B24_CLIENT_SECRET": b.ClientSecret != "",
+		"B24PAY_B24_PORTAL_URL": b.PortalURL != ""}
+	if !set["B24PAY_B24_CLIENT_ID"] && !set["B24PAY_B24_CLIENT_SECRET"] && !set["B24PAY_B24_PORTAL_URL"] {
+		return nil // Bitrix24 not configured: its routes are not served
+	}
+	for _, name := range []string{"B24PAY_B24_PORTAL_URL", "B24PAY_B24_CLIENT_ID", "B24PAY_B24_CLIENT_SECRET"} {
+		if !set[name] {
+			return &ConfigError{name, "required when any B24PAY_B24_* variable is set (see README: Register in Bitrix24)"}
+		}
+	}
+	if err := validateBaseURL("B24PAY_B24_PORTAL_URL", b.PortalURL); err != nil {
+		return err
+	}
+	if b.OAuthURL == "" {
+		b.OAuthURL = defaultOAuthURL(b.PortalHost())
+	}
+	return validateBaseURL("B24PAY_B24_OAUTH_URL", b.OAuthURL)
+}
+
+// defaultOAuthURL picks the OAuth server of the portal's region (reference §2.1): the "east" server
+// for Russian-region portals, the "west" one otherwise.
+func defaultOAuthURL(host string) string {
+	h, _, err := net.SplitHostPort(host)
+	if err != nil {
+		h = host
+	}
+	for _, east := range []string{".ru", ".by", ".kz"} {
+		if strings.HasSuffix(h, east) {
+			return "https://oauth.bitrix24.tech"
+		}
+	}
+	return "https://oauth.bitrix.info"
+}
+
+// validateBaseURL accepts https://host[:port] (http only for loopback), without path or query.
+func validateBaseURL(name, raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || (u.Path != "" && u.Path != "/") ||
+		u.RawQuery != "" || u.User != nil {
+		return &ConfigError{name, fmt.Sprintf("%q is not a base URL like https://example.bitrix24.ru", raw)}
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return &ConfigError{name, "must use https"}
+	}
+	return nil
+}
+
+func parseRate(raw string, dst *float64) error {
+	r, err := strconv.ParseFloat(raw, 64)
+	if err != nil || r <= 0 || r > 1000 {
+		return &ConfigError{"B24PAY_B24_RATE", fmt.Sprintf("%q is not a request rate per second from 0 to 1000", raw)}
+	}
+	*dst = r
 	return nil
 }
 
@@ -206,6 +306,7 @@ func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("addr", c.Addr), slog.String("database", db), slog.String("public_url", c.PublicURL),
 		slog.Bool("secret_key_set", c.SecretKey != nil), slog.String("timezone", c.Timezone.String()),
-		slog.String("log_format", c.LogFormat),
+		slog.String("log_format", c.LogFormat), slog.String("b24_portal", c.B24.PortalURL),
+		slog.String("b24_client_id", c.B24.ClientID), slog.Bool("b24_client_secret_set", c.B24.ClientSecret != ""),
 	)
 }

@@ -3,6 +3,8 @@ package app
 import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"b24pay/templates"
 )
 
 func (a *App) routes() *gin.Engine {
@@ -13,5 +15,8 @@ func (a *App) routes() *gin.Engine {
 	r.GET("/healthz", a.healthz)
 	r.GET("/readyz", a.readyz)
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{})))
+	r.StaticFS("/static", templates.Static())
+	a.b24Routes(r)
+	a.billingRoutes(r)
 	return r
 }

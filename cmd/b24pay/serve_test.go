@@ -58,6 +58,14 @@ func TestBadConfigExitsTwoWithOneLineNamingTheVariable(t *testing.T) {
 		"BadShutdownTimeout":     {map[string]string{"B24PAY_SHUTDOWN_TIMEOUT": "soon"}, "B24PAY_SHUTDOWN_TIMEOUT"},
 		"BadCronSpec":            {map[string]string{"B24PAY_CRON_OUTBOX_PURGE": "nightly"}, "B24PAY_CRON_OUTBOX_PURGE"},
 		"ConnectTriesNotANumber": {map[string]string{"B24PAY_DB_CONNECT_TRIES": "many"}, "B24PAY_DB_CONNECT_TRIES"},
+		"B24WithoutSecret": {map[string]string{"B24PAY_B24_PORTAL_URL": "https://a.bitrix24.ru",
+			"B24PAY_B24_CLIENT_ID": "local.1"}, "B24PAY_B24_CLIENT_SECRET"},
+		"B24PortalOverHTTP": {map[string]string{"B24PAY_B24_PORTAL_URL": "http://a.bitrix24.ru",
+			"B24PAY_B24_CLIENT_ID": "local.1", "B24PAY_B24_CLIENT_SECRET": "s"}, "B24PAY_B24_PORTAL_URL"},
+		"B24PortalWithPath": {map[string]string{"B24PAY_B24_PORTAL_URL": "https://a.bitrix24.ru/rest/",
+			"B24PAY_B24_CLIENT_ID": "local.1", "B24PAY_B24_CLIENT_SECRET": "s"}, "B24PAY_B24_PORTAL_URL"},
+		"B24RateNotANumber":  {map[string]string{"B24PAY_B24_RATE": "fast"}, "B24PAY_B24_RATE"},
+		"RemindDaysNegative": {map[string]string{"B24PAY_REMIND_DAYS": "-1"}, "B24PAY_REMIND_DAYS"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -1,0 +1,165 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/shopspring/decimal"
+
+	"b24pay/instalment"
+	"b24pay/schedules"
+)
+
+const claimsKey = "tab_claims"
+
+// tabAuth accepts API calls carrying a valid tab token (Authorization: Bearer …).
+func (a *App) tabAuth(c *gin.Context) {
+	raw, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+	if !ok {
+		jsonError(c, http.StatusUnauthorized, "unauthorized", "Нет доступа — откройте вкладку из карточки Битрикс24")
+		return
+	}
+	claims, err := a.tabs.verify(strings.TrimSpace(raw), a.clock.Now())
+	switch {
+	case errors.Is(err, ErrTokenExpired):
+		jsonError(c, http.StatusUnauthorized, "token_expired", "Сессия вкладки истекла — обновите страницу")
+		return
+	case err != nil:
+		jsonError(c, http.StatusUnauthorized, "unauthorized", "Нет доступа — откройте вкладку из карточки Битрикс24")
+		return
+	}
+	c.Set(claimsKey, claims)
+	c.Next()
+}
+
+func claimsOf(c *gin.Context) TabClaims { return c.MustGet(claimsKey).(TabClaims) }
+
+func ownerOf(c *gin.Context) instalment.Owner {
+	cl := claimsOf(c)
+	return instalment.Owner{MemberID: cl.MemberID, Type: cl.OwnerType, ID: cl.OwnerID}
+}
+
+func actorOf(c *gin.Context) instalment.Actor {
+	cl := claimsOf(c)
+	return instalment.Actor{UserID: cl.UserID, Name: strings.TrimSpace(cl.UserName)}
+}
+
+// apiTab returns the deal or lead, its schedule (or null) and form defaults.
+func (a *App) apiTab(c *gin.Context) {
+	ctx := c.Request.Context()
+	owner, err := a.instalments.LoadOwner(ctx, ownerOf(c))
+	if err != nil {
+		apiError(c, err)
+		return
+	}
+	view, err := a.instalments.View(ctx, ownerOf(c))
+	if err != nil && !errors.Is(err, instalment.ErrNoSchedule) {
+		apiError(c, err)
+		return
+	}
+	first := a.clock.Now().In(a.cfg.Timezone).AddDate(0, 1, 0).Format("2006-01-02")
+	c.JSON(http.StatusOK, gin.H{"owner": owner, "schedule": view, "defaults": gin.H{"total": owner.Amount,
+		"currency": owner.Currency, "first": first, "period": "month", "count": 12}})
+}
+
+// readPlan decodes the plan body; malformed JSON is reported as a validation error of the body.
+func readPlan(c *gin.Context) (schedules.Plan, bool) {
+	var p schedules.Plan
+	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, 1<<20))
+	if err := dec.Decode(&p); err != nil {
+		jsonError(c, http.StatusBadRequest, "bad_json", "Некорректные данные формы: "+err.Error())
+		return p, false
+	}
+	return p, true
+}
+
+func (a *App) apiPreview(c *gin.Context) {
+	p, ok := readPlan(c)
+	if !ok {
+		return
+	}
+	built, err := a.instalments.Preview(p)
+	if err != nil {
+		apiError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, built)
+}
+
+func (a *App) apiCreate(c *gin.Context) {
+	p, ok := readPlan(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	if err := p.Validate(); err != nil {
+		apiError(c, err)
+		return
+	}
+	owner, err := a.instalments.LoadOwner(ctx, ownerOf(c))
+	if err != nil {
+		apiError(c, err)
+		return
+	}
+	view, err := a.instalments.Create(ctx, actorOf(c), *owner, p)
+	if err != nil {
+		apiError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"schedule": view})
+}
+
+func (a *App) apiDelete(c *gin.Context) {
+	if err := a.instalments.Delete(c.Request.Context(), actorOf(c), ownerOf(c)); err != nil {
+		apiError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"schedule": nil})
+}
+
+func instalmentID(c *gin.Context) (int64, bool) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		jsonError(c, http.StatusNotFound, "not_found", "Платёж не найден")
+		return 0, false
+	}
+	return id, true
+}
+
+func (a *App) apiEdit(c *gin.Context) {
+	id, ok := instalmentID(c)
+	if !ok {
+		return
+	}
+	var body struct {
+		Due    schedules.Date  `json:"due"`
+		Amount decimal.Decimal `json:"amount"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, 1<<16)).Decode(&body); err != nil {
+		jsonError(c, http.StatusBadRequest, "bad_json", "Некорректные данные: укажите дату ГГГГ-ММ-ДД и сумму")
+		return
+	}
+	view, err := a.instalments.Edit(c.Request.Context(), actorOf(c), ownerOf(c), id, body.Due, body.Amount)
+	if err != nil {
+		apiError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"schedule": view})
+}
+
+func (a *App) apiInvoice(c *gin.Context) {
+	id, ok := instalmentID(c)
+	if !ok {
+		return
+	}
+	view, err := a.instalments.IssueInvoice(c.Request.Context(), actorOf(c), ownerOf(c), id)
+	if err != nil {
+		apiError(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, gin.H{"schedule": view})
+}

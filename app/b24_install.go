@@ -1,0 +1,81 @@
+package app
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"b24pay/bitrix"
+	"b24pay/portal"
+	"b24pay/templates"
+)
+
+// b24Install is the install page: it verifies the admin's token with the configured portal, stores
+// the portal with encrypted tokens, provisions idempotently and lets the page call BX24.installFinish.
+func (a *App) b24Install(c *gin.Context) {
+	ctx := c.Request.Context()
+	req, err := bitrix.ParseAppRequest(c.Request)
+	if err != nil {
+		a.renderError(c, http.StatusBadRequest, "Некорректный запрос", "Откройте установку приложения из Битрикс24.")
+		return
+	}
+	if err := a.checkClaims(ctx, req.Domain, req.MemberID); err != nil {
+		_ = c.Error(err)
+		a.renderError(c, http.StatusForbidden, "Доступ запрещён", "Это приложение настроено для другого портала Битрикс24.")
+		return
+	}
+	profile, err := a.b24.Verify(ctx, req.MemberID, req.AuthID)
+	if err != nil {
+		_ = c.Error(err)
+		a.renderError(c, http.StatusUnauthorized, "Доступ запрещён", "Битрикс24 не подтвердил авторизацию. Откройте установку заново.")
+		return
+	}
+	if !profile.Admin {
+		a.renderError(c, http.StatusForbidden, "Нужны права администратора", "Установить приложение может только администратор портала.")
+		return
+	}
+	creds := bitrix.Credentials{MemberID: req.MemberID, ClientEndpoint: a.b24.Endpoints().Client,
+		ServerEndpoint: a.b24.Endpoints().Server, AccessToken: req.AuthID, RefreshToken: req.RefreshID,
+		ExpiresAt: a.clock.Now().Add(time.Duration(req.AuthExpires) * time.Second), ApplicationToken: req.ApplicationToken,
+		Scope: req.Scope, UserID: profile.ID}
+	page := templates.InstallPage{PortalDomain: a.cfg.B24.PortalHost()}
+	if err := a.install(c, creds); err != nil {
+		_ = c.Error(err)
+		page.Error = installErrorText(err)
+		a.render(c, http.StatusBadGateway, "install.html", page)
+		return
+	}
+	page.OK = true
+	a.render(c, http.StatusOK, "install.html", page)
+}
+
+func (a *App) install(c *gin.Context, creds bitrix.Credentials) error {
+	ctx := c.Request.Context()
+	if _, err := a.portals.SaveInstall(ctx, a.cfg.B24.PortalHost(), creds); err != nil {
+		return err
+	}
+	a.b24.Forget(creds.MemberID)
+	cl, err := a.b24.For(ctx, creds.MemberID)
+	if err != nil {
+		return err
+	}
+	prov, err := portal.Provision(ctx, cl, portal.Handlers{
+		Placement: a.cfg.PublicURL + "/b24/placement", Events: a.cfg.PublicURL + "/b24/events"})
+	if err != nil {
+		return err
+	}
+	a.log.Info("portal installed and provisioned", "member_id", creds.MemberID, "spa_entity_type_id", prov.SPAEntityTypeID)
+	return a.portals.SaveProvisioned(ctx, creds.MemberID, prov)
+}
+
+func installErrorText(err error) string {
+	switch {
+	case errors.Is(err, bitrix.ErrInsufficientScope):
+		return "Приложению не хватает прав. Отметьте в настройках локального приложения права из инструкции (crm, userfieldconfig, placement, im, user) и переустановите."
+	case errors.Is(err, bitrix.ErrAccessDenied):
+		return "Битрикс24 отказал в доступе. Проверьте тариф портала и права приложения."
+	}
+	return "Не удалось настроить портал: " + err.Error() + ". Повторите установку — уже созданное не продублируется."
+}

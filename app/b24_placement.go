@@ -1,0 +1,67 @@
+package app
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"b24pay/bitrix"
+	"b24pay/templates"
+)
+
+// ownerTypes maps the CRM entity type of a detail tab to our owner type.
+var ownerTypes = map[int]string{1: "lead", 2: "deal"}
+
+// b24Placement renders the «График платежей» tab after verifying the request with the portal.
+func (a *App) b24Placement(c *gin.Context) {
+	req, err := bitrix.ParseAppRequest(c.Request)
+	if err != nil {
+		a.renderError(c, http.StatusBadRequest, "Некорректный запрос", "Откройте вкладку из карточки сделки или лида.")
+		return
+	}
+	profile, err := a.verifyPage(c.Request.Context(), req)
+	if err != nil {
+		_ = c.Error(err)
+		msg := "Не удалось подтвердить вход через Битрикс24. Обновите страницу."
+		if errors.Is(err, errNotInstalled) {
+			msg = "Приложение не установлено на этом портале."
+		}
+		a.renderError(c, http.StatusUnauthorized, "Доступ запрещён", msg)
+		return
+	}
+	target, err := req.Target()
+	ownerType, ok := ownerTypes[target.EntityTypeID]
+	if err != nil || !ok {
+		a.renderError(c, http.StatusBadRequest, "Вкладка недоступна", "График платежей строится в сделках и лидах.")
+		return
+	}
+	name := profile.Name + " " + profile.LastName
+	token := a.tabs.sign(TabClaims{MemberID: req.MemberID, UserID: int64(profile.ID), UserName: name,
+		OwnerType: ownerType, OwnerID: int64(target.ID)}, a.clock.Now())
+	a.render(c, http.StatusOK, "tab.html", templates.TabPage{Token: token, OwnerType: ownerType, OwnerID: int64(target.ID),
+		APIBase: "/api/v1"})
+}
+
+// b24App is the application's main page: a short summary of the portal.
+func (a *App) b24App(c *gin.Context) {
+	ctx := c.Request.Context()
+	req, err := bitrix.ParseAppRequest(c.Request)
+	if err != nil {
+		a.renderError(c, http.StatusBadRequest, "Некорректный запрос", "Откройте приложение из Битрикс24.")
+		return
+	}
+	if _, err := a.verifyPage(ctx, req); err != nil {
+		_ = c.Error(err)
+		a.renderError(c, http.StatusUnauthorized, "Доступ запрещён", "Не удалось подтвердить вход через Битрикс24.")
+		return
+	}
+	sum, err := a.instalments.Summary(ctx, req.MemberID)
+	if err != nil {
+		_ = c.Error(err)
+		a.renderError(c, http.StatusInternalServerError, "Ошибка", "Не удалось загрузить данные.")
+		return
+	}
+	a.render(c, http.StatusOK, "app.html", templates.AppPage{PortalDomain: a.cfg.B24.PortalHost(), Installed: true,
+		Schedules: sum.Schedules, Instalments: sum.Instalments, Debt: sum.Debt})
+}

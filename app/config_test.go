@@ -1,0 +1,34 @@
+package app
+
+import (
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestConfigDefaultsAndOAuthRegion(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"B24PAY_B24_PORTAL_URL": "https://acme.bitrix24.ru/", "B24PAY_B24_CLIENT_ID": "local.1",
+		"B24PAY_B24_CLIENT_SECRET": "very-secret"}
+	cfg, err := LoadConfig(func(k string) string { return env[k] })
+	require.NoError(t, err)
+	require.Equal(t, ":8080", cfg.Addr)
+	require.Equal(t, "Europe/Moscow", cfg.Timezone.String())
+	require.Equal(t, 3, cfg.RemindDays)
+	require.Equal(t, "https://acme.bitrix24.ru", cfg.B24.PortalURL)
+	require.Equal(t, "acme.bitrix24.ru", cfg.B24.PortalHost())
+	require.Equal(t, "https://oauth.bitrix24.tech", cfg.B24.OAuthURL, "Russian-region portals use the east server")
+	require.Equal(t, 2.0, cfg.B24.Rate)
+	require.Equal(t, 50, cfg.B24.Burst)
+
+	env["B24PAY_B24_PORTAL_URL"] = "https://acme.bitrix24.com"
+	cfg, err = LoadConfig(func(k string) string { return env[k] })
+	require.NoError(t, err)
+	require.Equal(t, "https://oauth.bitrix.info", cfg.B24.OAuthURL)
+
+	var sb strings.Builder
+	slog.New(slog.NewTextHandler(&sb, nil)).Info("cfg", "config", cfg)
+	require.NotContains(t, sb.String(), "very-secret")
+}

@@ -1,0 +1,43 @@
+package app
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"b24pay/store"
+)
+
+func TestLeadTabBuildsScheduleLinkedToLeadAndContact(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, store.SQLite)
+	status, _ := e.install()
+	require.Equal(t, http.StatusOK, status)
+	contact, err := e.portal.AddItem(3, map[string]any{"NAME": "Пётр", "LAST_NAME": "Сидоров"})
+	require.NoError(t, err)
+	lead, err := e.portal.AddItem(1, map[string]any{"TITLE": "Заявка с сайта", "OPPORTUNITY": "30000", "CURRENCY_ID": "RUB",
+		"CONTACT_ID": contact, "ASSIGNED_BY_ID": 2})
+	require.NoError(t, err)
+
+	action, fields := e.PlacementForm(lead, 2)
+	fields.Set("PLACEMENT", "CRM_LEAD_DETAIL_TAB")
+	require.Equal(t, http.StatusOK, postForm(t, action, fields))
+	token := e.openTabAt(action, fields)
+	var tab tabResponse
+	require.Equal(t, http.StatusOK, e.api(token, http.MethodGet, "/tab", nil, &tab))
+	require.Equal(t, "Заявка с сайта", tab.Owner.Title)
+	require.Equal(t, "Пётр Сидоров", tab.Owner.Client.Name)
+
+	plan := map[string]any{"scheme": "custom", "total": "30000.00", "currency": "RUB",
+		"rows": []map[string]any{{"due": "2026-12-01", "percent": "50"}, {"due": "2027-01-01", "percent": "50"}}}
+	require.Equal(t, http.StatusCreated, e.api(token, http.MethodPost, "/schedule", plan, nil))
+	e.drain()
+	prov := e.provisioned()
+	items := e.portal.Items(prov.SPAEntityTypeID)
+	require.Len(t, items, 2)
+	for _, it := range items {
+		require.EqualValues(t, lead, toInt(it["parentId1"]))
+		require.Equal(t, []any{float64(contact)}, normaliseIDs(it["contactIds"]))
+	}
+}

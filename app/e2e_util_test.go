@@ -1,0 +1,37 @@
+package app
+
+import (
+	"fmt"
+	"strconv"
+	"testing"
+
+	"b24pay/store"
+)
+
+// toInt reads an id the fake portal returns as a number or a string.
+func toInt(v any) int {
+	n, _ := strconv.Atoi(fmt.Sprint(v))
+	return n
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// normaliseIDs turns an id list from the fake (ints or strings) into float64s, as JSON would.
+func normaliseIDs(v any) []any {
+	list, _ := v.([]any)
+	out := make([]any, 0, len(list))
+	for _, x := range list {
+		out = append(out, float64(toInt(x)))
+	}
+	return out
+}
+
+// eachDialect runs an end-to-end test on SQLite and on PostgreSQL.
+func eachDialect(t *testing.T, fn func(t *testing.T, dialect string)) {
+	for _, dialect := range []string{store.SQLite, store.Postgres} {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			fn(t, dialect)
+		})
+	}
+}

@@ -1,0 +1,33 @@
+package templates
+
+// TabPage is the «График платежей» tab in a deal or lead card. The JS reads the token from
+// <meta name="b24pay-token"> and sends it with every API call.
+type TabPage struct {
+	Token     string
+	OwnerType string // deal | lead
+	OwnerID   int64
+	APIBase   string // e.g. /api/v1
+}
+
+// InstallPage ends the install wizard; BX24.installFinish() is called only when OK.
+type InstallPage struct {
+	OK           bool
+	Error        string
+	PortalDomain string
+}
+
+// AppPage is the application's main page inside Bitrix24.
+type AppPage struct {
+	PortalDomain string
+	Installed    bool
+	Schedules    int
+	Instalments  int
+	Debt         string
+}
+
+// ErrorPage explains why a page cannot be shown.
+type ErrorPage struct {
+	Status  int
+	Title   string
+	Message string
+}

@@ -1,0 +1,338 @@
+// The «График платежей» tab: builds a schedule with a live preview, then shows its instalments,
+// their sync with Bitrix24 and the history. Talks to the JSON API with the token embedded in the page.
+(function () {
+  'use strict';
+
+  var token = document.querySelector('meta[name="b24pay-token"]').content;
+  var apiBase = document.querySelector('meta[name="b24pay-api"]').content;
+  var $ = function (id) { return document.getElementById(id); };
+  var state = { currency: 'RUB', schedule: null, pollTimer: null, previewTimer: null, previewSeq: 0 };
+  var signs = { RUB: '₽', USD: '$', EUR: '€' };
+  var unpaid = { planned: true, invoiced: true, partly_paid: true, overdue: true };
+
+  // 1 437,15 ₽ — narrow no-break spaces between thousands, comma before kopecks.
+  function money(value, currency) {
+    if (value === undefined || value === null || value === '') return '';
+    var s = String(value), neg = s.charAt(0) === '-';
+    if (neg) s = s.slice(1);
+    var parts = s.split('.');
+    var whole = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
+    var out = (neg ? '−' : '') + whole + (parts[1] ? ',' + parts[1] : '');
+    var c = currency || state.currency;
+    return out + '\u00a0' + (signs[c] || c);
+  }
+
+  function date(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || '');
+    return m ? m[3] + '.' + m[2] + '.' + m[1] : iso || '';
+  }
+
+  function el(tag, attrs, children) {
+    var n = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === 'text') n.textContent = attrs[k];
+      else if (k === 'class') n.className = attrs[k];
+      else n.setAttribute(k, attrs[k]);
+    });
+    (children || []).forEach(function (c) { if (c) n.appendChild(c); });
+    return n;
+  }
+
+  function fit() {
+    if (window.BX24 && BX24.fitWindow) { try { BX24.fitWindow(); } catch (e) { /* outside Bitrix24 */ } }
+  }
+
+  function notice(text) {
+    var n = $('notice');
+    n.textContent = text || '';
+    n.hidden = !text;
+    fit();
+  }
+
+  function api(method, path, body) {
+    var opts = { method: method, headers: { 'Authorization': 'Bearer ' + token } };
+    if (body !== undefined) {
+      opts.headers['Content-Type'] = 'application/json';
+      opts.body = JSON.stringify(body);
+    }
+    return fetch(apiBase + path, opts).then(function (resp) {
+      return resp.json().catch(function () { return {}; }).then(function (data) {
+        if (resp.status === 401) {
+          notice(data.error === 'token_expired' ? 'Сессия вкладки истекла — обновите страницу.' :
+            'Нет доступа — откройте вкладку из карточки Битрикс24.');
+        }
+        return { status: resp.status, data: data };
+      });
+    }, function () {
+      notice('Сервис недоступен. Проверьте соединение и повторите.');
+      return { status: 0, data: {} };
+    });
+  }
+
+  // ---- owner -------------------------------------------------------------------------------
+  function renderOwner(owner) {
+    state.currency = owner.currency || 'RUB';
+    $('owner-title').textContent = owner.title || ((owner.type === 'lead' ? 'Лид' : 'Сделка') + ' №' + owner.id);
+    $('owner-amount').textContent = 'Сумма: ' + money(owner.amount, owner.currency);
+    var c = $('client');
+    c.textContent = '';
+    if (owner.client) {
+      c.appendChild(el('b', { text: owner.client.name, 'data-test': 'client-name' }));
+      var req = [];
+      if (owner.client.inn) req.push('ИНН ' + owner.client.inn);
+      if (owner.client.kpp) req.push('КПП ' + owner.client.kpp);
+      if (req.length) c.appendChild(el('div', { class: 'muted', text: req.join(', ') }));
+      if (owner.client.address) c.appendChild(el('div', { class: 'muted', text: owner.client.address }));
+    } else {
+      c.appendChild(el('span', { class: 'muted', text: 'Клиент не указан' }));
+    }
+    $('owner').hidden = false;
+  }
+
+  // ---- builder -----------------------------------------------------------------------------
+  function value(id) { return $(id).value.trim().replace(/\s/g, '').replace(',', '.'); }
+
+  function collectPlan() {
+    var scheme = $('f-scheme').value;
+    var plan = { scheme: scheme, total: value('f-total'), currency: state.currency };
+    if (scheme === 'custom') {
+      plan.rows = [];
+      Array.prototype.forEach.call($('custom-rows').rows, function (tr) {
+        var due = tr.querySelector('[name=due]').value, v = tr.querySelector('[name=value]').value.trim().replace(/\s/g, '').replace(',', '.');
+        var row = { due: due };
+        if (/%$/.test(v)) row.percent = v.replace('%', ''); else row.amount = v;
+        plan.rows.push(row);
+      });
+      return plan;
+    }
+    plan.first = $('f-first').value;
+    plan.business_days = $('f-business').checked;
+    if (scheme === 'full') return plan;
+    var down = value('f-down');
+    if (down && down !== '0') plan.down = $('f-down-kind').value === 'percent' ? { percent: down } : { amount: down };
+    if (value('f-term')) plan.term = value('f-term'); else plan.count = parseInt(value('f-count'), 10) || 0;
+    plan.period = { unit: $('f-unit').value, every: parseInt(value('f-every'), 10) || 0 };
+    if (scheme === 'annuity') plan.annual_rate = value('f-rate') || '0';
+    return plan;
+  }
+
+  function showErrors(fields, message) {
+    document.querySelectorAll('.field-error').forEach(function (n) { n.textContent = ''; });
+    document.querySelectorAll('input.invalid').forEach(function (n) { n.classList.remove('invalid'); });
+    var general = [];
+    (fields || []).forEach(function (f) {
+      var key = f.field.split('.')[0];
+      if (key === 'annual_rate') key = 'rate';
+      var slot = document.querySelector('[data-error="' + key + '"]');
+      if (key === 'rows' && f.row) {
+        var tr = $('custom-rows').rows[f.row - 1];
+        if (tr) tr.querySelectorAll('input').forEach(function (i) { i.classList.add('invalid'); });
+      }
+      if (slot && !slot.closest('[hidden]')) slot.textContent += (slot.textContent ? ' ' : '') + f.message;
+      else general.push(f.message);
+    });
+    var box = $('plan-error');
+    box.textContent = general.concat(message && !fields ? [message] : []).join('; ');
+    box.hidden = !box.textContent;
+  }
+
+  function renderPreview(result) {
+    var body = $('preview').tBodies[0];
+    body.textContent = '';
+    var interest = !!result.interest;
+    $('preview').classList.toggle('with-interest', interest);
+    (result.payments || []).forEach(function (p) {
+      body.appendChild(el('tr', { 'data-test': 'preview-row' }, [
+        el('td', { text: String(p.n) }),
+        el('td', { text: date(p.due) + (p.kind === 'down_payment' ? ' · первый взнос' : '') }),
+        el('td', { class: 'num', text: money(p.amount, result.currency) }),
+        el('td', { class: 'num extra', text: money(p.principal, result.currency) }),
+        el('td', { class: 'num extra', text: money(p.interest, result.currency) })
+      ]));
+    });
+    fit();
+  }
+
+  function preview() {
+    var seq = ++state.previewSeq;
+    api('POST', '/preview', collectPlan()).then(function (r) {
+      if (seq !== state.previewSeq) return; // a newer edit is on its way
+      if (r.status === 200) {
+        showErrors([]);
+        renderPreview(r.data);
+        $('save').disabled = false;
+      } else {
+        showErrors(r.data.fields, r.data.message);
+        renderPreview({});
+        $('save').disabled = true;
+      }
+    });
+  }
+
+  function schedulePreview() {
+    clearTimeout(state.previewTimer);
+    $('save').disabled = true;
+    state.previewTimer = setTimeout(preview, 300);
+  }
+
+  function addCustomRow(due, v) {
+    var tr = el('tr', {}, [
+      el('td', {}, [el('input', { type: 'date', name: 'due', value: due || '' })]),
+      el('td', {}, [el('input', { name: 'value', value: v || '', placeholder: '3000.00 или 30%', inputmode: 'decimal' })]),
+      el('td', {}, [el('button', { type: 'button', class: 'small', text: '✕', title: 'Удалить строку' })])
+    ]);
+    tr.querySelector('button').onclick = function () { tr.remove(); schedulePreview(); };
+    $('custom-rows').appendChild(tr);
+  }
+
+  function applyScheme() {
+    var scheme = $('f-scheme').value;
+    var visible = {
+      periodic: scheme === 'equal' || scheme === 'annuity', dated: scheme !== 'custom',
+      annuity: scheme === 'annuity', custom: scheme === 'custom'
+    };
+    document.querySelectorAll('[data-for]').forEach(function (n) { n.hidden = !visible[n.getAttribute('data-for')]; });
+    if (scheme === 'custom' && !$('custom-rows').rows.length) { addCustomRow(); addCustomRow(); }
+  }
+
+  function renderBuilder(defaults) {
+    $('f-total').value = defaults.total && defaults.total !== '0.00' ? defaults.total : '';
+    $('f-count').value = defaults.count || 12;
+    $('f-first').value = defaults.first || '';
+    $('f-unit').value = defaults.period || 'month';
+    applyScheme();
+    $('builder').hidden = false;
+    $('current').hidden = true;
+    preview();
+  }
+
+  function save() {
+    $('save').disabled = true;
+    api('POST', '/schedule', collectPlan()).then(function (r) {
+      if (r.status === 201) { renderCurrent(r.data.schedule); return; }
+      if (r.status === 409) { notice(r.data.message); load(); return; }
+      showErrors(r.data.fields, r.data.message);
+      $('save').disabled = false;
+    });
+  }
+
+  // ---- current schedule --------------------------------------------------------------------
+  function syncLabel(i) {
+    if (i.sync === 'synced') return el('span', { class: 'sync', text: 'передан' + (i.item_id ? ' · №' + i.item_id : '') });
+    if (i.sync === 'failed') return el('span', { class: 'sync failed', text: 'ошибка: ' + (i.sync_error || 'повторим'), title: i.sync_error });
+    return el('span', { class: 'sync', text: 'передаётся…' });
+  }
+
+  function rowActions(i) {
+    var cell = el('td', { class: 'row-actions' });
+    if (i.editable) {
+      var edit = el('button', { type: 'button', class: 'small', text: 'Изменить', 'data-action': 'edit' });
+      edit.onclick = function () { startEdit(i); };
+      cell.appendChild(edit);
+    }
+    if (unpaid[i.status] && !i.invoice_id) {
+      var inv = el('button', { type: 'button', class: 'small', text: 'Выставить счёт', 'data-action': 'invoice' });
+      inv.onclick = function () { inv.disabled = true; change(api('POST', '/instalments/' + i.id + '/invoice')); };
+      cell.appendChild(inv);
+    } else if (i.invoice_id) {
+      cell.appendChild(el('span', { class: 'sync', text: 'счёт №' + i.invoice_id }));
+    }
+    return cell;
+  }
+
+  function startEdit(i) {
+    var tr = document.querySelector('tr[data-seq="' + i.seq + '"]');
+    var due = el('input', { type: 'date', value: i.due }), amount = el('input', { value: i.amount, inputmode: 'decimal' });
+    var ok = el('button', { type: 'button', class: 'small', text: 'Сохранить' });
+    var cancel = el('button', { type: 'button', class: 'small', text: 'Отмена' });
+    tr.cells[1].textContent = ''; tr.cells[1].appendChild(due);
+    tr.cells[2].textContent = ''; tr.cells[2].appendChild(amount);
+    var actions = tr.cells[tr.cells.length - 1];
+    actions.textContent = ''; actions.appendChild(ok); actions.appendChild(cancel);
+    cancel.onclick = function () { renderCurrent(state.schedule); };
+    ok.onclick = function () {
+      var body = {};
+      if (due.value !== i.due) body.due = due.value;
+      var a = amount.value.trim().replace(/\s/g, '').replace(',', '.');
+      if (a !== i.amount) body.amount = a;
+      change(api('PATCH', '/instalments/' + i.id, body));
+    };
+  }
+
+  function change(request) {
+    request.then(function (r) {
+      if (r.status >= 200 && r.status < 300) { notice(''); renderCurrent(r.data.schedule); return; }
+      var msgs = (r.data.fields || []).map(function (f) { return f.message; });
+      notice(msgs.length ? msgs.join('; ') : (r.data.message || 'Не удалось сохранить изменение'));
+      if (state.schedule) renderCurrent(state.schedule);
+    });
+  }
+
+  function renderCurrent(s) {
+    state.schedule = s;
+    state.currency = s.currency;
+    $('builder').hidden = true;
+    $('current').hidden = false;
+    $('sum-total').textContent = money(s.total);
+    $('sum-paid').textContent = money(s.paid);
+    $('sum-remaining').textContent = money(s.remaining);
+    $('sum-over-wrap').hidden = !(parseFloat(s.overpayment) > 0);
+    $('sum-over').textContent = money(s.overpayment);
+    var body = $('instalments').tBodies[0];
+    body.textContent = '';
+    var synced = 0;
+    s.instalments.forEach(function (i) {
+      if (i.sync === 'synced') synced++;
+      body.appendChild(el('tr', { 'data-seq': String(i.seq), 'data-test': 'instalment-row', 'data-status': i.status }, [
+        el('td', { text: String(i.seq) }),
+        el('td', { text: date(i.due) + (i.kind === 'down_payment' ? ' · взнос' : '') }),
+        el('td', { class: 'num', text: money(i.amount) }),
+        el('td', { class: 'num', text: money(i.paid) }),
+        el('td', {}, [el('span', { class: 'badge ' + i.status, text: i.status_label })]),
+        el('td', {}, [syncLabel(i)]),
+        rowActions(i)
+      ]));
+    });
+    var progress = $('sync-progress');
+    progress.hidden = !s.syncing;
+    progress.textContent = 'Передано в Битрикс24: ' + synced + ' из ' + s.instalments.length;
+    var history = $('history');
+    history.textContent = '';
+    (s.history || []).forEach(function (h) {
+      var at = new Date(h.at);
+      history.appendChild(el('li', {}, [
+        el('time', { datetime: h.at, text: at.toLocaleString('ru-RU', { dateStyle: 'short', timeStyle: 'short' }) }),
+        el('b', { text: h.actor + ': ' }), document.createTextNode(h.text)
+      ]));
+    });
+    clearTimeout(state.pollTimer);
+    if (s.syncing) state.pollTimer = setTimeout(load, 1500);
+    fit();
+  }
+
+  function remove() {
+    if (!window.confirm('Удалить график? Неоплаченные платежи будут отменены в Битрикс24, оплаченные сохранятся.')) return;
+    api('DELETE', '/schedule').then(function (r) {
+      if (r.status === 200) { notice('График удалён.'); load(); } else notice(r.data.message);
+    });
+  }
+
+  function load() {
+    return api('GET', '/tab').then(function (r) {
+      $('loading').hidden = true;
+      if (r.status !== 200) { if (r.status !== 401) notice(r.data.message || 'Не удалось загрузить данные'); return; }
+      renderOwner(r.data.owner);
+      if (r.data.schedule) renderCurrent(r.data.schedule);
+      else if ($('builder').hidden) renderBuilder(r.data.defaults);
+    });
+  }
+
+  $('plan').addEventListener('input', schedulePreview);
+  $('plan').addEventListener('change', schedulePreview);
+  $('f-scheme').addEventListener('change', applyScheme);
+  $('add-row').onclick = function () { addCustomRow(); schedulePreview(); };
+  $('save').onclick = save;
+  $('delete').onclick = remove;
+  if (window.BX24 && BX24.init) BX24.init(fit);
+  load();
+})();
