@@ -83,10 +83,13 @@ func newE2E(t *testing.T, dialect string) *e2e {
 	late.mu.Unlock()
 
 	e := &e2e{t: t, app: a, url: appSrv.URL, portal: fake, clock: clk, db: db}
-	company, err := fake.AddItem(4, map[string]any{"TITLE": "ООО «Ромашка»", "ADDRESS_LEGAL": "г. Москва, ул. Ленина, д. 1"})
+	company, err := fake.AddItem(4, map[string]any{"TITLE": "ООО «Ромашка»"})
 	require.NoError(t, err)
-	e.rest("crm.requisite.add", map[string]any{"fields": map[string]any{"ENTITY_TYPE_ID": 4, "ENTITY_ID": company,
-		"PRESET_ID": 1, "NAME": "Реквизиты", "RQ_INN": "7707083893", "RQ_KPP": "770701001"}})
+	var requisite int
+	require.NoError(t, json.Unmarshal(e.rest("crm.requisite.add", map[string]any{"fields": map[string]any{"ENTITY_TYPE_ID": 4,
+		"ENTITY_ID": company, "PRESET_ID": 1, "NAME": "Реквизиты", "RQ_INN": "7707083893", "RQ_KPP": "770701001"}}), &requisite))
+	e.rest("crm.address.add", map[string]any{"fields": map[string]any{"TYPE_ID": 6, "ENTITY_TYPE_ID": 8, "ENTITY_ID": requisite,
+		"POSTAL_CODE": "125009", "CITY": "Москва", "ADDRESS_1": "ул. Тверская, д. 1"}})
 	e.dealID, err = fake.AddItem(2, map[string]any{"TITLE": "Поставка оборудования", "OPPORTUNITY": "120000.00",
 		"CURRENCY_ID": "RUB", "COMPANY_ID": company, "ASSIGNED_BY_ID": 2})
 	require.NoError(t, err)

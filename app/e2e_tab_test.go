@@ -21,9 +21,10 @@ type tabResponse struct {
 		Title  string `json:"title"`
 		Amount string `json:"amount"`
 		Client *struct {
-			Name string `json:"name"`
-			INN  string `json:"inn"`
-			KPP  string `json:"kpp"`
+			Name    string `json:"name"`
+			INN     string `json:"inn"`
+			KPP     string `json:"kpp"`
+			Address string `json:"address"`
 		} `json:"client"`
 	} `json:"owner"`
 	Schedule *instalment.View `json:"schedule"`

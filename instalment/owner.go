@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -120,12 +121,15 @@ func (s *Service) SyncClient(ctx context.Context, cl *bitrix.Client, memberID, k
 	}
 	if len(reqs) > 0 {
 		var rq struct {
-			INN  string `json:"RQ_INN"`
-			KPP  string `json:"RQ_KPP"`
-			Name string `json:"RQ_COMPANY_FULL_NAME"`
+			ID  bitrix.ID `json:"ID"`
+			INN string    `json:"RQ_INN"`
+			KPP string    `json:"RQ_KPP"`
 		}
 		_ = json.Unmarshal(reqs[0], &rq)
 		c.INN, c.KPP = rq.INN, rq.KPP
+		if addr := legalAddress(ctx, cl, rq.ID); addr != "" {
+			c.LegalAddress = addr
+		}
 	}
 	err = s.db.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "member_id"}, {Name: "entity_type"}, {Name: "b24_id"}},
@@ -137,6 +141,47 @@ func (s *Service) SyncClient(ctx context.Context, cl *bitrix.Client, memberID, k
 	var stored Client
 	err = s.db.WithContext(ctx).Where("member_id = ? AND entity_type = ? AND b24_id = ?", memberID, kind, id).Take(&stored).Error
 	return &stored, err
+}
+
+// Address types of crm.address: 6 is the legal address, 4 the registration address (used for ИП).
+var addressPreference = []string{"6", "4", "1"}
+
+// legalAddress reads the requisite's addresses (crm.address, ENTITY_TYPE_ID 8 = requisite) and
+// formats the legal one, falling back to the registration address, then any address.
+func legalAddress(ctx context.Context, cl *bitrix.Client, requisiteID bitrix.ID) string {
+	if requisiteID == 0 {
+		return ""
+	}
+	type address struct {
+		TypeID   string `json:"TYPE_ID"`
+		Postal   string `json:"POSTAL_CODE"`
+		Country  string `json:"COUNTRY"`
+		Region   string `json:"REGION"`
+		Province string `json:"PROVINCE"`
+		City     string `json:"CITY"`
+		Line1    string `json:"ADDRESS_1"`
+		Line2    string `json:"ADDRESS_2"`
+	}
+	resp, err := cl.CallIdempotent(ctx, "crm.address.list",
+		map[string]any{"filter": map[string]any{"ENTITY_TYPE_ID": 8, "ENTITY_ID": requisiteID}})
+	var list []address // a requisite has a handful of addresses: one page is all of them
+	if err != nil || json.Unmarshal(resp.Result, &list) != nil || len(list) == 0 {
+		return ""
+	}
+	pick := list[0]
+	for _, want := range addressPreference {
+		if i := slices.IndexFunc(list, func(a address) bool { return a.TypeID == want }); i >= 0 {
+			pick = list[i]
+			break
+		}
+	}
+	var parts []string
+	for _, p := range []string{pick.Postal, pick.Country, pick.Region, pick.Province, pick.City, pick.Line1, pick.Line2} {
+		if p = strings.TrimSpace(p); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // RefreshClient re-reads a client we already know after its card changed in Bitrix24.
