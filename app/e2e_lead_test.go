@@ -41,3 +41,19 @@ func TestLeadTabBuildsScheduleLinkedToLeadAndContact(t *testing.T) {
 		require.Equal(t, []any{float64(contact)}, normaliseIDs(it["contactIds"]))
 	}
 }
+
+func TestAppPageSummarisesThePortal(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, store.SQLite)
+	status, _ := e.install()
+	require.Equal(t, http.StatusOK, status)
+	token := e.openTab(e.dealID, 2)
+	require.Equal(t, http.StatusCreated, e.api(token, http.MethodPost, "/schedule", twelveMonths(), nil))
+	req, err := e.portal.AppPageRequest(e.url+"/b24/app", "", nil, 2)
+	require.NoError(t, err)
+	status, body := e.send(req)
+	require.Equal(t, http.StatusOK, status)
+	require.Contains(t, body, `data-test="schedules">1<`)
+	require.Contains(t, body, `data-test="instalments">12<`)
+	require.Contains(t, body, "120\u00a0000,00")
+}
