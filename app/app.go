@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"b24pay/billing"
 	"b24pay/clock"
 	"b24pay/instalment"
 	"b24pay/outbox"
@@ -40,6 +41,7 @@ type App struct {
 	portals     *portal.Repo
 	b24         *portal.Clients // nil when Bitrix24 is not configured
 	instalments *instalment.Service
+	payments    *billing.Service // nil without Bitrix24
 	tabs        tabSigner
 }
 

@@ -1,9 +1,69 @@
 package app
 
-import "github.com/gin-gonic/gin"
+import (
+	"context"
 
-// wireBilling builds the payments side (filled in by the payments capability).
-func (a *App) wireBilling() error { return nil }
+	"github.com/gin-gonic/gin"
+	"gorm.io/gorm"
 
-// billingRoutes mounts webhooks, pay pages and pay-system handlers.
-func (a *App) billingRoutes(r *gin.Engine) {}
+	"b24pay/billing"
+	"b24pay/instalment"
+)
+
+// wireBilling builds the payments core with the configured routes.
+func (a *App) wireBilling() error {
+	if a.instalments == nil {
+		return nil // payments are for Bitrix24 payables; nothing to pay without a portal
+	}
+	var providers []billing.Provider
+	if a.cfg.Billing.InvoiceboxEnabled() {
+		ib, err := billing.NewInvoicebox(a.cfg.Billing.invoiceboxConfig())
+		if err != nil {
+			return &ConfigError{"B24PAY_INVOICEBOX_TOKEN", err.Error()}
+		}
+		providers = append(providers, ib)
+	}
+	a.payments = billing.NewService(a.db, a.clock, a.log, payables{a.instalments}, billing.Config{PublicURL: a.cfg.PublicURL},
+		providers...)
+	a.payments.Register(a.outbox)
+	return a.sched.Add("reconcile-payments", a.cfg.Billing.CronReconcile, a.payments.Reconcile)
+}
+
+// billingRoutes mounts the provider webhooks and the tab's pay action; unconfigured routes are absent.
+func (a *App) billingRoutes(r *gin.Engine) {
+	if a.payments == nil {
+		return
+	}
+	if a.payments.Has("invoicebox") {
+		r.POST("/webhooks/invoicebox", a.invoiceboxWebhook)
+	}
+	r.POST("/api/v1/instalments/:id/pay", a.tabAuth, a.apiPay)
+}
+
+// payables adapts instalments to what billing needs.
+type payables struct{ s *instalment.Service }
+
+func (p payables) Payable(ctx context.Context, memberID, kind string, id int64) (billing.Payable, error) {
+	if kind != instalment.PayableKind {
+		return billing.Payable{}, instalment.ErrNotFound
+	}
+	info, err := p.s.PayableOf(ctx, memberID, id)
+	if err != nil {
+		return billing.Payable{}, err
+	}
+	out := billing.Payable{MemberID: memberID, Kind: kind, ID: id, OutstandingMinor: info.OutstandingMinor,
+		Currency: info.Currency, Description: info.Description}
+	if c := info.Client; c != nil {
+		out.Customer = billing.Customer{Company: c.EntityType == "company" || len(c.INN) == 12, Name: c.Name, INN: c.INN,
+			KPP: c.KPP, Email: c.Email, Phone: c.Phone, Address: c.LegalAddress}
+	}
+	return out, nil
+}
+
+func (p payables) ApplyPaid(ctx context.Context, tx *gorm.DB, memberID, _ string, id int64, amountMinor int64, note string) error {
+	return p.s.ApplyPaid(ctx, tx, memberID, id, amountMinor, note)
+}
+
+func (p payables) ApplyRefund(ctx context.Context, tx *gorm.DB, memberID, _ string, id int64, amountMinor int64, note string) error {
+	return p.s.ApplyRefund(ctx, tx, memberID, id, amountMinor, note)
+}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"b24pay/billing/invoicebox/invoiceboxfake"
 	"b24pay/bitrix/b24fake"
 	"b24pay/clock"
 	"b24pay/portal"
@@ -34,6 +35,22 @@ type e2e struct {
 	clock  *clock.Frozen
 	db     *store.DB
 	dealID int
+	ib     *invoiceboxfake.Server // nil unless the test asked for Invoicebox
+}
+
+// e2eOption adds a payment route to the harness.
+type e2eOption func(env map[string]string, clk *clock.Frozen, publicURL string) *invoiceboxfake.Server
+
+// withInvoicebox configures the Invoicebox route against its fake, which notifies the app.
+func withInvoicebox(t *testing.T) e2eOption {
+	return func(env map[string]string, clk *clock.Frozen, _ string) *invoiceboxfake.Server {
+		f := invoiceboxfake.New(invoiceboxfake.Options{NotificationKey: "notify-key", Now: clk.Now})
+		srv := httptest.NewServer(f)
+		t.Cleanup(srv.Close)
+		env["B24PAY_INVOICEBOX_API_URL"], env["B24PAY_INVOICEBOX_TOKEN"] = srv.URL, f.Token()
+		env["B24PAY_INVOICEBOX_MERCHANT_ID"], env["B24PAY_INVOICEBOX_NOTIFICATION_KEY"] = f.MerchantID(), "notify-key"
+		return f
+	}
 }
 
 const e2eSecretKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" // 32 bytes, base64
@@ -55,7 +72,7 @@ func (l *lateHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.ServeHTTP(w, r)
 }
 
-func newE2E(t *testing.T, dialect string) *e2e {
+func newE2E(t *testing.T, dialect string, opts ...e2eOption) *e2e {
 	t.Helper()
 	late := &lateHandler{}
 	appSrv := httptest.NewServer(late)
@@ -72,9 +89,13 @@ func newE2E(t *testing.T, dialect string) *e2e {
 		"B24PAY_SECRET_KEY": e2eSecretKey, "B24PAY_B24_CLIENT_ID": "local.b24pay.1", "B24PAY_B24_CLIENT_SECRET": "client-secret",
 		"B24PAY_B24_PORTAL_URL": b24Srv.URL, "B24PAY_B24_OAUTH_URL": b24Srv.URL, "B24PAY_B24_RATE": "1000", "B24PAY_B24_BURST": "1000",
 	}
+	clk := clock.NewFrozen(time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC))
+	var ib *invoiceboxfake.Server
+	for _, opt := range opts {
+		ib = opt(env, clk, appSrv.URL)
+	}
 	cfg, err := LoadConfig(func(k string) string { return env[k] })
 	require.NoError(t, err)
-	clk := clock.NewFrozen(time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC))
 	db := storetest.New(t, dialect)
 	a, err := assemble(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), clk, db)
 	require.NoError(t, err)
@@ -82,7 +103,7 @@ func newE2E(t *testing.T, dialect string) *e2e {
 	late.h = a.Router()
 	late.mu.Unlock()
 
-	e := &e2e{t: t, app: a, url: appSrv.URL, portal: fake, clock: clk, db: db}
+	e := &e2e{t: t, app: a, url: appSrv.URL, portal: fake, clock: clk, db: db, ib: ib}
 	company, err := fake.AddItem(4, map[string]any{"TITLE": "ООО «Ромашка»"})
 	require.NoError(t, err)
 	var requisite int

@@ -37,6 +37,7 @@ func (s *Service) Register(w *outbox.Worker) {
 	w.Handle(TopicIssueInvoice, s.handleInvoice)
 	w.Handle(TopicNotify, s.handleNotify)
 	w.Handle(TopicEvent, s.handleEvent)
+	w.Handle(TopicTimeline, s.handleTimeline)
 }
 
 // portalFor returns an installed portal's client and provisioning.

@@ -1,0 +1,56 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/shopspring/decimal"
+
+	"b24pay/billing"
+	"b24pay/instalment"
+)
+
+// apiPay creates (or returns the open) payment of an instalment through a route.
+func (a *App) apiPay(c *gin.Context) {
+	id, ok := instalmentID(c)
+	if !ok {
+		return
+	}
+	var body struct {
+		Provider string `json:"provider"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, 1<<12)).Decode(&body); err != nil {
+		jsonError(c, http.StatusBadRequest, "bad_json", "Укажите способ оплаты")
+		return
+	}
+	owner := ownerOf(c)
+	if _, err := a.instalments.View(c.Request.Context(), owner); err != nil {
+		apiError(c, err)
+		return
+	}
+	p, err := a.payments.Pay(c.Request.Context(), owner.MemberID, instalment.PayableKind, id, body.Provider)
+	switch {
+	case errors.Is(err, billing.ErrProviderNotConfigured):
+		jsonError(c, http.StatusNotFound, "provider_not_configured", "Этот способ оплаты не настроен")
+	case errors.Is(err, billing.ErrNothingToPay):
+		jsonError(c, http.StatusConflict, "nothing_to_pay", "Платёж уже оплачен")
+	case errors.Is(err, billing.ErrOutcomeUnknown):
+		jsonError(c, http.StatusAccepted, "outcome_unknown", "Платёжная система не ответила вовремя; проверяем статус — повторите через минуту")
+	case errors.Is(err, instalment.ErrNotFound), errors.Is(err, instalment.ErrNotEditable):
+		apiError(c, err)
+	case err != nil:
+		_ = c.Error(err)
+		jsonError(c, http.StatusBadGateway, "provider_refused", "Платёжная система не приняла счёт: "+err.Error())
+	default:
+		c.JSON(http.StatusOK, gin.H{"payment": paymentView(p)})
+	}
+}
+
+func paymentView(p *billing.Payment) gin.H {
+	return gin.H{"id": p.ID, "provider": p.Provider, "status": p.Status, "amount": minorString(p.AmountMinor),
+		"currency": p.Currency, "provider_url": p.PayURL, "pay_url": "/pay/" + p.PayToken}
+}
+
+func minorString(m int64) string { return decimal.New(m, -2).StringFixed(2) }

@@ -1,0 +1,121 @@
+package billing
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"b24pay/billing/invoicebox"
+)
+
+// Invoicebox is the B2B invoice route (organisations and ИП pay by invoice).
+type Invoicebox struct {
+	client *invoicebox.Client
+	key    string // notification key
+}
+
+// NewInvoicebox wraps a configured client.
+func NewInvoicebox(cfg invoicebox.Config) (*Invoicebox, error) {
+	c, err := invoicebox.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &Invoicebox{client: c, key: string(cfg.NotificationKey)}, nil
+}
+
+// Name is the route's code.
+func (*Invoicebox) Name() string { return "invoicebox" }
+
+// Create makes the order: one service line whose VAT is computed by the client, the customer as
+// organisation/ИП (legal) or person (private).
+func (p *Invoicebox) Create(ctx context.Context, o Order) (Created, error) {
+	in := invoicebox.OrderInput{MerchantOrderID: o.PaymentID, Description: o.Description, Amount: o.Amount,
+		Currency: o.Currency, Lines: []invoicebox.Line{{SKU: o.PaymentID, Name: o.Description, UnitPrice: o.Amount, VATCode: invoicebox.VATNone,
+			Type: invoicebox.ItemService, PaymentType: invoicebox.PaymentFull}},
+		Customer: customerOf(o.Customer), Now: o.Now, TimeLimit: o.TimeLimit, Trusted: o.Trusted,
+		URLs: invoicebox.URLs{Notification: o.NotifyURL, Success: o.ReturnURL, Fail: o.ReturnURL, Return: o.ReturnURL}}
+	order, err := p.client.CreateOrder(ctx, in)
+	if err != nil {
+		return Created{}, mapInvoiceboxError(err)
+	}
+	return Created{Ref: order.ID, PayURL: order.PaymentURL, ExpiresAt: order.ExpiresAt}, nil
+}
+
+func customerOf(c Customer) invoicebox.Customer {
+	kind := invoicebox.CustomerPrivate
+	if c.Company {
+		kind = invoicebox.CustomerLegal
+	}
+	return invoicebox.Customer{Kind: kind, Name: c.Name, Email: c.Email, Phone: c.Phone, INN: c.INN, KPP: c.KPP, Address: c.Address}
+}
+
+// Lookup finds the order by our payment id.
+func (p *Invoicebox) Lookup(ctx context.Context, paymentID, _ string) (State, error) {
+	order, err := p.client.FindOrder(ctx, paymentID)
+	if err != nil {
+		return State{}, mapInvoiceboxError(err)
+	}
+	st := State{Ref: order.ID, Status: statusOf(order.Status)}
+	if order.Status.IsPaid() {
+		st.Paid = order.Amount
+	}
+	return st, nil
+}
+
+// Cancel closes an unpaid order.
+func (p *Invoicebox) Cancel(ctx context.Context, ref string) error {
+	_, err := p.client.CancelOrder(ctx, ref)
+	return mapInvoiceboxError(err)
+}
+
+// Refund returns money with our refund id as the provider's idempotency key.
+func (p *Invoicebox) Refund(ctx context.Context, r RefundRequest) (string, error) {
+	out, err := p.client.CreateRefund(ctx, invoicebox.RefundInput{OrderID: r.Ref, RefundID: r.RefundID, Description: r.Description,
+		Amount: r.Amount, Lines: []invoicebox.Line{{SKU: r.RefundID, Name: r.Description, UnitPrice: r.Amount, VATCode: invoicebox.VATNone,
+			Type: invoicebox.ItemService, PaymentType: invoicebox.PaymentFull}}})
+	if err != nil {
+		return "", mapInvoiceboxError(err)
+	}
+	return out.ID, nil
+}
+
+// Inbound verifies X-Signature over the raw body, then parses it.
+func (p *Invoicebox) Inbound(header http.Header, body []byte) (Notice, error) {
+	if err := invoicebox.VerifySignature(body, header, p.key); err != nil {
+		return Notice{}, errors.Join(ErrBadSignature, err)
+	}
+	n, err := invoicebox.ParseNotification(body)
+	if err != nil {
+		return Notice{}, errors.Join(ErrMalformed, err)
+	}
+	status := statusOf(n.Status)
+	if n.NeedsLookup() {
+		status = StatusPending // an undocumented status proves nothing; reconciliation will ask
+	}
+	return Notice{PaymentID: n.MerchantOrderID, Ref: n.InvoiceboxID, Status: status, Amount: n.Amount, DedupKey: n.DedupKey,
+		Probe: n.Probe}, nil
+}
+
+func statusOf(s invoicebox.OrderStatus) string {
+	switch {
+	case s.IsPaid():
+		return StatusSucceeded
+	case s == invoicebox.StatusExpired:
+		return StatusExpired
+	case s == invoicebox.StatusCanceled:
+		return StatusCancelled
+	}
+	return StatusPending
+}
+
+func mapInvoiceboxError(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, invoicebox.ErrUnknownOutcome):
+		return errors.Join(ErrUnknownOutcome, err)
+	case errors.Is(err, invoicebox.ErrNotFound):
+		return errors.Join(ErrOrderNotFound, err)
+	}
+	return err
+}

@@ -1,0 +1,109 @@
+// Package billing moves money: payments of payables through providers, provider notifications
+// stored before they are answered, reconciliation of outcomes we do not know, and refunds.
+// A payment row is committed before any provider call and its id is the provider's order id,
+// so a retry can always look the order up instead of creating a second one.
+package billing
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Payment statuses.
+const (
+	StatusPending           = "pending"
+	StatusUnknown           = "unknown" // a create timed out: resolved by lookup before anything new
+	StatusSucceeded         = "succeeded"
+	StatusFailed            = "failed"
+	StatusExpired           = "expired"
+	StatusCancelled         = "cancelled"
+	StatusPartiallyRefunded = "partially_refunded"
+	StatusRefunded          = "refunded"
+)
+
+// transitions is the payment state machine; anything not listed is an illegal transition.
+var transitions = map[string][]string{
+	StatusPending:           {StatusSucceeded, StatusFailed, StatusExpired, StatusCancelled, StatusUnknown},
+	StatusUnknown:           {StatusPending, StatusSucceeded, StatusFailed, StatusExpired, StatusCancelled},
+	StatusSucceeded:         {StatusPartiallyRefunded, StatusRefunded},
+	StatusPartiallyRefunded: {StatusPartiallyRefunded, StatusRefunded},
+}
+
+// ErrIllegalTransition is returned for a status change the state machine does not allow.
+var ErrIllegalTransition = errors.New("billing: illegal payment status transition")
+
+// CanMove tells whether a payment may go from one status to another.
+func CanMove(from, to string) bool {
+	for _, s := range transitions[from] {
+		if s == to {
+			return true
+		}
+	}
+	return false
+}
+
+func checkMove(from, to string) error {
+	if !CanMove(from, to) {
+		return fmt.Errorf("%w: %s → %s", ErrIllegalTransition, from, to)
+	}
+	return nil
+}
+
+// Open tells whether a payment may still be paid (at most one per payable).
+func Open(status string) bool { return status == StatusPending || status == StatusUnknown }
+
+// Payment is one attempt to collect money for a payable through a provider.
+type Payment struct {
+	ID            string
+	MemberID      string
+	PayableKind   string
+	PayableID     int64
+	Provider      string
+	ProviderRef   string
+	AmountMinor   int64
+	Currency      string
+	PaidMinor     int64
+	RefundedMinor int64
+	Status        string
+	PayURL        string
+	PayToken      string
+	ExpiresAt     *time.Time
+	LastError     string
+	CheckAttempts int
+	NextCheckAt   *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time `gorm:"autoUpdateTime:false"`
+	SettledAt     *time.Time
+}
+
+// Notification is a provider's inbound notification, stored raw before it is answered.
+type Notification struct {
+	ID          int64
+	Provider    string
+	DedupKey    *string
+	PaymentID   string
+	Headers     string
+	Body        string
+	Status      string
+	Result      string
+	Attempts    int
+	ReceivedAt  time.Time
+	ProcessedAt *time.Time
+}
+
+// TableName maps Notification to its table.
+func (Notification) TableName() string { return "payment_notifications" }
+
+// Refund is one refund of a payment, with its own id at the provider.
+type Refund struct {
+	ID          string
+	PaymentID   string
+	MemberID    string
+	AmountMinor int64
+	Status      string
+	ProviderRef string
+	LastError   string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time `gorm:"autoUpdateTime:false"`
+}

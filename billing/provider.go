@@ -1,0 +1,91 @@
+package billing
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Errors providers return, mapped from their own.
+var (
+	// ErrUnknownOutcome: the provider may or may not have done it (timeout, 5xx on a write).
+	ErrUnknownOutcome = errors.New("billing: provider outcome unknown")
+	// ErrOrderNotFound: the provider has no order with our id.
+	ErrOrderNotFound = errors.New("billing: provider has no such order")
+	// ErrBadSignature: an inbound notification failed its signature check.
+	ErrBadSignature = errors.New("billing: notification signature is wrong")
+	// ErrMalformed: an inbound notification could not be read.
+	ErrMalformed = errors.New("billing: malformed notification")
+)
+
+// Customer is who pays, as printed on the invoice.
+type Customer struct {
+	Company bool // organisation or ИП; else a person
+	Name    string
+	INN     string
+	KPP     string
+	Email   string
+	Phone   string
+	Address string
+}
+
+// Order is what a provider is asked to collect.
+type Order struct {
+	PaymentID   string // ours; the provider's merchant order id
+	Amount      decimal.Decimal
+	Currency    string
+	Description string
+	Customer    Customer
+	Now         time.Time
+	TimeLimit   time.Duration
+	Trusted     bool
+	NotifyURL   string
+	ReturnURL   string
+}
+
+// Created is the provider's answer to a new order.
+type Created struct {
+	Ref       string // the provider's id
+	PayURL    string
+	ExpiresAt time.Time
+}
+
+// State is what the provider says about an order now.
+type State struct {
+	Ref    string
+	Status string // one of our payment statuses: pending, succeeded, failed, expired, cancelled
+	Paid   decimal.Decimal
+}
+
+// Notice is a verified, parsed inbound notification.
+type Notice struct {
+	PaymentID string
+	Ref       string
+	Status    string // our status
+	Amount    decimal.Decimal
+	DedupKey  string
+	Probe     bool
+}
+
+// RefundRequest asks the provider to return money.
+type RefundRequest struct {
+	RefundID    string
+	PaymentID   string
+	Ref         string
+	Amount      decimal.Decimal
+	Description string
+}
+
+// Provider is one payment route.
+type Provider interface {
+	Name() string
+	Create(ctx context.Context, o Order) (Created, error)
+	Lookup(ctx context.Context, paymentID, ref string) (State, error)
+	Cancel(ctx context.Context, ref string) error
+	Refund(ctx context.Context, r RefundRequest) (refundRef string, err error)
+	// Inbound verifies and parses a notification; it must not have side effects.
+	Inbound(header http.Header, body []byte) (Notice, error)
+}
