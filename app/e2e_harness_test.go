@@ -28,7 +28,7 @@ import (
 // e2e is the whole service on an httptest server, installed into a fake Bitrix24 portal that
 // delivers its events back to it. Background work is driven by the test: drain() runs the outbox.
 type e2e struct {
-	t      *testing.T
+	t      testing.TB
 	app    *App
 	url    string // the app's public URL
 	portal *b24fake.Portal
@@ -42,7 +42,7 @@ type e2e struct {
 type e2eOption func(env map[string]string, clk *clock.Frozen, publicURL string) *invoiceboxfake.Server
 
 // withInvoicebox configures the Invoicebox route against its fake, which notifies the app.
-func withInvoicebox(t *testing.T) e2eOption {
+func withInvoicebox(t testing.TB) e2eOption {
 	return func(env map[string]string, clk *clock.Frozen, _ string) *invoiceboxfake.Server {
 		f := invoiceboxfake.New(invoiceboxfake.Options{NotificationKey: "notify-key", Now: clk.Now})
 		srv := httptest.NewServer(f)
@@ -72,7 +72,7 @@ func (l *lateHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.ServeHTTP(w, r)
 }
 
-func newE2E(t *testing.T, dialect string, opts ...e2eOption) *e2e {
+func newE2E(t testing.TB, dialect string, opts ...e2eOption) *e2e {
 	t.Helper()
 	late := &lateHandler{}
 	appSrv := httptest.NewServer(late)

@@ -30,7 +30,7 @@ func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 }
 
 // New returns a new migrated database of the dialect, dropped when the test ends.
-func New(t *testing.T, dialect string) *store.DB {
+func New(t testing.TB, dialect string) *store.DB {
 	t.Helper()
 	var db *store.DB
 	if dialect == store.SQLite {
@@ -44,7 +44,7 @@ func New(t *testing.T, dialect string) *store.DB {
 }
 
 // NewUnmigrated returns an empty database of the dialect.
-func NewUnmigrated(t *testing.T, dialect string) *store.DB {
+func NewUnmigrated(t testing.TB, dialect string) *store.DB {
 	t.Helper()
 	if dialect == store.SQLite {
 		return openSQLite(t)
@@ -52,7 +52,7 @@ func NewUnmigrated(t *testing.T, dialect string) *store.DB {
 	return openPostgres(t)
 }
 
-func openSQLite(t *testing.T) *store.DB {
+func openSQLite(t testing.TB) *store.DB {
 	db, err := store.Open(context.Background(), store.Options{DataDir: t.TempDir()})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = db.Close() })
@@ -65,7 +65,7 @@ var (
 	adminErr  error
 )
 
-func openPostgres(t *testing.T) *store.DB {
+func openPostgres(t testing.TB) *store.DB {
 	t.Helper()
 	base := os.Getenv(EnvPostgresURL)
 	if base == "" {
