@@ -53,4 +53,7 @@ func paymentView(p *billing.Payment) gin.H {
 		"currency": p.Currency, "provider_url": p.PayURL, "pay_url": "/pay/" + p.PayToken}
 }
 
-func minorString(m int64) string { return decimal.New(m, -2).StringFixed(2) }
+func minorString(m int64) string { return minorToAmount(m).StringFixed(2) }
+
+// minorToAmount turns kopecks into roubles (every currency we route has two decimals).
+func minorToAmount(m int64) decimal.Decimal { return decimal.New(m, -2) }

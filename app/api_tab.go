@@ -62,8 +62,8 @@ func (a *App) apiTab(c *gin.Context) {
 		return
 	}
 	first := a.clock.Now().In(a.cfg.Timezone).AddDate(0, 1, 0).Format("2006-01-02")
-	c.JSON(http.StatusOK, gin.H{"owner": owner, "schedule": view, "defaults": gin.H{"total": owner.Amount,
-		"currency": owner.Currency, "first": first, "period": "month", "count": 12}})
+	c.JSON(http.StatusOK, gin.H{"owner": owner, "schedule": view, "providers": a.providerCodes(),
+		"defaults": gin.H{"total": owner.Amount, "currency": owner.Currency, "first": first, "period": "month", "count": 12}})
 }
 
 // readPlan decodes the plan body; malformed JSON is reported as a validation error of the body.

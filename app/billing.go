@@ -23,6 +23,13 @@ func (a *App) wireBilling() error {
 		}
 		providers = append(providers, ib)
 	}
+	if a.cfg.Billing.SBPEnabled() {
+		qr, err := billing.NewSBP(a.cfg.Billing.sbpConfig())
+		if err != nil {
+			return &ConfigError{"B24PAY_SBP_SECRET_KEY", err.Error()}
+		}
+		providers = append(providers, qr)
+	}
 	a.payments = billing.NewService(a.db, a.clock, a.log, payables{a.instalments}, billing.Config{PublicURL: a.cfg.PublicURL},
 		providers...)
 	a.payments.Register(a.outbox)
@@ -37,7 +44,12 @@ func (a *App) billingRoutes(r *gin.Engine) {
 	if a.payments.Has("invoicebox") {
 		r.POST("/webhooks/invoicebox", a.invoiceboxWebhook)
 	}
+	if a.payments.Has("sbp") {
+		r.POST("/webhooks/sbp", a.sbpWebhook)
+	}
 	r.POST("/api/v1/instalments/:id/pay", a.tabAuth, a.apiPay)
+	r.GET("/pay/:token", a.payPage)
+	r.GET("/pay/:token/qr.png", a.payQR)
 }
 
 // payables adapts instalments to what billing needs.
@@ -66,4 +78,15 @@ func (p payables) ApplyPaid(ctx context.Context, tx *gorm.DB, memberID, _ string
 
 func (p payables) ApplyRefund(ctx context.Context, tx *gorm.DB, memberID, _ string, id int64, amountMinor int64, note string) error {
 	return p.s.ApplyRefund(ctx, tx, memberID, id, amountMinor, note)
+}
+
+// providerCodes lists the configured payment routes, for the tab's pay buttons.
+func (a *App) providerCodes() []string {
+	codes := []string{}
+	for _, code := range []string{"invoicebox", "sbp"} {
+		if a.payments != nil && a.payments.Has(code) {
+			codes = append(codes, code)
+		}
+	}
+	return codes
 }

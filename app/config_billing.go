@@ -6,6 +6,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"b24pay/billing/invoicebox"
+	"b24pay/billing/sbp"
 )
 
 // BillingConfig holds the payment routes' settings for a single-portal install.
@@ -15,7 +16,13 @@ type BillingConfig struct {
 	InvoiceboxMerchantID string // B24PAY_INVOICEBOX_MERCHANT_ID
 	InvoiceboxKey        string // B24PAY_INVOICEBOX_NOTIFICATION_KEY
 	CronReconcile        string // B24PAY_CRON_RECONCILE
+	SBPURL               string // B24PAY_SBP_API_URL
+	SBPMerchantID        string // B24PAY_SBP_MERCHANT_ID
+	SBPSecretKey         string // B24PAY_SBP_SECRET_KEY
 }
+
+// SBPEnabled tells whether the SBP route is configured (it is hidden otherwise).
+func (b BillingConfig) SBPEnabled() bool { return b.SBPSecretKey != "" }
 
 // InvoiceboxEnabled tells whether the Invoicebox route is configured (it is hidden otherwise).
 func (b BillingConfig) InvoiceboxEnabled() bool { return b.InvoiceboxToken != "" }
@@ -28,23 +35,43 @@ func loadBilling(get func(name, def string) string, dst *BillingConfig) error {
 		InvoiceboxMerchantID: get("B24PAY_INVOICEBOX_MERCHANT_ID", ""),
 		InvoiceboxKey:        get("B24PAY_INVOICEBOX_NOTIFICATION_KEY", ""),
 		CronReconcile:        get("B24PAY_CRON_RECONCILE", "*/5 * * * *"),
+		SBPURL:               get("B24PAY_SBP_API_URL", sbp.ProductionURL),
+		SBPMerchantID:        get("B24PAY_SBP_MERCHANT_ID", ""),
+		SBPSecretKey:         get("B24PAY_SBP_SECRET_KEY", ""),
 	}
 	if _, err := cron.ParseStandard(dst.CronReconcile); err != nil {
 		return &ConfigError{"B24PAY_CRON_RECONCILE", fmt.Sprintf("%q is not a cron spec: %v", dst.CronReconcile, err)}
 	}
-	if !dst.InvoiceboxEnabled() {
-		return nil
+	if dst.InvoiceboxEnabled() {
+		if err := requireAll("B24PAY_INVOICEBOX_TOKEN", "B24PAY_INVOICEBOX_API_URL", dst.InvoiceboxURL,
+			map[string]string{"B24PAY_INVOICEBOX_MERCHANT_ID": dst.InvoiceboxMerchantID,
+				"B24PAY_INVOICEBOX_NOTIFICATION_KEY": dst.InvoiceboxKey}); err != nil {
+			return err
+		}
 	}
-	if err := validateBaseURL("B24PAY_INVOICEBOX_API_URL", dst.InvoiceboxURL); err != nil {
+	if dst.SBPEnabled() {
+		return requireAll("B24PAY_SBP_SECRET_KEY", "B24PAY_SBP_API_URL", dst.SBPURL,
+			map[string]string{"B24PAY_SBP_MERCHANT_ID": dst.SBPMerchantID})
+	}
+	return nil
+}
+
+// requireAll checks a configured route: its API URL and the other variables it cannot work without.
+func requireAll(trigger, urlVar, url string, required map[string]string) error {
+	if err := validateBaseURL(urlVar, url); err != nil {
 		return err
 	}
-	for name, v := range map[string]string{"B24PAY_INVOICEBOX_MERCHANT_ID": dst.InvoiceboxMerchantID,
-		"B24PAY_INVOICEBOX_NOTIFICATION_KEY": dst.InvoiceboxKey} {
+	for name, v := range required {
 		if v == "" {
-			return &ConfigError{name, "required when B24PAY_INVOICEBOX_TOKEN is set"}
+			return &ConfigError{name, "required when " + trigger + " is set"}
 		}
 	}
 	return nil
+}
+
+// sbpConfig is the SBP client configuration.
+func (b BillingConfig) sbpConfig() sbp.Config {
+	return sbp.Config{BaseURL: b.SBPURL, SBPMerchantID: b.SBPMerchantID, SecretKey: b.SBPSecretKey}
 }
 
 // invoiceboxConfig is the client configuration; secrets stay redacted in logs.

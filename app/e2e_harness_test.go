@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"b24pay/billing/invoicebox/invoiceboxfake"
+	"b24pay/billing/sbp/sbpfake"
 	"b24pay/bitrix/b24fake"
 	"b24pay/clock"
 	"b24pay/portal"
@@ -36,20 +37,32 @@ type e2e struct {
 	db     *store.DB
 	dealID int
 	ib     *invoiceboxfake.Server // nil unless the test asked for Invoicebox
+	bank   *sbpfake.Bank          // nil unless the test asked for SBP
 }
 
 // e2eOption adds a payment route to the harness.
-type e2eOption func(env map[string]string, clk *clock.Frozen, publicURL string) *invoiceboxfake.Server
+type e2eOption func(e *e2e, env map[string]string, clk *clock.Frozen, publicURL string)
+
+// withSBP configures the SBP route against the fake bank, which calls back the app.
+func withSBP(t testing.TB) e2eOption {
+	return func(e *e2e, env map[string]string, clk *clock.Frozen, publicURL string) {
+		e.bank = sbpfake.New(sbpfake.Config{SBPMerchantID: "MA0000000552", SecretKey: "sbp-secret",
+			NotificationURL: publicURL + "/webhooks/sbp", Now: clk.Now})
+		srv := httptest.NewServer(e.bank)
+		t.Cleanup(srv.Close)
+		env["B24PAY_SBP_API_URL"], env["B24PAY_SBP_MERCHANT_ID"], env["B24PAY_SBP_SECRET_KEY"] = srv.URL, "MA0000000552", "sbp-secret"
+	}
+}
 
 // withInvoicebox configures the Invoicebox route against its fake, which notifies the app.
 func withInvoicebox(t testing.TB) e2eOption {
-	return func(env map[string]string, clk *clock.Frozen, _ string) *invoiceboxfake.Server {
+	return func(e *e2e, env map[string]string, clk *clock.Frozen, _ string) {
 		f := invoiceboxfake.New(invoiceboxfake.Options{NotificationKey: "notify-key", Now: clk.Now})
+		e.ib = f
 		srv := httptest.NewServer(f)
 		t.Cleanup(srv.Close)
 		env["B24PAY_INVOICEBOX_API_URL"], env["B24PAY_INVOICEBOX_TOKEN"] = srv.URL, f.Token()
 		env["B24PAY_INVOICEBOX_MERCHANT_ID"], env["B24PAY_INVOICEBOX_NOTIFICATION_KEY"] = f.MerchantID(), "notify-key"
-		return f
 	}
 }
 
@@ -90,9 +103,9 @@ func newE2E(t testing.TB, dialect string, opts ...e2eOption) *e2e {
 		"B24PAY_B24_PORTAL_URL": b24Srv.URL, "B24PAY_B24_OAUTH_URL": b24Srv.URL, "B24PAY_B24_RATE": "1000", "B24PAY_B24_BURST": "1000",
 	}
 	clk := clock.NewFrozen(time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC))
-	var ib *invoiceboxfake.Server
+	e := &e2e{t: t, url: appSrv.URL, portal: fake, clock: clk}
 	for _, opt := range opts {
-		ib = opt(env, clk, appSrv.URL)
+		opt(e, env, clk, appSrv.URL)
 	}
 	cfg, err := LoadConfig(func(k string) string { return env[k] })
 	require.NoError(t, err)
@@ -103,7 +116,7 @@ func newE2E(t testing.TB, dialect string, opts ...e2eOption) *e2e {
 	late.h = a.Router()
 	late.mu.Unlock()
 
-	e := &e2e{t: t, app: a, url: appSrv.URL, portal: fake, clock: clk, db: db, ib: ib}
+	e.app, e.db = a, db
 	company, err := fake.AddItem(4, map[string]any{"TITLE": "ООО «Ромашка»"})
 	require.NoError(t, err)
 	var requisite int

@@ -2,7 +2,9 @@ package app
 
 import (
 	"fmt"
+	"io"
 	"strconv"
+	"strings"
 	"testing"
 
 	"b24pay/store"
@@ -35,3 +37,5 @@ func eachDialect(t *testing.T, fn func(t *testing.T, dialect string)) {
 		})
 	}
 }
+
+func stringsReader(s string) io.Reader { return strings.NewReader(s) }

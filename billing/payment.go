@@ -67,6 +67,7 @@ type Payment struct {
 	RefundedMinor int64
 	Status        string
 	PayURL        string
+	Description   string
 	PayToken      string
 	ExpiresAt     *time.Time
 	LastError     string

@@ -145,7 +145,8 @@ func (s *Service) openPayment(ctx context.Context, kind string, id int64) (*Paym
 func (s *Service) insert(ctx context.Context, pb Payable, provider string) (*Payment, error) {
 	now := s.clock.Now()
 	p := &Payment{ID: newID("pay_", 12), MemberID: pb.MemberID, PayableKind: pb.Kind, PayableID: pb.ID, Provider: provider,
-		AmountMinor: pb.OutstandingMinor, Currency: pb.Currency, Status: StatusPending, PayToken: newID("", 24),
+		AmountMinor: pb.OutstandingMinor, Currency: pb.Currency, Description: pb.Description, Status: StatusPending,
+		PayToken: newID("", 24),
 		CreatedAt: now, UpdatedAt: now}
 	return p, s.db.WithContext(ctx).Create(p).Error
 }

@@ -31,3 +31,15 @@ type ErrorPage struct {
 	Title   string
 	Message string
 }
+
+// PayPage is the public, printable page of one payment (the business-lounge scenario).
+type PayPage struct {
+	State     string // pay | paid | expired | checking
+	Amount    string // «10 000,00 ₽»
+	Purpose   string
+	Provider  string // invoicebox | sbp
+	PayURL    string // the provider's link (NSPK link for SBP)
+	QRPath    string // our PNG of the SBP link
+	ExpiresAt string // «25.11.2026 12:00 (МСК)»
+	PaidAt    string
+}

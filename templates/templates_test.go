@@ -26,6 +26,7 @@ func TestEveryPageRenders(t *testing.T) {
 		"install.html": InstallPage{OK: true, PortalDomain: "a.bitrix24.ru"},
 		"app.html":     AppPage{PortalDomain: "a.bitrix24.ru", Installed: true, Schedules: 2, Instalments: 5, Debt: "1 000,00 ₽"},
 		"error.html":   ErrorPage{Status: 401, Title: "Доступ запрещён", Message: "Обновите страницу."},
+		"pay.html":     PayPage{State: "pay", Amount: "10 000,00 ₽", Purpose: "Платёж №1", Provider: "sbp", QRPath: "/pay/t/qr.png"},
 	}
 	for name, data := range pages {
 		html := render(t, name, data)

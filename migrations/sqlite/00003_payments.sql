@@ -12,6 +12,7 @@ CREATE TABLE payments (
     refunded_minor  BIGINT  NOT NULL DEFAULT 0,
     status          TEXT    NOT NULL,
     pay_url         TEXT    NOT NULL DEFAULT '',
+    description     TEXT    NOT NULL DEFAULT '',
     pay_token       TEXT    NOT NULL,
     expires_at      DATETIME,
     last_error      TEXT    NOT NULL DEFAULT '',

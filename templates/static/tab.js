@@ -6,7 +6,8 @@
   var token = document.querySelector('meta[name="b24pay-token"]').content;
   var apiBase = document.querySelector('meta[name="b24pay-api"]').content;
   var $ = function (id) { return document.getElementById(id); };
-  var state = { currency: 'RUB', schedule: null, pollTimer: null, previewTimer: null, previewSeq: 0 };
+  var state = { currency: 'RUB', schedule: null, providers: [], pollTimer: null, previewTimer: null, previewSeq: 0 };
+  var payLabels = { invoicebox: 'Счёт Invoicebox', sbp: 'QR СБП' };
   var signs = { RUB: '₽', USD: '$', EUR: '€' };
   var unpaid = { planned: true, invoiced: true, partly_paid: true, overdue: true };
 
@@ -237,7 +238,29 @@
     } else if (i.invoice_id) {
       cell.appendChild(el('span', { class: 'sync', text: 'счёт №' + i.invoice_id }));
     }
+    if (unpaid[i.status]) {
+      state.providers.forEach(function (code) {
+        var b = el('button', { type: 'button', class: 'small', text: payLabels[code] || code, 'data-action': 'pay-' + code });
+        b.onclick = function () { pay(i, code, b); };
+        cell.appendChild(b);
+      });
+    }
     return cell;
+  }
+
+  // pay opens the printable pay page (QR or invoice link) of the instalment's payment.
+  function pay(i, provider, button) {
+    button.disabled = true;
+    var page = window.open('', '_blank');
+    api('POST', '/instalments/' + i.id + '/pay', { provider: provider }).then(function (r) {
+      button.disabled = false;
+      if (r.status === 200) {
+        if (page) page.location = r.data.payment.pay_url; else notice('Ссылка на оплату: ' + location.origin + r.data.payment.pay_url);
+        return;
+      }
+      if (page) page.close();
+      notice(r.data.message || 'Не удалось создать платёж');
+    });
   }
 
   function startEdit(i) {
@@ -322,6 +345,7 @@
       $('loading').hidden = true;
       if (r.status !== 200) { if (r.status !== 401) notice(r.data.message || 'Не удалось загрузить данные'); return; }
       renderOwner(r.data.owner);
+      state.providers = r.data.providers || [];
       if (r.data.schedule) renderCurrent(r.data.schedule);
       else if ($('builder').hidden) renderBuilder(r.data.defaults);
     });

@@ -1,0 +1,88 @@
+package app
+
+import (
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+
+	"b24pay/billing"
+	"b24pay/instalment"
+	"b24pay/store"
+)
+
+func get(t *testing.T, url string) (int, string, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Content-Type"), string(b)
+}
+
+func TestPayInstalmentBySBPQROnThePrintablePage(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, dialect string) {
+		e := newE2E(t, dialect, withSBP(t))
+		token, s := e.payable()
+		var tab struct{ Providers []string }
+		require.Equal(t, http.StatusOK, e.api(token, http.MethodGet, "/tab", nil, &tab))
+		require.Equal(t, []string{"sbp"}, tab.Providers, "only configured routes are offered")
+
+		second := s.Instalments[1]
+		var pay payResponse
+		require.Equal(t, http.StatusOK, e.api(token, http.MethodPost, "/instalments/"+itoa(second.ID)+"/pay",
+			map[string]string{"provider": "sbp"}, &pay))
+		require.Contains(t, pay.Payment.ProviderURL, "qr.nspk.ru")
+		require.Equal(t, 1, e.bank.Registrations(pay.Payment.ID))
+
+		status, _, page := get(t, e.url+pay.Payment.PayURL)
+		require.Equal(t, http.StatusOK, status)
+		require.Contains(t, page, `data-state="pay"`)
+		require.Contains(t, page, "10\u00a0000,00")
+		require.Contains(t, page, "Платёж №2 по графику")
+		status, ctype, png := get(t, e.url+pay.Payment.PayURL+"/qr.png")
+		require.Equal(t, http.StatusOK, status)
+		require.Equal(t, "image/png", ctype)
+		require.Equal(t, "\x89PNG", png[:4])
+		status, _, _ = get(t, e.url+"/pay/not-a-token")
+		require.Equal(t, http.StatusNotFound, status)
+
+		_, err := e.bank.Pay(pay.Payment.ID, decimal.NewFromInt(10000))
+		require.NoError(t, err)
+		e.waitStatus(pay.Payment.ID, billing.StatusSucceeded)
+		e.drain()
+		require.Equal(t, instalment.StatusPaid, e.instalmentRow(token, 2).Status)
+		require.Equal(t, instalment.StatusPlanned, e.instalmentRow(token, 1).Status, "the payment went to its instalment")
+		_, _, page = get(t, e.url+pay.Payment.PayURL)
+		require.Contains(t, page, `data-state="paid"`)
+		status, _, _ = get(t, e.url+pay.Payment.PayURL+"/qr.png")
+		require.Equal(t, http.StatusNotFound, status, "no QR for a paid payment")
+		e.requireNoDeadOutbox()
+	})
+}
+
+func TestSBPCallbackWithBadSignatureChangesNothingAndExpiredPageSaysSo(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, store.SQLite, withSBP(t))
+	token, s := e.payable()
+	var pay payResponse
+	require.Equal(t, http.StatusOK, e.api(token, http.MethodPost, "/instalments/"+itoa(s.Instalments[0].ID)+"/pay",
+		map[string]string{"provider": "sbp"}, &pay))
+	body := `{"transactionId":1,"qrId":"x","sbpMerchantId":"MA0000000552","merchantId":123,"amount":10000,` +
+		`"currency":"RUB","transactionDate":"2026-11-22T12:00:00+03:00","paymentStatus":"SUCCESS","order":"` + pay.Payment.ID + `"}`
+	req, _ := http.NewRequest(http.MethodPost, e.url+"/webhooks/sbp", stringsReader(body))
+	req.Header.Set("X-Api-Signature-SHA256", "00")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	require.Equal(t, billing.StatusPending, e.payment(pay.Payment.ID).Status)
+
+	e.clock.Advance(73 * time.Hour) // past the order's time limit
+	_, _, page := get(t, e.url+pay.Payment.PayURL)
+	require.Contains(t, page, `data-state="expired"`)
+}

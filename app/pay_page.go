@@ -1,0 +1,74 @@
+package app
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"b24pay/billing"
+	"b24pay/billing/sbp"
+	"b24pay/schedules"
+	"b24pay/templates"
+)
+
+// payPage is the public page of one payment: amount, purpose, QR or link, or its final state.
+func (a *App) payPage(c *gin.Context) {
+	p, err := a.payments.ByToken(c.Request.Context(), c.Param("token"))
+	if errors.Is(err, billing.ErrPaymentNotFound) {
+		a.renderError(c, http.StatusNotFound, "Платёж не найден", "Проверьте ссылку или обратитесь к менеджеру.")
+		return
+	}
+	if err != nil {
+		_ = c.Error(err)
+		a.renderError(c, http.StatusInternalServerError, "Ошибка", "Попробуйте обновить страницу.")
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Header("Referrer-Policy", "no-referrer")
+	a.render(c, http.StatusOK, "pay.html", a.payView(p, c.Param("token")))
+}
+
+func (a *App) payView(p *billing.Payment, token string) templates.PayPage {
+	rub, _ := schedules.LookupCurrency(p.Currency)
+	v := templates.PayPage{Amount: rub.Human(minorToAmount(p.AmountMinor)), Purpose: p.Description, Provider: p.Provider,
+		PayURL: p.PayURL}
+	expired := p.ExpiresAt != nil && !a.clock.Now().Before(*p.ExpiresAt)
+	switch {
+	case p.PaidMinor > 0:
+		v.State = "paid"
+		if p.SettledAt != nil {
+			v.PaidAt = p.SettledAt.In(a.cfg.Timezone).Format("02.01.2006 15:04")
+		}
+	case p.Status == billing.StatusUnknown:
+		v.State = "checking"
+	case p.Status == billing.StatusPending && !expired && p.PayURL != "":
+		v.State = "pay"
+		if p.ExpiresAt != nil {
+			v.ExpiresAt = p.ExpiresAt.In(a.cfg.Timezone).Format("02.01.2006 15:04")
+		}
+		if p.Provider == "sbp" {
+			v.QRPath = "/pay/" + token + "/qr.png"
+		}
+	default:
+		v.State = "expired"
+	}
+	return v
+}
+
+// payQR renders the SBP link of an open payment as a PNG.
+func (a *App) payQR(c *gin.Context) {
+	p, err := a.payments.ByToken(c.Request.Context(), c.Param("token"))
+	if err != nil || p.Provider != "sbp" || p.PayURL == "" || !billing.Open(p.Status) {
+		c.Status(http.StatusNotFound)
+		return
+	}
+	png, err := sbp.QRPNG(p.PayURL, 512)
+	if err != nil {
+		_ = c.Error(err)
+		c.Status(http.StatusInternalServerError)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "image/png", png)
+}

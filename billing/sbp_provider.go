@@ -1,0 +1,113 @@
+package billing
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"b24pay/billing/sbp"
+)
+
+// SBP is the instant-payment route: a dynamic QR per payment.
+type SBP struct {
+	client *sbp.Client
+	cfg    sbp.Config
+}
+
+// NewSBP wraps a configured client.
+func NewSBP(cfg sbp.Config) (*SBP, error) {
+	c, err := sbp.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &SBP{client: c, cfg: cfg}, nil
+}
+
+// Name is the route's code.
+func (*SBP) Name() string { return "sbp" }
+
+// Create registers a dynamic QR for the payment; its NSPK link is the pay URL (and the QR's payload).
+func (p *SBP) Create(ctx context.Context, o Order) (Created, error) {
+	expires := o.Now.Add(o.TimeLimit)
+	qr, err := p.client.RegisterQR(ctx, sbp.RegisterQRInput{OrderID: o.PaymentID, Amount: o.Amount, ExpiresAt: expires,
+		Purpose: truncateRunes(o.Description, 185)})
+	if err != nil {
+		return Created{}, mapSBPError(err)
+	}
+	return Created{Ref: qr.ID, PayURL: qr.Payload, ExpiresAt: expires}, nil
+}
+
+// Lookup reads the QR's state. The bank answers only by QR id: a payment whose create answer
+// was lost has no QR we know of, and nobody was shown one, so it counts as not created.
+func (p *SBP) Lookup(ctx context.Context, _, ref string) (State, error) {
+	if ref == "" {
+		return State{}, ErrOrderNotFound
+	}
+	info, err := p.client.QRState(ctx, ref)
+	if err != nil {
+		return State{}, mapSBPError(err)
+	}
+	st := State{Ref: ref, Status: StatusPending}
+	switch info.Status {
+	case sbp.QRPaid:
+		pay, err := p.client.PaymentInfo(ctx, ref)
+		if err != nil {
+			return State{}, mapSBPError(err)
+		}
+		st.Status, st.Paid = StatusSucceeded, pay.Amount
+	case sbp.QRExpired:
+		st.Status = StatusExpired
+	case sbp.QRCancelled:
+		st.Status = StatusCancelled
+	}
+	return st, nil
+}
+
+// Cancel withdraws an unpaid QR.
+func (p *SBP) Cancel(ctx context.Context, ref string) error { return mapSBPError(p.client.CancelQR(ctx, ref)) }
+
+// Refund returns money with our refund id as the bank's idempotency key.
+func (p *SBP) Refund(ctx context.Context, r RefundRequest) (string, error) {
+	_, err := p.client.Refund(ctx, sbp.RefundInput{OrderID: r.PaymentID, RefundID: r.RefundID, Amount: r.Amount,
+		Purpose: truncateRunes(r.Description, 140)})
+	if err != nil {
+		return "", mapSBPError(err)
+	}
+	return r.RefundID, nil
+}
+
+// Inbound verifies X-Api-Signature-SHA256 and parses the callback.
+func (p *SBP) Inbound(header http.Header, body []byte) (Notice, error) {
+	n, err := sbp.ParseVerifiedNotification(body, header, p.cfg.SecretKey)
+	switch {
+	case errors.Is(err, sbp.ErrBadSignature) || errors.Is(err, sbp.ErrSignatureMissing):
+		return Notice{}, errors.Join(ErrBadSignature, err)
+	case err != nil:
+		return Notice{}, errors.Join(ErrMalformed, err)
+	}
+	status := StatusPending // a declined attempt leaves the QR payable
+	if n.Status == sbp.PaymentSuccess {
+		status = StatusSucceeded
+	}
+	return Notice{PaymentID: n.OrderID, Ref: n.QRID, Status: status, Amount: n.Amount, DedupKey: n.DedupKey}, nil
+}
+
+func mapSBPError(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, sbp.ErrUnknownOutcome):
+		return errors.Join(ErrUnknownOutcome, err)
+	case errors.Is(err, sbp.ErrNotFound):
+		return errors.Join(ErrOrderNotFound, err)
+	}
+	return err
+}
+
+func truncateRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}
