@@ -62,7 +62,8 @@ func (a *App) install(c *gin.Context, creds bitrix.Credentials) error {
 		return err
 	}
 	prov, err := portal.Provision(ctx, cl, portal.Handlers{
-		Placement: a.cfg.PublicURL + "/b24/placement", Events: a.cfg.PublicURL + "/b24/events"})
+		Placement: a.cfg.PublicURL + "/b24/placement", Events: a.cfg.PublicURL + "/b24/events",
+		PaySystems: a.paySystems(), PaySystemKey: a.paySystemKey(creds.MemberID)})
 	if err != nil {
 		return err
 	}

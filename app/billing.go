@@ -30,9 +30,10 @@ func (a *App) wireBilling() error {
 		}
 		providers = append(providers, qr)
 	}
-	a.payments = billing.NewService(a.db, a.clock, a.log, payables{a.instalments}, billing.Config{PublicURL: a.cfg.PublicURL},
-		providers...)
+	a.payments = billing.NewService(a.db, a.clock, a.log, payables{a.instalments, b24Payments{a}},
+		billing.Config{PublicURL: a.cfg.PublicURL}, providers...)
 	a.payments.Register(a.outbox)
+	a.outbox.Handle(topicB24PayMark, b24Payments{a}.markPaid)
 	return a.sched.Add("reconcile-payments", a.cfg.Billing.CronReconcile, a.payments.Reconcile)
 }
 
@@ -50,16 +51,23 @@ func (a *App) billingRoutes(r *gin.Engine) {
 	r.POST("/api/v1/instalments/:id/pay", a.tabAuth, a.apiPay)
 	r.GET("/pay/:token", a.payPage)
 	r.GET("/pay/:token/qr.png", a.payQR)
+	r.POST("/b24/paysystem/:code", a.paySystemCheckout)
 }
 
-// payables adapts instalments to what billing needs.
-type payables struct{ s *instalment.Service }
+// payables routes billing's payables to their owners: instalments and Bitrix24's own payments.
+type payables struct {
+	instalments *instalment.Service
+	b24         b24Payments
+}
 
 func (p payables) Payable(ctx context.Context, memberID, kind string, id int64) (billing.Payable, error) {
+	if kind == b24PaymentKind {
+		return p.b24.Payable(ctx, memberID, id)
+	}
 	if kind != instalment.PayableKind {
 		return billing.Payable{}, instalment.ErrNotFound
 	}
-	info, err := p.s.PayableOf(ctx, memberID, id)
+	info, err := p.instalments.PayableOf(ctx, memberID, id)
 	if err != nil {
 		return billing.Payable{}, err
 	}
@@ -72,12 +80,18 @@ func (p payables) Payable(ctx context.Context, memberID, kind string, id int64) 
 	return out, nil
 }
 
-func (p payables) ApplyPaid(ctx context.Context, tx *gorm.DB, memberID, _ string, id int64, amountMinor int64, note string) error {
-	return p.s.ApplyPaid(ctx, tx, memberID, id, amountMinor, note)
+func (p payables) ApplyPaid(ctx context.Context, tx *gorm.DB, memberID, kind string, id int64, amountMinor int64, note string) error {
+	if kind == b24PaymentKind {
+		return p.b24.ApplyPaid(ctx, tx, memberID, id, amountMinor)
+	}
+	return p.instalments.ApplyPaid(ctx, tx, memberID, id, amountMinor, note)
 }
 
-func (p payables) ApplyRefund(ctx context.Context, tx *gorm.DB, memberID, _ string, id int64, amountMinor int64, note string) error {
-	return p.s.ApplyRefund(ctx, tx, memberID, id, amountMinor, note)
+func (p payables) ApplyRefund(ctx context.Context, tx *gorm.DB, memberID, kind string, id int64, amountMinor int64, note string) error {
+	if kind == b24PaymentKind {
+		return nil // Bitrix24 records refunds of its payments itself
+	}
+	return p.instalments.ApplyRefund(ctx, tx, memberID, id, amountMinor, note)
 }
 
 // providerCodes lists the configured payment routes, for the tab's pay buttons.

@@ -55,10 +55,12 @@ func (v Provisioned) StageCode(statusID string) string {
 	return ""
 }
 
-// Handlers are the public URLs Bitrix24 calls back.
+// Handlers are the public URLs Bitrix24 calls back, and the payment routes to offer there.
 type Handlers struct {
-	Placement string
-	Events    string
+	Placement    string
+	Events       string
+	PaySystems   []PaySystem
+	PaySystemKey string
 }
 
 // EventNames are the events install binds.
@@ -78,6 +80,7 @@ func Provision(ctx context.Context, cl *bitrix.Client, h Handlers) (Provisioned,
 		{"deal debt field", func() error { return ensureDealField(ctx, cl, &v) }},
 		{"placements", func() error { return ensurePlacements(ctx, cl, h.Placement) }},
 		{"event bindings", func() error { return ensureEvents(ctx, cl, h.Events) }},
+		{"pay systems", func() error { return ensurePaySystems(ctx, cl, h.PaySystems, h.PaySystemKey) }},
 	}
 	for _, s := range steps {
 		if err := s.run(); err != nil {
