@@ -30,8 +30,7 @@ func (*Invoicebox) Name() string { return "invoicebox" }
 // organisation/ИП (legal) or person (private).
 func (p *Invoicebox) Create(ctx context.Context, o Order) (Created, error) {
 	in := invoicebox.OrderInput{MerchantOrderID: o.PaymentID, Description: o.Description, Amount: o.Amount,
-		Currency: o.Currency, Lines: []invoicebox.Line{{SKU: o.PaymentID, Name: o.Description, UnitPrice: o.Amount, VATCode: invoicebox.VATNone,
-			Type: invoicebox.ItemService, PaymentType: invoicebox.PaymentFull}},
+		Currency: o.Currency, Lines: []invoicebox.Line{orderLine(o)},
 		Customer: customerOf(o.Customer), Now: o.Now, TimeLimit: o.TimeLimit, Trusted: o.Trusted,
 		URLs: invoicebox.URLs{Notification: o.NotifyURL, Success: o.ReturnURL, Fail: o.ReturnURL, Return: o.ReturnURL}}
 	order, err := p.client.CreateOrder(ctx, in)
@@ -47,6 +46,18 @@ func customerOf(c Customer) invoicebox.Customer {
 		kind = invoicebox.CustomerLegal
 	}
 	return invoicebox.Customer{Kind: kind, Name: c.Name, Email: c.Email, Phone: c.Phone, INN: c.INN, KPP: c.KPP, Address: c.Address}
+}
+
+// Update changes an order that is still created (not paid, not expired) to a new amount.
+func (p *Invoicebox) Update(ctx context.Context, ref string, o Order) error {
+	_, err := p.client.UpdateOrder(ctx, invoicebox.UpdateInput{OrderID: ref, Description: o.Description, Amount: o.Amount,
+		Lines: []invoicebox.Line{orderLine(o)}, Now: o.Now, TimeLimit: o.TimeLimit, Trusted: o.Trusted})
+	return mapInvoiceboxError(err)
+}
+
+func orderLine(o Order) invoicebox.Line {
+	return invoicebox.Line{SKU: o.PaymentID, Name: o.Description, UnitPrice: o.Amount, VATCode: invoicebox.VATNone,
+		Type: invoicebox.ItemService, PaymentType: invoicebox.PaymentFull}
 }
 
 // Lookup finds the order by our payment id.

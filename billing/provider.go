@@ -89,3 +89,8 @@ type Provider interface {
 	// Inbound verifies and parses a notification; it must not have side effects.
 	Inbound(header http.Header, body []byte) (Notice, error)
 }
+
+// Updater is a provider whose unpaid orders can change their amount (dynamic pricing).
+type Updater interface {
+	Update(ctx context.Context, ref string, o Order) error
+}

@@ -20,9 +20,29 @@ func (s *Service) Reconcile(ctx context.Context, now time.Time) error {
 		if err := s.resolve(ctx, p); err != nil {
 			s.log.Warn("reconciliation could not settle a payment", "payment", p.ID, "err", err)
 		}
+		if p.ExpiresAt != nil && !now.Before(*p.ExpiresAt) {
+			if err := s.expire(ctx, p.ID); err != nil {
+				s.log.Warn("could not withdraw an expired order", "payment", p.ID, "err", err)
+			}
+		}
 		if err := s.nextCheck(ctx, p.ID, p.CheckAttempts, now); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// expire withdraws an order still open after its time limit (e.g. cancels the SBP QR) so it can
+// no longer be paid, and marks the payment expired. If it was paid meanwhile, that wins.
+func (s *Service) expire(ctx context.Context, id string) error {
+	p, err := s.Get(ctx, id)
+	if err != nil || p.Status != StatusPending {
+		return err
+	}
+	if prov, ok := s.providers[p.Provider]; ok && p.ProviderRef != "" {
+		if err := prov.Cancel(ctx, p.ProviderRef); err != nil {
+			return s.resolve(ctx, p)
+		}
+	}
+	return s.move(ctx, id, StatusExpired, "")
 }

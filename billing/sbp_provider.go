@@ -64,7 +64,9 @@ func (p *SBP) Lookup(ctx context.Context, _, ref string) (State, error) {
 }
 
 // Cancel withdraws an unpaid QR.
-func (p *SBP) Cancel(ctx context.Context, ref string) error { return mapSBPError(p.client.CancelQR(ctx, ref)) }
+func (p *SBP) Cancel(ctx context.Context, ref string) error {
+	return mapSBPError(p.client.CancelQR(ctx, ref))
+}
 
 // Refund returns money with our refund id as the bank's idempotency key.
 func (p *SBP) Refund(ctx context.Context, r RefundRequest) (string, error) {

@@ -122,6 +122,8 @@ func (s *Service) Pay(ctx context.Context, memberID, kind string, id int64, prov
 			}
 		case open.Provider == provider && open.AmountMinor == payable.OutstandingMinor:
 			return open, nil
+		case open.Provider == provider && s.updated(ctx, prov, open, payable):
+			return s.Get(ctx, open.ID)
 		default:
 			if err := s.cancel(ctx, open); err != nil {
 				return nil, err
@@ -146,7 +148,7 @@ func (s *Service) insert(ctx context.Context, pb Payable, provider string) (*Pay
 	now := s.clock.Now()
 	p := &Payment{ID: newID("pay_", 12), MemberID: pb.MemberID, PayableKind: pb.Kind, PayableID: pb.ID, Provider: provider,
 		AmountMinor: pb.OutstandingMinor, Currency: pb.Currency, Description: pb.Description, Status: StatusPending,
-		PayToken: newID("", 24),
+		PayToken:  newID("", 24),
 		CreatedAt: now, UpdatedAt: now}
 	return p, s.db.WithContext(ctx).Create(p).Error
 }
@@ -154,9 +156,9 @@ func (s *Service) insert(ctx context.Context, pb Payable, provider string) (*Pay
 // create asks the provider for the order; a lost answer leaves the payment unknown.
 func (s *Service) create(ctx context.Context, prov Provider, p *Payment, pb Payable) (*Payment, error) {
 	now := s.clock.Now()
-	created, err := prov.Create(ctx, Order{PaymentID: p.ID, Amount: minorToDecimal(p.AmountMinor), Currency: p.Currency,
-		Description: pb.Description, Customer: pb.Customer, Now: now, TimeLimit: s.cfg.TimeLimit, Trusted: pb.Trusted,
-		NotifyURL: s.cfg.PublicURL + "/webhooks/" + prov.Name(), ReturnURL: s.cfg.PublicURL + "/pay/" + p.PayToken})
+	o := s.order(p.ID, pb, p.AmountMinor)
+	o.NotifyURL, o.ReturnURL = s.cfg.PublicURL+"/webhooks/"+prov.Name(), s.cfg.PublicURL+"/pay/"+p.PayToken
+	created, err := prov.Create(ctx, o)
 	updates := map[string]any{"updated_at": now}
 	switch {
 	case errors.Is(err, ErrUnknownOutcome):
@@ -180,6 +182,29 @@ func (s *Service) create(ctx context.Context, prov Provider, p *Payment, pb Paya
 		return stored, ErrOutcomeUnknown
 	}
 	return stored, err
+}
+
+// updated tries to move an open order to the payable's new amount (dynamic pricing) where the
+// provider allows it; false means the old order must be cancelled and a new one made.
+func (s *Service) updated(ctx context.Context, prov Provider, p *Payment, pb Payable) bool {
+	up, ok := prov.(Updater)
+	if !ok || p.ProviderRef == "" || p.Status != StatusPending {
+		return false
+	}
+	err := up.Update(ctx, p.ProviderRef, s.order(p.ID, pb, pb.OutstandingMinor))
+	if err != nil {
+		s.log.Info("order not updatable; it will be replaced", "payment", p.ID, "err", err)
+		return false
+	}
+	return s.db.WithContext(ctx).Model(&Payment{}).Where("id = ? AND status = ?", p.ID, StatusPending).
+		Updates(map[string]any{"amount_minor": pb.OutstandingMinor, "description": pb.Description,
+			"updated_at": s.clock.Now()}).Error == nil
+}
+
+// order is what a provider is asked to collect for a payable.
+func (s *Service) order(paymentID string, pb Payable, amountMinor int64) Order {
+	return Order{PaymentID: paymentID, Amount: minorToDecimal(amountMinor), Currency: pb.Currency, Description: pb.Description,
+		Customer: pb.Customer, Now: s.clock.Now(), TimeLimit: s.cfg.TimeLimit, Trusted: pb.Trusted}
 }
 
 // Get loads a payment by id.
