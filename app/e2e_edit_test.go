@@ -65,8 +65,14 @@ func TestEditRebalancesInvoiceAndDeleteCancels(t *testing.T) {
 		require.NotNil(t, tab.Schedule.Instalments[2].InvoiceID)
 		require.Equal(t, http.StatusConflict, e.api(token, http.MethodPatch, "/instalments/"+itoa(third.ID),
 			map[string]any{"amount": "1.00"}, nil), "an invoiced instalment is not edited")
+		// Paying the invoiced instalment (marked in Bitrix24 here) moves its smart invoice to the paid stage.
+		require.NoError(t, e.portal.UserUpdateItem(prov.SPAEntityTypeID, toInt(e.spaItems()[3]["id"]),
+			map[string]any{"stageId": prov.Stages["paid"]}))
+		e.drain()
+		invoice, _ := e.portal.Item(31, toInt(invoices[0]["id"]))
+		require.True(t, strings.HasSuffix(fmt.Sprint(invoice["stageId"]), ":P"), "invoice stage %v", invoice["stageId"])
 
-		// Pay instalment 1 in Bitrix24, then delete: paid kept, the rest cancelled there.
+		// Pay instalment 1 in Bitrix24, then delete: paid kept, the unpaid rest cancelled there.
 		items := e.spaItems()
 		require.NoError(t, e.portal.UserUpdateItem(prov.SPAEntityTypeID, toInt(items[1]["id"]), map[string]any{"stageId": prov.Stages["paid"]}))
 		e.drain()
@@ -74,8 +80,11 @@ func TestEditRebalancesInvoiceAndDeleteCancels(t *testing.T) {
 		e.drain()
 		items = e.spaItems()
 		require.Equal(t, prov.Stages["paid"], items[1]["stageId"])
+		require.Equal(t, prov.Stages["paid"], items[3]["stageId"])
 		for seq := 2; seq <= 12; seq++ {
-			require.Equal(t, prov.Stages["cancelled"], items[seq]["stageId"], "instalment %d", seq)
+			if seq != 3 {
+				require.Equal(t, prov.Stages["cancelled"], items[seq]["stageId"], "instalment %d", seq)
+			}
 		}
 		require.Equal(t, "0.00|RUB", e.dealDebt())
 		require.Equal(t, http.StatusNotFound, e.api(token, http.MethodDelete, "/schedule", nil, nil))

@@ -41,6 +41,9 @@ func (s *Service) applyPayment(tx *gorm.DB, sch Schedule, rows []Instalment, tar
 			return "", err
 		}
 	}
+	if err := s.markInvoicesPaid(tx, rows); err != nil {
+		return "", err
+	}
 	if over := minor(alloc.Overpayment, cur); over > 0 {
 		parts = append(parts, "переплата "+cur.Human(alloc.Overpayment))
 		if err := tx.Model(&Schedule{}).Where("id = ?", sch.ID).

@@ -38,6 +38,7 @@ func (s *Service) Register(w *outbox.Worker) {
 	w.Handle(TopicNotify, s.handleNotify)
 	w.Handle(TopicEvent, s.handleEvent)
 	w.Handle(TopicTimeline, s.handleTimeline)
+	w.Handle(TopicInvoicePaid, s.handleInvoicePaid)
 }
 
 // portalFor returns an installed portal's client and provisioning.
