@@ -76,6 +76,7 @@ func (p payables) Payable(ctx context.Context, memberID, kind string, id int64) 
 	if c := info.Client; c != nil {
 		out.Customer = billing.Customer{Company: c.EntityType == "company" || len(c.INN) == 12, Name: c.Name, INN: c.INN,
 			KPP: c.KPP, Email: c.Email, Phone: c.Phone, Address: c.LegalAddress}
+		out.Trusted = c.Trusted
 	}
 	return out, nil
 }

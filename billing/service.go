@@ -48,8 +48,9 @@ type Payables interface {
 
 // Config tunes the service.
 type Config struct {
-	PublicURL string        // base of notification and return URLs
-	TimeLimit time.Duration // how long an order may be paid (default 3 days)
+	PublicURL        string        // base of notification and return URLs
+	TimeLimit        time.Duration // how long an order may be paid (default 3 days)
+	TrustedTimeLimit time.Duration // the deferral for trusted clients (default 30 days)
 }
 
 // Service runs payments.
@@ -66,6 +67,9 @@ type Service struct {
 func NewService(db *store.DB, clk clock.Clock, log *slog.Logger, payables Payables, cfg Config, providers ...Provider) *Service {
 	if cfg.TimeLimit <= 0 {
 		cfg.TimeLimit = 72 * time.Hour
+	}
+	if cfg.TrustedTimeLimit <= 0 {
+		cfg.TrustedTimeLimit = 30 * 24 * time.Hour
 	}
 	s := &Service{db: db, clock: clk, log: log, payables: payables, providers: map[string]Provider{}, cfg: cfg}
 	for _, p := range providers {
@@ -203,8 +207,12 @@ func (s *Service) updated(ctx context.Context, prov Provider, p *Payment, pb Pay
 
 // order is what a provider is asked to collect for a payable.
 func (s *Service) order(paymentID string, pb Payable, amountMinor int64) Order {
+	limit := s.cfg.TimeLimit
+	if pb.Trusted {
+		limit = s.cfg.TrustedTimeLimit
+	}
 	return Order{PaymentID: paymentID, Amount: minorToDecimal(amountMinor), Currency: pb.Currency, Description: pb.Description,
-		Customer: pb.Customer, Now: s.clock.Now(), TimeLimit: s.cfg.TimeLimit, Trusted: pb.Trusted}
+		Customer: pb.Customer, Now: s.clock.Now(), TimeLimit: limit, Trusted: pb.Trusted}
 }
 
 // Get loads a payment by id.

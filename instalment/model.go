@@ -114,6 +114,7 @@ type Client struct {
 	LegalAddress string
 	Email        string
 	Phone        string
+	Trusted      bool      // may pay by invoice with a deferral of up to 30 days
 	UpdatedAt    time.Time `gorm:"autoUpdateTime:false"`
 }
 

@@ -89,6 +89,7 @@ func (s *Service) SyncClient(ctx context.Context, cl *bitrix.Client, memberID, k
 		Name     string `json:"NAME"`
 		LastName string `json:"LAST_NAME"`
 		Address  string `json:"ADDRESS_LEGAL"`
+		Trusted  any    `json:"UF_CRM_B24PAY_TRUSTED"`
 		Email    []struct {
 			Value string `json:"VALUE"`
 		} `json:"EMAIL"`
@@ -104,7 +105,7 @@ func (s *Service) SyncClient(ctx context.Context, cl *bitrix.Client, memberID, k
 		return nil, fmt.Errorf("crm.%s.get: %w", kind, err)
 	}
 	c := Client{MemberID: memberID, EntityType: kind, B24ID: id, Name: card.Title, LegalAddress: card.Address,
-		UpdatedAt: s.clock.Now()}
+		Trusted: truthy(card.Trusted), UpdatedAt: s.clock.Now()}
 	if kind == "contact" {
 		c.Name = strings.TrimSpace(card.Name + " " + card.LastName)
 	}
@@ -133,7 +134,7 @@ func (s *Service) SyncClient(ctx context.Context, cl *bitrix.Client, memberID, k
 	}
 	err = s.db.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "member_id"}, {Name: "entity_type"}, {Name: "b24_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"name", "inn", "kpp", "legal_address", "email", "phone", "updated_at"}),
+		DoUpdates: clause.AssignmentColumns([]string{"name", "inn", "kpp", "legal_address", "email", "phone", "trusted", "updated_at"}),
 	}).Create(&c).Error
 	if err != nil {
 		return nil, err
@@ -141,6 +142,19 @@ func (s *Service) SyncClient(ctx context.Context, cl *bitrix.Client, memberID, k
 	var stored Client
 	err = s.db.WithContext(ctx).Where("member_id = ? AND entity_type = ? AND b24_id = ?", memberID, kind, id).Take(&stored).Error
 	return &stored, err
+}
+
+// truthy reads a Bitrix24 boolean user field, which arrives as "1"/"Y"/true or "0"/"N"/false.
+func truthy(v any) bool {
+	switch x := v.(type) {
+	case bool:
+		return x
+	case float64:
+		return x != 0
+	case string:
+		return x == "1" || strings.EqualFold(x, "Y") || strings.EqualFold(x, "true")
+	}
+	return false
 }
 
 // Address types of crm.address: 6 is the legal address, 4 the registration address (used for ИП).

@@ -21,7 +21,7 @@ type PayableInfo struct {
 	OutstandingMinor int64
 	Currency         string
 	Description      string
-	Client           *Client
+	Client           *Client // nil when the deal has none
 }
 
 // PayableOf describes an open instalment of an active schedule.

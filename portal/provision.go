@@ -16,6 +16,9 @@ const SPATitle = "Платежи по графику"
 // DealDebtField is the «Остаток долга» user field on deals.
 const DealDebtField = "UF_CRM_B24PAY_DEBT"
 
+// ClientTrustedField marks contacts and companies that may pay by invoice with a deferral.
+const ClientTrustedField = "UF_CRM_B24PAY_TRUSTED"
+
 // Stage codes of the instalment smart process, in pipeline order, with their Russian names.
 var Stages = []struct{ Code, Name, Semantics string }{
 	{"planned", "Запланирован", ""},
@@ -77,7 +80,7 @@ func Provision(ctx context.Context, cl *bitrix.Client, h Handlers) (Provisioned,
 		{"smart process", func() error { return ensureSPA(ctx, cl, &v) }},
 		{"smart process fields", func() error { return ensureSPAFields(ctx, cl, v) }},
 		{"stages", func() error { return ensureStages(ctx, cl, &v) }},
-		{"deal debt field", func() error { return ensureDealField(ctx, cl, &v) }},
+		{"deal and client fields", func() error { return ensureDealField(ctx, cl, &v) }},
 		{"placements", func() error { return ensurePlacements(ctx, cl, h.Placement) }},
 		{"event bindings", func() error { return ensureEvents(ctx, cl, h.Events) }},
 		{"pay systems", func() error { return ensurePaySystems(ctx, cl, h.PaySystems, h.PaySystemKey) }},
@@ -260,10 +263,23 @@ func ensureDealField(ctx context.Context, cl *bitrix.Client, v *Provisioned) err
 		return err
 	}
 	v.DealDebtField = DealDebtField
-	if have[DealDebtField] {
-		return nil
+	if !have[DealDebtField] {
+		if err := addUserField(ctx, cl, "CRM_DEAL", DealDebtField, "money", "Остаток долга", 500); err != nil {
+			return err
+		}
 	}
-	return addUserField(ctx, cl, "CRM_DEAL", DealDebtField, "money", "Остаток долга", 500)
+	for _, entity := range []string{"CRM_COMPANY", "CRM_CONTACT"} {
+		have, err := existingUserFields(ctx, cl, entity)
+		if err != nil {
+			return err
+		}
+		if !have[ClientTrustedField] {
+			if err := addUserField(ctx, cl, entity, ClientTrustedField, "boolean", "Доверенный клиент: отсрочка оплаты до 30 дней", 510); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func ensurePlacements(ctx context.Context, cl *bitrix.Client, handler string) error {

@@ -62,7 +62,10 @@ CREATE TABLE refunds (
 );
 CREATE INDEX refunds_payment ON refunds (payment_id);
 
+ALTER TABLE clients ADD COLUMN trusted BOOLEAN NOT NULL DEFAULT FALSE;
+
 -- +goose Down
+ALTER TABLE clients DROP COLUMN trusted;
 DROP TABLE refunds;
 DROP TABLE payment_notifications;
 DROP TABLE payments;
