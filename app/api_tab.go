@@ -28,7 +28,7 @@ func (a *App) tabAuth(c *gin.Context) {
 	case errors.Is(err, ErrTokenExpired):
 		jsonError(c, http.StatusUnauthorized, "token_expired", "Сессия вкладки истекла — обновите страницу")
 		return
-	case err != nil:
+	case err != nil || ownerTypes[1] != claims.OwnerType && ownerTypes[2] != claims.OwnerType:
 		jsonError(c, http.StatusUnauthorized, "unauthorized", "Нет доступа — откройте вкладку из карточки Битрикс24")
 		return
 	}

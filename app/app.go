@@ -38,11 +38,12 @@ type App struct {
 	sched    *scheduler.Scheduler
 	pages    *templates.Engine
 
-	portals     *portal.Repo
-	b24         *portal.Clients // nil when Bitrix24 is not configured
-	instalments *instalment.Service
-	payments    *billing.Service // nil without Bitrix24
-	tabs        tabSigner
+	portals       *portal.Repo
+	b24           *portal.Clients // nil when Bitrix24 is not configured
+	instalments   *instalment.Service
+	payments      *billing.Service // nil without Bitrix24
+	routeSettings *billing.SettingsStore
+	tabs          tabSigner
 }
 
 // New opens the database, applies migrations and wires routes and workers.

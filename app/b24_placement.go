@@ -43,7 +43,7 @@ func (a *App) b24Placement(c *gin.Context) {
 		APIBase: "/api/v1"})
 }
 
-// b24App is the application's main page: a short summary of the portal.
+// b24App is the application's main page: a summary of the portal and, for admins, the payment settings.
 func (a *App) b24App(c *gin.Context) {
 	ctx := c.Request.Context()
 	req, err := bitrix.ParseAppRequest(c.Request)
@@ -51,17 +51,32 @@ func (a *App) b24App(c *gin.Context) {
 		a.renderError(c, http.StatusBadRequest, "Некорректный запрос", "Откройте приложение из Битрикс24.")
 		return
 	}
-	if _, err := a.verifyPage(ctx, req); err != nil {
+	profile, err := a.verifyPage(ctx, req)
+	if err != nil {
 		_ = c.Error(err)
 		a.renderError(c, http.StatusUnauthorized, "Доступ запрещён", "Не удалось подтвердить вход через Битрикс24.")
 		return
 	}
-	sum, err := a.instalments.Summary(ctx, req.MemberID)
+	var form *templates.SettingsForm
+	if profile.Admin && a.payments != nil {
+		cfg, err := a.effectiveBilling(ctx)
+		if err != nil {
+			_ = c.Error(err)
+		}
+		token := a.tabs.sign(TabClaims{MemberID: req.MemberID, UserID: int64(profile.ID), OwnerType: settingsOwner, OwnerID: 1,
+			Admin: true}, a.clock.Now())
+		form = a.settingsForm(cfg, token)
+	}
+	a.renderAppPage(c, http.StatusOK, req.MemberID, form)
+}
+
+func (a *App) renderAppPage(c *gin.Context, status int, memberID string, form *templates.SettingsForm) {
+	sum, err := a.instalments.Summary(c.Request.Context(), memberID)
 	if err != nil {
 		_ = c.Error(err)
 		a.renderError(c, http.StatusInternalServerError, "Ошибка", "Не удалось загрузить данные.")
 		return
 	}
-	a.render(c, http.StatusOK, "app.html", templates.AppPage{PortalDomain: a.cfg.B24.PortalHost(), Installed: true,
-		Schedules: sum.Schedules, Instalments: sum.Instalments, Debt: sum.Debt})
+	a.render(c, status, "app.html", templates.AppPage{PortalDomain: a.cfg.B24.PortalHost(), Installed: true,
+		Schedules: sum.Schedules, Instalments: sum.Instalments, Debt: sum.Debt, Settings: form})
 }

@@ -2,33 +2,31 @@ package app
 
 import (
 	"context"
+	"errors"
+	"net/http"
 
 	"github.com/gin-gonic/gin"
 	"gorm.io/gorm"
 
 	"b24pay/billing"
 	"b24pay/instalment"
+	"b24pay/portal"
 )
 
-// wireBilling builds the payments core with the configured routes.
+// wireBilling builds the payments core with the configured routes (environment, overridden by
+// what the portal's admin saved on the settings page).
 func (a *App) wireBilling() error {
 	if a.instalments == nil {
 		return nil // payments are for Bitrix24 payables; nothing to pay without a portal
 	}
-	var providers []billing.Provider
-	if a.cfg.Billing.InvoiceboxEnabled() {
-		ib, err := billing.NewInvoicebox(a.cfg.Billing.invoiceboxConfig())
-		if err != nil {
-			return &ConfigError{"B24PAY_INVOICEBOX_TOKEN", err.Error()}
-		}
-		providers = append(providers, ib)
+	a.routeSettings = billing.NewSettingsStore(a.db, a.box, a.clock)
+	cfg, err := a.effectiveBilling(context.Background())
+	if err != nil {
+		return err
 	}
-	if a.cfg.Billing.SBPEnabled() {
-		qr, err := billing.NewSBP(a.cfg.Billing.sbpConfig())
-		if err != nil {
-			return &ConfigError{"B24PAY_SBP_SECRET_KEY", err.Error()}
-		}
-		providers = append(providers, qr)
+	providers, err := buildProviders(cfg)
+	if err != nil {
+		return err
 	}
 	a.payments = billing.NewService(a.db, a.clock, a.log, payables{a.instalments, b24Payments{a}},
 		billing.Config{PublicURL: a.cfg.PublicURL}, providers...)
@@ -37,21 +35,61 @@ func (a *App) wireBilling() error {
 	return a.sched.Add("reconcile-payments", a.cfg.Billing.CronReconcile, a.payments.Reconcile)
 }
 
-// billingRoutes mounts the provider webhooks and the tab's pay action; unconfigured routes are absent.
+// effectiveBilling is the environment's route settings with the installed portal's saved ones on top.
+func (a *App) effectiveBilling(ctx context.Context) (BillingConfig, error) {
+	p, err := a.portals.Current(ctx)
+	if errors.Is(err, portal.ErrNotFound) {
+		return a.cfg.Billing, nil
+	}
+	if err != nil {
+		return a.cfg.Billing, err
+	}
+	saved, err := a.routeSettings.Load(ctx, p.MemberID)
+	return a.cfg.Billing.withSaved(saved), err
+}
+
+// buildProviders makes a client per switched-on route.
+func buildProviders(cfg BillingConfig) ([]billing.Provider, error) {
+	var providers []billing.Provider
+	if cfg.InvoiceboxEnabled() {
+		ib, err := billing.NewInvoicebox(cfg.invoiceboxConfig())
+		if err != nil {
+			return nil, &ConfigError{"B24PAY_INVOICEBOX_TOKEN", err.Error()}
+		}
+		providers = append(providers, ib)
+	}
+	if cfg.SBPEnabled() {
+		qr, err := billing.NewSBP(cfg.sbpConfig())
+		if err != nil {
+			return nil, &ConfigError{"B24PAY_SBP_SECRET_KEY", err.Error()}
+		}
+		providers = append(providers, qr)
+	}
+	return providers, nil
+}
+
+// billingRoutes mounts the provider webhooks, pay pages and the tab's pay action. Webhooks of
+// routes that are switched off answer 404.
 func (a *App) billingRoutes(r *gin.Engine) {
 	if a.payments == nil {
 		return
 	}
-	if a.payments.Has("invoicebox") {
-		r.POST("/webhooks/invoicebox", a.invoiceboxWebhook)
-	}
-	if a.payments.Has("sbp") {
-		r.POST("/webhooks/sbp", a.sbpWebhook)
-	}
+	r.POST("/webhooks/invoicebox", a.routeOn("invoicebox"), a.invoiceboxWebhook)
+	r.POST("/webhooks/sbp", a.routeOn("sbp"), a.sbpWebhook)
 	r.POST("/api/v1/instalments/:id/pay", a.tabAuth, a.apiPay)
 	r.GET("/pay/:token", a.payPage)
 	r.GET("/pay/:token/qr.png", a.payQR)
 	r.POST("/b24/paysystem/:code", a.paySystemCheckout)
+	r.POST("/b24/settings", a.saveSettings)
+}
+
+// routeOn answers 404 for a route that is not configured.
+func (a *App) routeOn(code string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if !a.payments.Has(code) {
+			c.AbortWithStatusJSON(http.StatusNotFound, gin.H{"status": "error", "code": "route_not_configured"})
+		}
+	}
 }
 
 // payables routes billing's payables to their owners: instalments and Bitrix24's own payments.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"b24pay/billing"
 	"b24pay/billing/invoicebox"
 	"b24pay/billing/sbp"
 )
@@ -39,21 +40,45 @@ func loadBilling(get func(name, def string) string, dst *BillingConfig) error {
 		SBPMerchantID:        get("B24PAY_SBP_MERCHANT_ID", ""),
 		SBPSecretKey:         get("B24PAY_SBP_SECRET_KEY", ""),
 	}
-	if _, err := cron.ParseStandard(dst.CronReconcile); err != nil {
-		return &ConfigError{"B24PAY_CRON_RECONCILE", fmt.Sprintf("%q is not a cron spec: %v", dst.CronReconcile, err)}
+	return dst.validate()
+}
+
+// validate checks the routes that are switched on.
+func (b *BillingConfig) validate() error {
+	if _, err := cron.ParseStandard(b.CronReconcile); err != nil {
+		return &ConfigError{"B24PAY_CRON_RECONCILE", fmt.Sprintf("%q is not a cron spec: %v", b.CronReconcile, err)}
 	}
-	if dst.InvoiceboxEnabled() {
-		if err := requireAll("B24PAY_INVOICEBOX_TOKEN", "B24PAY_INVOICEBOX_API_URL", dst.InvoiceboxURL,
-			map[string]string{"B24PAY_INVOICEBOX_MERCHANT_ID": dst.InvoiceboxMerchantID,
-				"B24PAY_INVOICEBOX_NOTIFICATION_KEY": dst.InvoiceboxKey}); err != nil {
+	if b.InvoiceboxEnabled() {
+		if err := requireAll("B24PAY_INVOICEBOX_TOKEN", "B24PAY_INVOICEBOX_API_URL", b.InvoiceboxURL,
+			map[string]string{"B24PAY_INVOICEBOX_MERCHANT_ID": b.InvoiceboxMerchantID,
+				"B24PAY_INVOICEBOX_NOTIFICATION_KEY": b.InvoiceboxKey}); err != nil {
 			return err
 		}
 	}
-	if dst.SBPEnabled() {
-		return requireAll("B24PAY_SBP_SECRET_KEY", "B24PAY_SBP_API_URL", dst.SBPURL,
-			map[string]string{"B24PAY_SBP_MERCHANT_ID": dst.SBPMerchantID})
+	if b.SBPEnabled() {
+		return requireAll("B24PAY_SBP_SECRET_KEY", "B24PAY_SBP_API_URL", b.SBPURL,
+			map[string]string{"B24PAY_SBP_MERCHANT_ID": b.SBPMerchantID})
 	}
 	return nil
+}
+
+// withSaved applies what a portal admin saved on the settings page over the environment: a saved
+// route replaces the environment's, a route saved as switched off is off.
+func (b BillingConfig) withSaved(saved map[string]billing.Settings) BillingConfig {
+	if v, ok := saved["invoicebox"]; ok {
+		b.InvoiceboxURL, b.InvoiceboxToken, b.InvoiceboxMerchantID, b.InvoiceboxKey = "", "", "", ""
+		if v["enabled"] == "1" {
+			b.InvoiceboxURL, b.InvoiceboxToken = v["api_url"], v["token"]
+			b.InvoiceboxMerchantID, b.InvoiceboxKey = v["merchant_id"], v["notification_key"]
+		}
+	}
+	if v, ok := saved["sbp"]; ok {
+		b.SBPURL, b.SBPMerchantID, b.SBPSecretKey = "", "", ""
+		if v["enabled"] == "1" {
+			b.SBPURL, b.SBPMerchantID, b.SBPSecretKey = v["api_url"], v["merchant_id"], v["secret_key"]
+		}
+	}
+	return b
 }
 
 // requireAll checks a configured route: its API URL and the other variables it cannot work without.

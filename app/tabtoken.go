@@ -23,6 +23,7 @@ type TabClaims struct {
 	UserName  string `json:"n"`
 	OwnerType string `json:"t"`
 	OwnerID   int64  `json:"i"`
+	Admin     bool   `json:"a,omitempty"` // may change the portal's settings
 	Expires   int64  `json:"e"`
 }
 

@@ -39,7 +39,7 @@ const (
 // Receive stores a provider notification raw, then processes it. The same notification
 // (by the provider's key) is processed once however often it arrives.
 func (s *Service) Receive(ctx context.Context, provider string, header http.Header, body []byte) Outcome {
-	prov, ok := s.providers[provider]
+	prov, ok := s.provider(provider)
 	if !ok {
 		return OutcomeRetry
 	}
@@ -143,7 +143,7 @@ func (s *Service) handleStoredNotification(ctx context.Context, job outbox.Job) 
 	if row.Status != NoticeFailed && row.Status != NoticeReceived {
 		return nil
 	}
-	prov, ok := s.providers[row.Provider]
+	prov, ok := s.provider(row.Provider)
 	if !ok {
 		return outbox.Permanent(ErrProviderNotConfigured)
 	}

@@ -39,7 +39,7 @@ func (s *Service) expire(ctx context.Context, id string) error {
 	if err != nil || p.Status != StatusPending {
 		return err
 	}
-	if prov, ok := s.providers[p.Provider]; ok && p.ProviderRef != "" {
+	if prov, ok := s.provider(p.Provider); ok && p.ProviderRef != "" {
 		if err := prov.Cancel(ctx, p.ProviderRef); err != nil {
 			return s.resolve(ctx, p)
 		}

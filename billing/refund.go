@@ -35,7 +35,7 @@ func (s *Service) Refund(ctx context.Context, paymentID string, amountMinor int6
 	if err != nil {
 		return nil, err
 	}
-	prov, ok := s.providers[p.Provider]
+	prov, ok := s.provider(p.Provider)
 	if !ok {
 		return r, ErrProviderNotConfigured
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -59,6 +60,7 @@ type Service struct {
 	clock     clock.Clock
 	log       *slog.Logger
 	payables  Payables
+	mu        sync.RWMutex
 	providers map[string]Provider
 	cfg       Config
 }
@@ -71,15 +73,32 @@ func NewService(db *store.DB, clk clock.Clock, log *slog.Logger, payables Payabl
 	if cfg.TrustedTimeLimit <= 0 {
 		cfg.TrustedTimeLimit = 30 * 24 * time.Hour
 	}
-	s := &Service{db: db, clock: clk, log: log, payables: payables, providers: map[string]Provider{}, cfg: cfg}
-	for _, p := range providers {
-		s.providers[p.Name()] = p
-	}
+	s := &Service{db: db, clock: clk, log: log, payables: payables, cfg: cfg}
+	s.SetProviders(providers...)
 	return s
 }
 
+// SetProviders replaces the configured routes (after an admin changed the payment settings).
+func (s *Service) SetProviders(providers ...Provider) {
+	m := map[string]Provider{}
+	for _, p := range providers {
+		m[p.Name()] = p
+	}
+	s.mu.Lock()
+	s.providers = m
+	s.mu.Unlock()
+}
+
+// provider returns a configured route.
+func (s *Service) provider(name string) (Provider, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	p, ok := s.providers[name] // the one place the map is read
+	return p, ok
+}
+
 // Has tells whether a payment route is configured.
-func (s *Service) Has(provider string) bool { _, ok := s.providers[provider]; return ok }
+func (s *Service) Has(provider string) bool { _, ok := s.provider(provider); return ok }
 
 // Register adds the outbox handler that retries stored notifications.
 func (s *Service) Register(w *outbox.Worker) { w.Handle(TopicNotification, s.handleStoredNotification) }
@@ -94,7 +113,7 @@ func newID(prefix string, n int) string {
 // more than one open payment per payable: an unknown one is resolved first, one through another
 // route or for another amount is cancelled at its provider before a new order is made.
 func (s *Service) Pay(ctx context.Context, memberID, kind string, id int64, provider string) (*Payment, error) {
-	prov, ok := s.providers[provider]
+	prov, ok := s.provider(provider)
 	if !ok {
 		return nil, ErrProviderNotConfigured
 	}
@@ -237,7 +256,7 @@ func (s *Service) ByToken(ctx context.Context, token string) (*Payment, error) {
 
 // cancel closes an open payment at its provider before another is made.
 func (s *Service) cancel(ctx context.Context, p *Payment) error {
-	if prov, ok := s.providers[p.Provider]; ok && p.ProviderRef != "" {
+	if prov, ok := s.provider(p.Provider); ok && p.ProviderRef != "" {
 		if err := prov.Cancel(ctx, p.ProviderRef); err != nil {
 			// It may have been paid meanwhile: the provider's word decides.
 			if rerr := s.resolve(ctx, p); rerr != nil {

@@ -15,7 +15,7 @@ var ErrWrongAmount = errors.New("billing: paid amount differs from the order")
 
 // resolve asks the provider what became of a payment and settles it accordingly.
 func (s *Service) resolve(ctx context.Context, p *Payment) error {
-	prov, ok := s.providers[p.Provider]
+	prov, ok := s.provider(p.Provider)
 	if !ok {
 		return ErrProviderNotConfigured
 	}

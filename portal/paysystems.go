@@ -23,10 +23,10 @@ func HandlerCode(route string) string { return "b24pay_" + route }
 // request (which Bitrix24 does not sign) can be told from a forged one.
 const PaySystemKeyField = "B24PAY_KEY"
 
-// ensurePaySystems registers one REST pay-system handler per route (CHECKOUT_DATA mode: Bitrix24
+// EnsurePaySystems registers one REST pay-system handler per route (CHECKOUT_DATA mode: Bitrix24
 // asks our endpoint for the payment URL and shows its QR) and an active pay system per order-registry
 // person type, creating only what is missing.
-func ensurePaySystems(ctx context.Context, cl *bitrix.Client, routes []PaySystem, key string) error {
+func EnsurePaySystems(ctx context.Context, cl *bitrix.Client, routes []PaySystem, key string) error {
 	if len(routes) == 0 {
 		return nil
 	}

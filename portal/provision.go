@@ -83,7 +83,7 @@ func Provision(ctx context.Context, cl *bitrix.Client, h Handlers) (Provisioned,
 		{"deal and client fields", func() error { return ensureDealField(ctx, cl, &v) }},
 		{"placements", func() error { return ensurePlacements(ctx, cl, h.Placement) }},
 		{"event bindings", func() error { return ensureEvents(ctx, cl, h.Events) }},
-		{"pay systems", func() error { return ensurePaySystems(ctx, cl, h.PaySystems, h.PaySystemKey) }},
+		{"pay systems", func() error { return EnsurePaySystems(ctx, cl, h.PaySystems, h.PaySystemKey) }},
 	}
 	for _, s := range steps {
 		if err := s.run(); err != nil {

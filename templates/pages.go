@@ -23,6 +23,24 @@ type AppPage struct {
 	Schedules    int
 	Instalments  int
 	Debt         string
+	Settings     *SettingsForm // the payment settings; nil for users who are not admins
+}
+
+// SettingsForm is the admin-only form of the payment routes (secrets are never shown back).
+type SettingsForm struct {
+	Token      string            // signed admin token, sent back with the form
+	Notice     string            // «Настройки оплаты сохранены»
+	Errors     map[string]string // form field → message
+	Invoicebox RouteForm
+	SBP        RouteForm
+}
+
+// RouteForm is one route's section of the settings form.
+type RouteForm struct {
+	Enabled    bool
+	APIURL     string
+	MerchantID string
+	SecretSet  map[string]bool // secret field → a value is stored (leave empty to keep it)
 }
 
 // ErrorPage explains why a page cannot be shown.

@@ -1,0 +1,133 @@
+package app
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"b24pay/billing"
+	"b24pay/billing/invoicebox"
+	"b24pay/portal"
+	"b24pay/templates"
+)
+
+// settingsOwner marks a signed token that authorises the payment settings form.
+const settingsOwner = "settings"
+
+// settingsFields maps configuration variables to the settings form's fields.
+var settingsFields = map[string]string{
+	"B24PAY_INVOICEBOX_API_URL": "ib_api_url", "B24PAY_INVOICEBOX_TOKEN": "ib_token",
+	"B24PAY_INVOICEBOX_MERCHANT_ID": "ib_merchant_id", "B24PAY_INVOICEBOX_NOTIFICATION_KEY": "ib_notification_key",
+	"B24PAY_SBP_API_URL": "sbp_api_url", "B24PAY_SBP_MERCHANT_ID": "sbp_merchant_id", "B24PAY_SBP_SECRET_KEY": "sbp_secret_key",
+}
+
+// settingsForm shows the current routes, never their secrets.
+func (a *App) settingsForm(cfg BillingConfig, token string) *templates.SettingsForm {
+	return &templates.SettingsForm{Token: token, Errors: map[string]string{},
+		Invoicebox: templates.RouteForm{Enabled: cfg.InvoiceboxEnabled(), APIURL: cfg.InvoiceboxURL, MerchantID: cfg.InvoiceboxMerchantID,
+			SecretSet: map[string]bool{"token": cfg.InvoiceboxToken != "", "notification_key": cfg.InvoiceboxKey != ""}},
+		SBP: templates.RouteForm{Enabled: cfg.SBPEnabled(), APIURL: cfg.SBPURL, MerchantID: cfg.SBPMerchantID,
+			SecretSet: map[string]bool{"secret_key": cfg.SBPSecretKey != ""}},
+	}
+}
+
+// saveSettings stores the admin's payment settings sealed, switches the routes and registers them
+// in Bitrix24's Sales Center.
+func (a *App) saveSettings(c *gin.Context) {
+	ctx := c.Request.Context()
+	claims, err := a.tabs.verify(c.PostForm("token"), a.clock.Now())
+	if err != nil || claims.OwnerType != settingsOwner || !claims.Admin {
+		a.renderError(c, http.StatusUnauthorized, "Доступ запрещён", "Настройки оплаты меняет администратор портала. Откройте приложение заново.")
+		return
+	}
+	current, err := a.effectiveBilling(ctx)
+	if err != nil {
+		_ = c.Error(err)
+		a.renderError(c, http.StatusInternalServerError, "Ошибка", "Не удалось прочитать настройки.")
+		return
+	}
+	saved := routeSettingsFrom(c, current)
+	candidate := a.cfg.Billing.withSaved(saved)
+	form := a.settingsForm(candidate, c.PostForm("token"))
+	if field, msg := checkRoutes(c, candidate); field != "" {
+		form.Errors[field] = msg
+		a.renderAppPage(c, http.StatusUnprocessableEntity, claims.MemberID, form)
+		return
+	}
+	for code, v := range saved {
+		if err := a.routeSettings.Save(ctx, claims.MemberID, code, v, claims.UserID); err != nil {
+			_ = c.Error(err)
+			a.renderError(c, http.StatusInternalServerError, "Ошибка", "Не удалось сохранить настройки.")
+			return
+		}
+	}
+	providers, _ := buildProviders(candidate) // validated above
+	a.payments.SetProviders(providers...)
+	form.Notice = "Настройки оплаты сохранены."
+	if cl, err := a.b24.For(ctx, claims.MemberID); err == nil {
+		err = portal.EnsurePaySystems(ctx, cl, a.paySystems(), a.paySystemKey(claims.MemberID))
+		if err != nil {
+			form.Notice += " Но Битрикс24 не принял платёжные системы: " + err.Error() + ". Повторите позже."
+		}
+	}
+	a.renderAppPage(c, http.StatusOK, claims.MemberID, form)
+}
+
+// routeSettingsFrom reads the form; a secret left empty keeps the one in force.
+func routeSettingsFrom(c *gin.Context, current BillingConfig) map[string]billing.Settings {
+	keep := func(field, old string) string {
+		if v := strings.TrimSpace(c.PostForm(field)); v != "" {
+			return v
+		}
+		return old
+	}
+	out := map[string]billing.Settings{"invoicebox": {"enabled": "0"}, "sbp": {"enabled": "0"}}
+	if c.PostForm("ib_enabled") == "1" {
+		out["invoicebox"] = billing.Settings{"enabled": "1",
+			"api_url":          strings.TrimRight(keep("ib_api_url", invoicebox.DefaultBaseURL), "/"),
+			"merchant_id":      strings.TrimSpace(c.PostForm("ib_merchant_id")),
+			"token":            keep("ib_token", current.InvoiceboxToken),
+			"notification_key": keep("ib_notification_key", current.InvoiceboxKey)}
+	}
+	if c.PostForm("sbp_enabled") == "1" {
+		out["sbp"] = billing.Settings{"enabled": "1", "api_url": strings.TrimRight(keep("sbp_api_url", current.SBPURL), "/"),
+			"merchant_id": strings.TrimSpace(c.PostForm("sbp_merchant_id")), "secret_key": keep("sbp_secret_key", current.SBPSecretKey)}
+	}
+	return out
+}
+
+// checkRoutes validates the settings and asks Invoicebox whether it accepts the token; it returns
+// the form field at fault and a message in Russian.
+func checkRoutes(c *gin.Context, cfg BillingConfig) (string, string) {
+	if cfg.InvoiceboxEnabled() || c.PostForm("ib_enabled") == "1" {
+		if cfg.InvoiceboxToken == "" {
+			return "ib_token", "Укажите токен API Invoicebox"
+		}
+	}
+	if c.PostForm("sbp_enabled") == "1" && cfg.SBPSecretKey == "" {
+		return "sbp_secret_key", "Укажите секретный ключ СБП"
+	}
+	if err := cfg.validate(); err != nil {
+		var ce *ConfigError
+		if errors.As(err, &ce) && settingsFields[ce.Var] != "" {
+			if strings.HasSuffix(ce.Var, "_URL") {
+				return settingsFields[ce.Var], "Нужен адрес вида https://api.example.ru"
+			}
+			return settingsFields[ce.Var], "Обязательное поле"
+		}
+		return "ib_api_url", err.Error()
+	}
+	if !cfg.InvoiceboxEnabled() {
+		return "", ""
+	}
+	client, err := invoicebox.New(cfg.invoiceboxConfig())
+	if err == nil {
+		err = client.CheckAuth(c.Request.Context())
+	}
+	if err != nil {
+		return "ib_token", "Invoicebox не принял настройки: " + err.Error()
+	}
+	return "", ""
+}
