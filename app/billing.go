@@ -52,7 +52,8 @@ func (a *App) effectiveBilling(ctx context.Context) (BillingConfig, error) {
 func buildProviders(cfg BillingConfig) ([]billing.Provider, error) {
 	var providers []billing.Provider
 	if cfg.InvoiceboxEnabled() {
-		ib, err := billing.NewInvoicebox(cfg.invoiceboxConfig())
+		vat, _ := vatCode(cfg.InvoiceboxVAT) // validated with the config
+		ib, err := billing.NewInvoicebox(cfg.invoiceboxConfig(), vat)
 		if err != nil {
 			return nil, &ConfigError{"B24PAY_INVOICEBOX_TOKEN", err.Error()}
 		}

@@ -16,6 +16,7 @@ type BillingConfig struct {
 	InvoiceboxToken      string // B24PAY_INVOICEBOX_TOKEN
 	InvoiceboxMerchantID string // B24PAY_INVOICEBOX_MERCHANT_ID
 	InvoiceboxKey        string // B24PAY_INVOICEBOX_NOTIFICATION_KEY
+	InvoiceboxVAT        string // B24PAY_INVOICEBOX_VAT: none, 0, 5, 7, 10, 20 or 22 (% included in prices)
 	CronReconcile        string // B24PAY_CRON_RECONCILE
 	SBPURL               string // B24PAY_SBP_API_URL
 	SBPMerchantID        string // B24PAY_SBP_MERCHANT_ID
@@ -35,6 +36,7 @@ func loadBilling(get func(name, def string) string, dst *BillingConfig) error {
 		InvoiceboxToken:      get("B24PAY_INVOICEBOX_TOKEN", ""),
 		InvoiceboxMerchantID: get("B24PAY_INVOICEBOX_MERCHANT_ID", ""),
 		InvoiceboxKey:        get("B24PAY_INVOICEBOX_NOTIFICATION_KEY", ""),
+		InvoiceboxVAT:        get("B24PAY_INVOICEBOX_VAT", "none"),
 		CronReconcile:        get("B24PAY_CRON_RECONCILE", "*/5 * * * *"),
 		SBPURL:               get("B24PAY_SBP_API_URL", sbp.ProductionURL),
 		SBPMerchantID:        get("B24PAY_SBP_MERCHANT_ID", ""),
@@ -47,6 +49,9 @@ func loadBilling(get func(name, def string) string, dst *BillingConfig) error {
 func (b *BillingConfig) validate() error {
 	if _, err := cron.ParseStandard(b.CronReconcile); err != nil {
 		return &ConfigError{"B24PAY_CRON_RECONCILE", fmt.Sprintf("%q is not a cron spec: %v", b.CronReconcile, err)}
+	}
+	if _, ok := vatCode(b.InvoiceboxVAT); !ok {
+		return &ConfigError{"B24PAY_INVOICEBOX_VAT", fmt.Sprintf("%q is not none, 0, 5, 7, 10, 20 or 22", b.InvoiceboxVAT)}
 	}
 	if b.InvoiceboxEnabled() {
 		if err := requireAll("B24PAY_INVOICEBOX_TOKEN", "B24PAY_INVOICEBOX_API_URL", b.InvoiceboxURL,
@@ -92,6 +97,16 @@ func requireAll(trigger, urlVar, url string, required map[string]string) error {
 		}
 	}
 	return nil
+}
+
+// vatCode maps the VAT setting to Invoicebox's code (tax included in the price).
+func vatCode(rate string) (invoicebox.VATCode, bool) {
+	code := invoicebox.VATCode("RUS_VAT" + rate)
+	if rate == "none" {
+		code = invoicebox.VATNone
+	}
+	_, ok := code.Rate()
+	return code, ok
 }
 
 // sbpConfig is the SBP client configuration.

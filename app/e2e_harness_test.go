@@ -56,13 +56,15 @@ func withSBP(t testing.TB) e2eOption {
 
 // withInvoicebox configures the Invoicebox route against its fake, which notifies the app.
 func withInvoicebox(t testing.TB) e2eOption {
-	return func(e *e2e, env map[string]string, clk *clock.Frozen, _ string) {
-		f := invoiceboxfake.New(invoiceboxfake.Options{NotificationKey: "notify-key", Now: clk.Now})
+	return func(e *e2e, env map[string]string, clk *clock.Frozen, publicURL string) {
+		f := invoiceboxfake.New(invoiceboxfake.Options{NotificationKey: "notify-key", Now: clk.Now,
+			NotificationURL: publicURL + "/webhooks/invoicebox"})
 		e.ib = f
 		srv := httptest.NewServer(f)
 		t.Cleanup(srv.Close)
 		env["B24PAY_INVOICEBOX_API_URL"], env["B24PAY_INVOICEBOX_TOKEN"] = srv.URL, f.Token()
 		env["B24PAY_INVOICEBOX_MERCHANT_ID"], env["B24PAY_INVOICEBOX_NOTIFICATION_KEY"] = f.MerchantID(), "notify-key"
+		env["B24PAY_INVOICEBOX_VAT"] = "22"
 	}
 }
 

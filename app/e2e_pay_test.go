@@ -85,6 +85,7 @@ func TestPayInstalmentByInvoiceboxOnce(t *testing.T) {
 		order, ok := e.ib.Order(pay.Payment.ID)
 		require.True(t, ok)
 		require.True(t, order.Amount.Equal(decimal.NewFromInt(10000)))
+		require.Equal(t, "1803.28", order.VatAmount.StringFixed(2), "VAT 22 % included: 10 000 × 22 / 122")
 
 		require.NoError(t, e.ib.Pay(pay.Payment.ID, order.Amount))
 		e.waitStatus(pay.Payment.ID, billing.StatusSucceeded)
@@ -160,6 +161,15 @@ func TestInvoiceboxNotificationsThatMustChangeNothing(t *testing.T) {
 	var stored int64
 	require.NoError(t, e.db.Table("payment_notifications").Count(&stored).Error)
 	require.EqualValues(t, 4, stored, "every notification is stored raw, refused ones too")
+}
+
+func TestInvoiceboxTestProbeIsAnswered(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, store.SQLite, withInvoicebox(t))
+	e.payable()
+	e.ib.SendProbe()
+	require.Eventually(t, func() bool { return len(e.ib.Deliveries()) > 0 }, 5*time.Second, 10*time.Millisecond)
+	require.True(t, e.ib.Deliveries()[0].Accepted, "the probe gets {\"status\":\"success\"}")
 }
 
 func TestTimeoutOnCreateThenPayAgainMakesOneOrder(t *testing.T) {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/shopspring/decimal"
+
 	"b24pay/billing/invoicebox"
 )
 
@@ -12,15 +14,16 @@ import (
 type Invoicebox struct {
 	client *invoicebox.Client
 	key    string // notification key
+	vat    invoicebox.VATCode
 }
 
-// NewInvoicebox wraps a configured client.
-func NewInvoicebox(cfg invoicebox.Config) (*Invoicebox, error) {
+// NewInvoicebox wraps a configured client; vat is the rate included in every price.
+func NewInvoicebox(cfg invoicebox.Config, vat invoicebox.VATCode) (*Invoicebox, error) {
 	c, err := invoicebox.New(cfg)
 	if err != nil {
 		return nil, err
 	}
-	return &Invoicebox{client: c, key: string(cfg.NotificationKey)}, nil
+	return &Invoicebox{client: c, key: string(cfg.NotificationKey), vat: vat}, nil
 }
 
 // Name is the route's code.
@@ -30,7 +33,7 @@ func (*Invoicebox) Name() string { return "invoicebox" }
 // organisation/ИП (legal) or person (private).
 func (p *Invoicebox) Create(ctx context.Context, o Order) (Created, error) {
 	in := invoicebox.OrderInput{MerchantOrderID: o.PaymentID, Description: o.Description, Amount: o.Amount,
-		Currency: o.Currency, Lines: []invoicebox.Line{orderLine(o)},
+		Currency: o.Currency, Lines: []invoicebox.Line{p.line(o.PaymentID, o.Description, o.Amount)},
 		Customer: customerOf(o.Customer), Now: o.Now, TimeLimit: o.TimeLimit, Trusted: o.Trusted,
 		URLs: invoicebox.URLs{Notification: o.NotifyURL, Success: o.ReturnURL, Fail: o.ReturnURL, Return: o.ReturnURL}}
 	order, err := p.client.CreateOrder(ctx, in)
@@ -51,13 +54,15 @@ func customerOf(c Customer) invoicebox.Customer {
 // Update changes an order that is still created (not paid, not expired) to a new amount.
 func (p *Invoicebox) Update(ctx context.Context, ref string, o Order) error {
 	_, err := p.client.UpdateOrder(ctx, invoicebox.UpdateInput{OrderID: ref, Description: o.Description, Amount: o.Amount,
-		Lines: []invoicebox.Line{orderLine(o)}, Now: o.Now, TimeLimit: o.TimeLimit, Trusted: o.Trusted})
+		Lines: []invoicebox.Line{p.line(o.PaymentID, o.Description, o.Amount)}, Now: o.Now, TimeLimit: o.TimeLimit, Trusted: o.Trusted})
 	return mapInvoiceboxError(err)
 }
 
-func orderLine(o Order) invoicebox.Line {
-	return invoicebox.Line{SKU: o.PaymentID, Name: o.Description, UnitPrice: o.Amount, VATCode: invoicebox.VATNone,
-		Type: invoicebox.ItemService, PaymentType: invoicebox.PaymentFull}
+// line is the single basket line of an order or refund: the service at its gross price, with the
+// configured VAT included (the client computes the VAT so the sums match exactly).
+func (p *Invoicebox) line(sku, name string, gross decimal.Decimal) invoicebox.Line {
+	return invoicebox.Line{SKU: sku, Name: name, UnitPrice: gross, VATCode: p.vat, Type: invoicebox.ItemService,
+		PaymentType: invoicebox.PaymentFull}
 }
 
 // Lookup finds the order by our payment id.
@@ -82,8 +87,7 @@ func (p *Invoicebox) Cancel(ctx context.Context, ref string) error {
 // Refund returns money with our refund id as the provider's idempotency key.
 func (p *Invoicebox) Refund(ctx context.Context, r RefundRequest) (string, error) {
 	out, err := p.client.CreateRefund(ctx, invoicebox.RefundInput{OrderID: r.Ref, RefundID: r.RefundID, Description: r.Description,
-		Amount: r.Amount, Lines: []invoicebox.Line{{SKU: r.RefundID, Name: r.Description, UnitPrice: r.Amount, VATCode: invoicebox.VATNone,
-			Type: invoicebox.ItemService, PaymentType: invoicebox.PaymentFull}}})
+		Amount: r.Amount, Lines: []invoicebox.Line{p.line(r.RefundID, r.Description, r.Amount)}})
 	if err != nil {
 		return "", mapInvoiceboxError(err)
 	}

@@ -37,7 +37,9 @@ type settingsRow struct {
 
 func (settingsRow) TableName() string { return "provider_settings" }
 
-func associated(memberID, provider string) string { return "provider-settings:" + memberID + ":" + provider }
+func associated(memberID, provider string) string {
+	return "provider-settings:" + memberID + ":" + provider
+}
 
 // Load returns the saved settings of a portal by route.
 func (s *SettingsStore) Load(ctx context.Context, memberID string) (map[string]Settings, error) {

@@ -66,6 +66,11 @@ func TestBadConfigExitsTwoWithOneLineNamingTheVariable(t *testing.T) {
 			"B24PAY_B24_CLIENT_ID": "local.1", "B24PAY_B24_CLIENT_SECRET": "s"}, "B24PAY_B24_PORTAL_URL"},
 		"B24RateNotANumber":  {map[string]string{"B24PAY_B24_RATE": "fast"}, "B24PAY_B24_RATE"},
 		"RemindDaysNegative": {map[string]string{"B24PAY_REMIND_DAYS": "-1"}, "B24PAY_REMIND_DAYS"},
+		"InvoiceboxVAT":      {map[string]string{"B24PAY_INVOICEBOX_VAT": "18"}, "B24PAY_INVOICEBOX_VAT"},
+		"InvoiceboxNoKey": {map[string]string{"B24PAY_INVOICEBOX_TOKEN": "t", "B24PAY_INVOICEBOX_MERCHANT_ID": "m"},
+			"B24PAY_INVOICEBOX_NOTIFICATION_KEY"},
+		"SBPNoMerchant":    {map[string]string{"B24PAY_SBP_SECRET_KEY": "k"}, "B24PAY_SBP_MERCHANT_ID"},
+		"BadReconcileCron": {map[string]string{"B24PAY_CRON_RECONCILE": "often"}, "B24PAY_CRON_RECONCILE"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
