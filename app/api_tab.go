@@ -61,8 +61,13 @@ func (a *App) apiTab(c *gin.Context) {
 		apiError(c, err)
 		return
 	}
+	pays, err := a.ownerPayments(c, view)
+	if err != nil {
+		apiError(c, err)
+		return
+	}
 	first := a.clock.Now().In(a.cfg.Timezone).AddDate(0, 1, 0).Format("2006-01-02")
-	c.JSON(http.StatusOK, gin.H{"owner": owner, "schedule": view, "providers": a.providerCodes(),
+	c.JSON(http.StatusOK, gin.H{"owner": owner, "schedule": view, "providers": a.providerCodes(), "payments": pays,
 		"defaults": gin.H{"total": owner.Amount, "currency": owner.Currency, "first": first, "period": "month", "count": 12}})
 }
 

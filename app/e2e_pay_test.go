@@ -267,3 +267,43 @@ func TestPartialThenFullPaymentAndRefunds(t *testing.T) {
 		e.requireNoDeadOutbox()
 	})
 }
+
+func TestManagerRefundsFromTheTab(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, store.SQLite, withInvoicebox(t))
+	token, s := e.payable()
+	var pay payResponse
+	require.Equal(t, http.StatusOK, e.api(token, http.MethodPost, "/instalments/"+itoa(s.Instalments[0].ID)+"/pay",
+		map[string]string{"provider": "invoicebox"}, &pay))
+	require.NoError(t, e.ib.Pay(pay.Payment.ID, decimal.NewFromInt(10000)))
+	e.waitStatus(pay.Payment.ID, billing.StatusSucceeded)
+	e.drain()
+
+	var tab struct {
+		Payments []struct {
+			ID, Status, Paid, Refunded string
+			Seq                        int
+		} `json:"payments"`
+	}
+	require.Equal(t, http.StatusOK, e.api(token, http.MethodGet, "/tab", nil, &tab))
+	require.Len(t, tab.Payments, 1)
+	require.Equal(t, 1, tab.Payments[0].Seq)
+	require.Equal(t, "10000.00", tab.Payments[0].Paid)
+
+	var refused struct{ Error string }
+	path := "/payments/" + pay.Payment.ID + "/refund"
+	require.Equal(t, http.StatusUnprocessableEntity, e.api(token, http.MethodPost, path, map[string]string{"amount": "10000.01"}, &refused))
+	require.Equal(t, "refund_exceeds_paid", refused.Error)
+	require.Equal(t, http.StatusUnprocessableEntity, e.api(token, http.MethodPost, path, map[string]string{"amount": "0"}, nil))
+	require.Equal(t, http.StatusOK, e.api(token, http.MethodPost, path, map[string]string{"amount": "2500.50"}, &tab))
+	require.Equal(t, "2500.50", tab.Payments[0].Refunded)
+	require.Equal(t, billing.StatusPartiallyRefunded, tab.Payments[0].Status)
+	e.drain()
+	require.Equal(t, "7499.50", e.instalmentRow(token, 1).Paid)
+	require.Equal(t, "112500.50|RUB", e.dealDebt())
+
+	// A payment of another deal is not reachable from this tab.
+	other, err := e.portal.AddItem(2, map[string]any{"TITLE": "Другая", "OPPORTUNITY": "1000", "CURRENCY_ID": "RUB"})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusNotFound, e.api(e.openTab(other, 2), http.MethodPost, path, map[string]string{"amount": "1"}, nil))
+}

@@ -307,3 +307,14 @@ func (s *Service) lock(tx *gorm.DB, id string) (*Payment, error) {
 	}
 	return &p, nil
 }
+
+// ListFor returns the payments of some payables, newest first.
+func (s *Service) ListFor(ctx context.Context, kind string, ids []int64) ([]Payment, error) {
+	var out []Payment
+	if len(ids) == 0 {
+		return out, nil
+	}
+	err := s.db.WithContext(ctx).Where("payable_kind = ? AND payable_id IN ?", kind, ids).
+		Order("created_at DESC, id").Find(&out).Error
+	return out, err
+}

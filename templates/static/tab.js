@@ -8,6 +8,9 @@
   var $ = function (id) { return document.getElementById(id); };
   var state = { currency: 'RUB', schedule: null, providers: [], pollTimer: null, previewTimer: null, previewSeq: 0 };
   var payLabels = { invoicebox: 'Счёт Invoicebox', sbp: 'QR СБП' };
+  var routeNames = { invoicebox: 'Invoicebox', sbp: 'СБП' };
+  var paymentStatus = { pending: 'Ожидает оплаты', unknown: 'Уточняется', succeeded: 'Оплачен', failed: 'Ошибка',
+    expired: 'Истёк срок', cancelled: 'Отменён', partially_refunded: 'Частичный возврат', refunded: 'Возвращён' };
   var signs = { RUB: '₽', USD: '$', EUR: '€' };
   var unpaid = { planned: true, invoiced: true, partly_paid: true, overdue: true };
 
@@ -333,6 +336,41 @@
     fit();
   }
 
+  function renderPayments(list) {
+    var body = $('payments').tBodies[0];
+    body.textContent = '';
+    (list || []).forEach(function (p) {
+      var actions = el('td', {});
+      if (p.status === 'succeeded' || p.status === 'partially_refunded') {
+        var b = el('button', { type: 'button', class: 'small', text: 'Вернуть', 'data-action': 'refund' });
+        b.onclick = function () { refund(p); };
+        actions.appendChild(b);
+      } else if (p.status === 'pending') {
+        actions.appendChild(el('a', { href: p.pay_url, target: '_blank', text: 'Ссылка на оплату' }));
+      }
+      body.appendChild(el('tr', { 'data-test': 'payment-row' }, [
+        el('td', { text: new Date(p.created_at).toLocaleDateString('ru-RU') }),
+        el('td', { text: '№' + p.seq }),
+        el('td', { text: routeNames[p.provider] || p.provider }),
+        el('td', { class: 'num', text: money(p.amount, p.currency) }),
+        el('td', { class: 'num', text: money(p.refunded, p.currency) }),
+        el('td', {}, [el('span', { class: 'badge', text: paymentStatus[p.status] || p.status })]),
+        actions
+      ]));
+    });
+    $('payments-wrap').hidden = !(list && list.length);
+  }
+
+  function refund(p) {
+    var left = (parseFloat(p.paid) - parseFloat(p.refunded)).toFixed(2);
+    var amount = window.prompt('Сумма возврата, не больше ' + money(left, p.currency), left);
+    if (!amount) return;
+    api('POST', '/payments/' + p.id + '/refund', { amount: amount.replace(/\s/g, '').replace(',', '.') }).then(function (r) {
+      if (r.status === 200) { notice('Возврат оформлен.'); load(); return; }
+      notice(r.data.message || 'Не удалось оформить возврат');
+    });
+  }
+
   function remove() {
     if (!window.confirm('Удалить график? Неоплаченные платежи будут отменены в Битрикс24, оплаченные сохранятся.')) return;
     api('DELETE', '/schedule').then(function (r) {
@@ -346,6 +384,7 @@
       if (r.status !== 200) { if (r.status !== 401) notice(r.data.message || 'Не удалось загрузить данные'); return; }
       renderOwner(r.data.owner);
       state.providers = r.data.providers || [];
+      renderPayments(r.data.payments);
       if (r.data.schedule) renderCurrent(r.data.schedule);
       else if ($('builder').hidden) renderBuilder(r.data.defaults);
     });

@@ -1,0 +1,94 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/shopspring/decimal"
+
+	"b24pay/billing"
+	"b24pay/instalment"
+)
+
+// ownerPayments lists the payments of the tab's schedule, with the instalment each one is for.
+func (a *App) ownerPayments(c *gin.Context, view *instalment.View) ([]gin.H, error) {
+	out := []gin.H{}
+	if a.payments == nil || view == nil {
+		return out, nil
+	}
+	seqOf := map[int64]int{}
+	ids := make([]int64, 0, len(view.Instalments))
+	for _, in := range view.Instalments {
+		seqOf[in.ID] = in.Seq
+		ids = append(ids, in.ID)
+	}
+	list, err := a.payments.ListFor(c.Request.Context(), instalment.PayableKind, ids)
+	for i := range list {
+		v := paymentView(&list[i])
+		v["seq"], v["paid"], v["refunded"] = seqOf[list[i].PayableID], minorString(list[i].PaidMinor), minorString(list[i].RefundedMinor)
+		v["created_at"] = list[i].CreatedAt
+		out = append(out, v)
+	}
+	return out, err
+}
+
+// apiRefund returns part or all of a payment of the tab's schedule.
+func (a *App) apiRefund(c *gin.Context) {
+	var body struct {
+		Amount decimal.Decimal `json:"amount"`
+		Reason string          `json:"reason"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, 1<<12)).Decode(&body); err != nil || !body.Amount.IsPositive() {
+		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, gin.H{"error": "validation", "message": "Укажите сумму возврата",
+			"fields": []fieldError{{Field: "amount", Code: "invalid", Message: "Укажите сумму возврата больше нуля"}}})
+		return
+	}
+	view, err := a.instalments.View(c.Request.Context(), ownerOf(c))
+	if err != nil {
+		apiError(c, err)
+		return
+	}
+	p, err := a.payments.Get(c.Request.Context(), c.Param("id"))
+	if err != nil || !paymentOf(view, p) {
+		jsonError(c, http.StatusNotFound, "not_found", "Оплата не найдена")
+		return
+	}
+	reason := body.Reason
+	if reason == "" {
+		reason = fmt.Sprintf("возврат по решению %s", actorOf(c).Name)
+	}
+	amount := body.Amount.Shift(2)
+	if !amount.Equal(amount.Truncate(0)) {
+		jsonError(c, http.StatusUnprocessableEntity, "validation", "Сумма возврата — не больше двух знаков после запятой")
+		return
+	}
+	_, err = a.payments.Refund(c.Request.Context(), p.ID, amount.IntPart(), reason)
+	switch {
+	case errors.Is(err, billing.ErrRefundExceedsPaid):
+		jsonError(c, http.StatusUnprocessableEntity, "refund_exceeds_paid", "Нельзя вернуть больше, чем оплачено и ещё не возвращено")
+	case errors.Is(err, billing.ErrIllegalTransition):
+		jsonError(c, http.StatusConflict, "not_refundable", "Эту оплату нельзя вернуть: она не проведена")
+	case errors.Is(err, billing.ErrUnknownOutcome):
+		jsonError(c, http.StatusAccepted, "refund_pending", "Возврат отправлен, платёжная система ещё не ответила")
+	case err != nil:
+		_ = c.Error(err)
+		jsonError(c, http.StatusBadGateway, "provider_refused", "Платёжная система не приняла возврат: "+err.Error())
+	default:
+		a.apiTab(c)
+	}
+}
+
+func paymentOf(view *instalment.View, p *billing.Payment) bool {
+	if p.PayableKind != instalment.PayableKind {
+		return false
+	}
+	for _, in := range view.Instalments {
+		if in.ID == p.PayableID {
+			return true
+		}
+	}
+	return false
+}
