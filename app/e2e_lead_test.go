@@ -38,7 +38,7 @@ func TestLeadTabBuildsScheduleLinkedToLeadAndContact(t *testing.T) {
 	require.Len(t, items, 2)
 	for _, it := range items {
 		require.EqualValues(t, lead, toInt(it["parentId1"]))
-		require.Equal(t, []any{float64(contact)}, normaliseIDs(it["contactIds"]))
+		require.Equal(t, []int{contact}, ids(it["contactIds"]))
 	}
 }
 

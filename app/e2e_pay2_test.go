@@ -43,9 +43,7 @@ func TestOutOfOrderNotificationsSettleOnTheLatestTruth(t *testing.T) {
 	e.ib.HoldNotifications()
 	var ids []string
 	for _, in := range s.Instalments[:2] {
-		var pay payResponse
-		require.Equal(t, http.StatusOK, e.api(token, http.MethodPost, "/instalments/"+itoa(in.ID)+"/pay",
-			map[string]string{"provider": "invoicebox"}, &pay))
+		pay := e.pay(token, in.ID, "invoicebox")
 		require.NoError(t, e.ib.Pay(pay.Payment.ID, decimal.NewFromInt(10000)))
 		ids = append(ids, pay.Payment.ID)
 	}
@@ -74,9 +72,7 @@ func TestExpiredSBPQRIsWithdrawn(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, store.SQLite, withSBP(t))
 	token, s := e.payable()
-	var pay payResponse
-	require.Equal(t, http.StatusOK, e.api(token, http.MethodPost, "/instalments/"+itoa(s.Instalments[0].ID)+"/pay",
-		map[string]string{"provider": "sbp"}, &pay))
+	pay := e.pay(token, s.Instalments[0].ID, "sbp")
 	// Our time limit ends before the bank's own QR expiry.
 	require.NoError(t, e.db.Exec("UPDATE payments SET expires_at = ? WHERE id = ?", e.clock.Now().Add(time.Hour), pay.Payment.ID).Error)
 	e.clock.Advance(2 * time.Hour)
@@ -85,9 +81,7 @@ func TestExpiredSBPQRIsWithdrawn(t *testing.T) {
 	p := e.payment(pay.Payment.ID)
 	require.Equal(t, billing.StatusExpired, p.Status)
 	require.Equal(t, "CANCELLED", e.bank.QRStatus(p.ProviderRef), "the QR can no longer be paid")
-	var again payResponse
-	require.Equal(t, http.StatusOK, e.api(token, http.MethodPost, "/instalments/"+itoa(s.Instalments[0].ID)+"/pay",
-		map[string]string{"provider": "sbp"}, &again))
+	again := e.pay(token, s.Instalments[0].ID, "sbp")
 	require.NotEqual(t, pay.Payment.ID, again.Payment.ID, "a new QR after the old one expired")
 }
 
@@ -99,9 +93,7 @@ func TestTrustedClientsGetA30DayDeferral(t *testing.T) {
 	deal, _ := e.portal.Item(2, e.dealID)
 	require.NoError(t, e.portal.UserUpdateItem(4, toInt(deal["companyId"]), map[string]any{"UF_CRM_B24PAY_TRUSTED": "1"}))
 	token, s := e.payable()
-	var pay payResponse
-	require.Equal(t, http.StatusOK, e.api(token, http.MethodPost, "/instalments/"+itoa(s.Instalments[0].ID)+"/pay",
-		map[string]string{"provider": "invoicebox"}, &pay))
+	pay := e.pay(token, s.Instalments[0].ID, "invoicebox")
 	order, _ := e.ib.Order(pay.Payment.ID)
 	require.Equal(t, e.clock.Now().Add(30*24*time.Hour).Unix(), order.Expiration.Unix(), "trusted: 30 days to pay")
 

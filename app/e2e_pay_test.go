@@ -42,6 +42,15 @@ func (e *e2e) payable() (string, *instalment.View) {
 	return token, s.Schedule
 }
 
+// pay asks for the payment of an instalment through a route, as the tab's buttons do.
+func (e *e2e) pay(token string, instalmentID int64, provider string) payResponse {
+	e.t.Helper()
+	var out payResponse
+	require.Equal(e.t, http.StatusOK, e.api(token, http.MethodPost, "/instalments/"+itoa(instalmentID)+"/pay",
+		map[string]string{"provider": provider}, &out))
+	return out
+}
+
 func (e *e2e) payment(id string) *billing.Payment {
 	e.t.Helper()
 	p, err := e.app.payments.Get(context.Background(), id)
@@ -71,15 +80,11 @@ func TestPayInstalmentByInvoiceboxOnce(t *testing.T) {
 		first := s.Instalments[0]
 		e.ib.DuplicateDeliveries(2) // Invoicebox delivers each notification three times
 
-		var pay payResponse
-		require.Equal(t, http.StatusOK, e.api(token, http.MethodPost, "/instalments/"+itoa(first.ID)+"/pay",
-			map[string]string{"provider": "invoicebox"}, &pay))
+		pay := e.pay(token, first.ID, "invoicebox")
 		require.Equal(t, billing.StatusPending, pay.Payment.Status)
 		require.Equal(t, "10000.00", pay.Payment.Amount)
 		require.NotEmpty(t, pay.Payment.ProviderURL)
-		var again payResponse
-		require.Equal(t, http.StatusOK, e.api(token, http.MethodPost, "/instalments/"+itoa(first.ID)+"/pay",
-			map[string]string{"provider": "invoicebox"}, &again))
+		again := e.pay(token, first.ID, "invoicebox")
 		require.Equal(t, pay.Payment.ID, again.Payment.ID, "pay again returns the open payment")
 		require.Equal(t, 1, e.ib.OrdersCreated(pay.Payment.ID))
 		order, ok := e.ib.Order(pay.Payment.ID)
@@ -129,9 +134,7 @@ func TestInvoiceboxNotificationsThatMustChangeNothing(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, store.SQLite, withInvoicebox(t))
 	token, s := e.payable()
-	var pay payResponse
-	require.Equal(t, http.StatusOK, e.api(token, http.MethodPost, "/instalments/"+itoa(s.Instalments[0].ID)+"/pay",
-		map[string]string{"provider": "invoicebox"}, &pay))
+	pay := e.pay(token, s.Instalments[0].ID, "invoicebox")
 
 	// Wrong amount: the fake reports 9 000 paid for a 10 000 order.
 	e.ib.HoldNotifications()
@@ -201,9 +204,7 @@ func TestReconciliationSettlesAPaymentWhoseNotificationNeverCame(t *testing.T) {
 	eachDialect(t, func(t *testing.T, dialect string) {
 		e := newE2E(t, dialect, withInvoicebox(t))
 		token, s := e.payable()
-		var pay payResponse
-		require.Equal(t, http.StatusOK, e.api(token, http.MethodPost, "/instalments/"+itoa(s.Instalments[0].ID)+"/pay",
-			map[string]string{"provider": "invoicebox"}, &pay))
+		pay := e.pay(token, s.Instalments[0].ID, "invoicebox")
 		e.ib.HoldNotifications() // we crash between their success and our commit: nothing reaches us
 		require.NoError(t, e.ib.Pay(pay.Payment.ID, decimal.NewFromInt(10000)))
 
@@ -237,9 +238,7 @@ func TestPartialThenFullPaymentAndRefunds(t *testing.T) {
 		e.drain()
 		require.Equal(t, instalment.StatusPartlyPaid, e.instalmentRow(token, 1).Status)
 
-		var pay payResponse
-		require.Equal(t, http.StatusOK, e.api(token, http.MethodPost, "/instalments/"+itoa(s.Instalments[0].ID)+"/pay",
-			map[string]string{"provider": "invoicebox"}, &pay))
+		pay := e.pay(token, s.Instalments[0].ID, "invoicebox")
 		require.Equal(t, "6000.00", pay.Payment.Amount)
 		require.NoError(t, e.ib.Pay(pay.Payment.ID, decimal.NewFromInt(6000)))
 		e.waitStatus(pay.Payment.ID, billing.StatusSucceeded)
@@ -272,9 +271,7 @@ func TestManagerRefundsFromTheTab(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, store.SQLite, withInvoicebox(t))
 	token, s := e.payable()
-	var pay payResponse
-	require.Equal(t, http.StatusOK, e.api(token, http.MethodPost, "/instalments/"+itoa(s.Instalments[0].ID)+"/pay",
-		map[string]string{"provider": "invoicebox"}, &pay))
+	pay := e.pay(token, s.Instalments[0].ID, "invoicebox")
 	require.NoError(t, e.ib.Pay(pay.Payment.ID, decimal.NewFromInt(10000)))
 	e.waitStatus(pay.Payment.ID, billing.StatusSucceeded)
 	e.drain()

@@ -33,9 +33,7 @@ func TestPayInstalmentBySBPQROnThePrintablePage(t *testing.T) {
 		require.Equal(t, []string{"sbp"}, tab.Providers, "only configured routes are offered")
 
 		second := s.Instalments[1]
-		var pay payResponse
-		require.Equal(t, http.StatusOK, e.api(token, http.MethodPost, "/instalments/"+itoa(second.ID)+"/pay",
-			map[string]string{"provider": "sbp"}, &pay))
+		pay := e.pay(token, second.ID, "sbp")
 		require.Contains(t, pay.Payment.ProviderURL, "qr.nspk.ru")
 		require.Equal(t, 1, e.bank.Registrations(pay.Payment.ID))
 
@@ -69,9 +67,7 @@ func TestSBPCallbackWithBadSignatureChangesNothingAndExpiredPageSaysSo(t *testin
 	t.Parallel()
 	e := newE2E(t, store.SQLite, withSBP(t))
 	token, s := e.payable()
-	var pay payResponse
-	require.Equal(t, http.StatusOK, e.api(token, http.MethodPost, "/instalments/"+itoa(s.Instalments[0].ID)+"/pay",
-		map[string]string{"provider": "sbp"}, &pay))
+	pay := e.pay(token, s.Instalments[0].ID, "sbp")
 	body := `{"transactionId":1,"qrId":"x","sbpMerchantId":"MA0000000552","merchantId":123,"amount":10000,` +
 		`"currency":"RUB","transactionDate":"2026-11-22T12:00:00+03:00","paymentStatus":"SUCCESS","order":"` + pay.Payment.ID + `"}`
 	req, _ := http.NewRequest(http.MethodPost, e.url+"/webhooks/sbp", stringsReader(body))

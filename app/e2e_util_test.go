@@ -18,12 +18,12 @@ func toInt(v any) int {
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-// normaliseIDs turns an id list from the fake (ints or strings) into float64s, as JSON would.
-func normaliseIDs(v any) []any {
+// ids reads an id list from the fake (numbers or strings).
+func ids(v any) []int {
 	list, _ := v.([]any)
-	out := make([]any, 0, len(list))
+	out := make([]int, 0, len(list))
 	for _, x := range list {
-		out = append(out, float64(toInt(x)))
+		out = append(out, toInt(x))
 	}
 	return out
 }
