@@ -42,9 +42,6 @@ func NewClients(repo *Repo, cfg bitrix.Config, endpoints Endpoints, log *slog.Lo
 // Endpoints returns the configured endpoints.
 func (c *Clients) Endpoints() Endpoints { return c.endpoints }
 
-// Config returns the shared client configuration.
-func (c *Clients) Config() bitrix.Config { return c.cfg }
-
 // For returns the client of an installed portal, building it from stored credentials once.
 func (c *Clients) For(ctx context.Context, memberID string) (*bitrix.Client, error) {
 	c.mu.Lock()
