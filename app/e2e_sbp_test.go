@@ -82,3 +82,28 @@ func TestSBPCallbackWithBadSignatureChangesNothingAndExpiredPageSaysSo(t *testin
 	_, _, page := get(t, e.url+pay.Payment.PayURL)
 	require.Contains(t, page, `data-state="expired"`)
 }
+
+func TestSBPRefundThroughTheBank(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, store.SQLite, withSBP(t))
+	token, s := e.payable()
+	pay := e.pay(token, s.Instalments[0].ID, "sbp")
+	_, err := e.bank.Pay(pay.Payment.ID, decimal.NewFromInt(10000))
+	require.NoError(t, err)
+	e.waitStatus(pay.Payment.ID, billing.StatusSucceeded)
+	e.drain()
+
+	path := "/payments/" + pay.Payment.ID + "/refund"
+	require.Equal(t, http.StatusOK, e.api(token, http.MethodPost, path, map[string]string{"amount": "10000.00"}, nil))
+	require.Equal(t, billing.StatusRefunded, e.payment(pay.Payment.ID).Status)
+	var refunds []billing.Refund
+	require.NoError(t, e.db.Where("payment_id = ?", pay.Payment.ID).Find(&refunds).Error)
+	require.Len(t, refunds, 1)
+	require.Equal(t, "succeeded", refunds[0].Status)
+	require.NoError(t, e.bank.CompleteRefund(refunds[0].ID), "the bank knows the refund by our refund id")
+	require.Equal(t, http.StatusConflict, e.api(token, http.MethodPost, path, map[string]string{"amount": "1.00"}, nil),
+		"nothing left to refund")
+	e.drain()
+	require.Equal(t, "0.00", e.instalmentRow(token, 1).Paid)
+	require.Equal(t, "120000.00|RUB", e.dealDebt())
+}
