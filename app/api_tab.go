@@ -71,6 +71,22 @@ func (a *App) apiTab(c *gin.Context) {
 		"defaults": gin.H{"total": owner.Amount, "currency": owner.Currency, "first": first, "period": "month", "count": 12}})
 }
 
+// apiSchedule returns the schedule and its payments only (no Bitrix24 calls): what the tab polls
+// while items are being pushed.
+func (a *App) apiSchedule(c *gin.Context) {
+	view, err := a.instalments.View(c.Request.Context(), ownerOf(c))
+	if err != nil && !errors.Is(err, instalment.ErrNoSchedule) {
+		apiError(c, err)
+		return
+	}
+	pays, err := a.ownerPayments(c, view)
+	if err != nil {
+		apiError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"schedule": view, "payments": pays})
+}
+
 // readPlan decodes the plan body; malformed JSON is reported as a validation error of the body.
 func readPlan(c *gin.Context) (schedules.Plan, bool) {
 	var p schedules.Plan

@@ -59,6 +59,7 @@ func (a *App) b24Routes(r *gin.Engine) {
 	b.POST("/placement", a.b24Placement)
 	api := r.Group("/api/v1", a.tabAuth)
 	api.GET("/tab", a.apiTab)
+	api.GET("/schedule", a.apiSchedule)
 	api.POST("/preview", a.apiPreview)
 	api.POST("/schedule", a.apiCreate)
 	api.DELETE("/schedule", a.apiDelete)

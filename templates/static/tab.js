@@ -332,7 +332,7 @@
       ]));
     });
     clearTimeout(state.pollTimer);
-    if (s.syncing) state.pollTimer = setTimeout(load, 1500);
+    if (s.syncing) state.pollTimer = setTimeout(poll, 1500);
     fit();
   }
 
@@ -375,6 +375,15 @@
     if (!window.confirm('Удалить график? Неоплаченные платежи будут отменены в Битрикс24, оплаченные сохранятся.')) return;
     api('DELETE', '/schedule').then(function (r) {
       if (r.status === 200) { notice('График удалён.'); load(); } else notice(r.data.message);
+    });
+  }
+
+  // poll refreshes the schedule alone (no Bitrix24 calls) while its items are being pushed.
+  function poll() {
+    api('GET', '/schedule').then(function (r) {
+      if (r.status !== 200) return;
+      renderPayments(r.data.payments);
+      if (r.data.schedule) renderCurrent(r.data.schedule); else load();
     });
   }
 
