@@ -144,12 +144,19 @@ type attempt struct {
 
 func (c *Client) do(ctx context.Context, method string, params []byte, o callOptions) (*Response, error) {
 	var a attempt
+	var last error // the failure being retried, kept when the caller gives up meanwhile
+	withLast := func(err error) error {
+		if last != nil && ctx.Err() != nil {
+			return errors.Join(last, err)
+		}
+		return err
+	}
 	for {
 		if err := c.saveUnsaved(ctx); err != nil {
-			return nil, err
+			return nil, withLast(err)
 		}
 		if err := c.limiter.wait(ctx, method); err != nil {
-			return nil, err
+			return nil, withLast(err)
 		}
 		creds := c.Credentials()
 		status, location, body, err := c.post(ctx, creds, method, params)
@@ -168,8 +175,12 @@ func (c *Client) do(ctx context.Context, method string, params []byte, o callOpt
 			return resp, nil
 		}
 		if retry, rerr := c.recover(ctx, method, creds, err, o, &a); !retry {
-			return nil, rerr
+			if last != nil && errors.Is(rerr, last) {
+				return nil, rerr // the backoff was interrupted: rerr already carries the cause
+			}
+			return nil, withLast(rerr)
 		}
+		last = err
 	}
 }
 
