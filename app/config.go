@@ -19,7 +19,7 @@ import (
 // Config is everything the service reads from its environment.
 type Config struct {
 	Addr            string         // B24PAY_ADDR
-	DatabaseURL     string         // DATABASE_URL; empty = embedded SQLite
+	DatabaseURL     string         // DATABASE_URL, or built from PGHOST, PGPASSWORD, …; empty = embedded SQLite
 	DataDir         string         // B24PAY_DATA_DIR
 	PublicURL       string         // B24PAY_PUBLIC_URL
 	SecretKey       []byte         // B24PAY_SECRET_KEY (decoded)
@@ -76,7 +76,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	c := Config{
 		Addr:            get("B24PAY_ADDR", ":8080"),
-		DatabaseURL:     get("DATABASE_URL", ""),
+		DatabaseURL:     databaseURL(get),
 		DataDir:         get("B24PAY_DATA_DIR", "./var"),
 		PublicURL:       strings.TrimRight(get("B24PAY_PUBLIC_URL", ""), "/"),
 		LogFormat:       get("B24PAY_LOG_FORMAT", "text"),
@@ -128,8 +128,9 @@ func (c *Config) Validate() error {
 	}
 	if c.DatabaseURL != "" {
 		u, err := url.Parse(c.DatabaseURL)
-		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
-			return &ConfigError{"DATABASE_URL", "must be empty (embedded SQLite in B24PAY_DATA_DIR) or postgres://user:password@host:5432/dbname"}
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" || u.Fragment != "" {
+			return &ConfigError{"DATABASE_URL", "must be empty (embedded SQLite in B24PAY_DATA_DIR) or postgres://user:password@host:5432/dbname " +
+				"(percent-escape the password, or set PGHOST, PGUSER, PGPASSWORD, PGDATABASE instead)"}
 		}
 	}
 	if c.DataDir == "" {
