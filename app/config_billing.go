@@ -8,6 +8,7 @@ import (
 	"b24pay/billing"
 	"b24pay/billing/invoicebox"
 	"b24pay/billing/sbp"
+	"b24pay/schedules"
 )
 
 // BillingConfig holds the payment routes' settings for a single-portal install.
@@ -16,7 +17,7 @@ type BillingConfig struct {
 	InvoiceboxToken      string // B24PAY_INVOICEBOX_TOKEN
 	InvoiceboxMerchantID string // B24PAY_INVOICEBOX_MERCHANT_ID
 	InvoiceboxKey        string // B24PAY_INVOICEBOX_NOTIFICATION_KEY
-	InvoiceboxVAT        string // B24PAY_INVOICEBOX_VAT: none, 0, 5, 7, 10, 20 or 22 (% included in prices)
+	InvoiceboxVAT        string // B24PAY_INVOICEBOX_VAT: one of schedules.VATRates (% included in prices)
 	CronReconcile        string // B24PAY_CRON_RECONCILE
 	SBPURL               string // B24PAY_SBP_API_URL
 	SBPMerchantID        string // B24PAY_SBP_MERCHANT_ID
@@ -51,7 +52,7 @@ func (b *BillingConfig) validate() error {
 		return &ConfigError{"B24PAY_CRON_RECONCILE", fmt.Sprintf("%q is not a cron spec: %v", b.CronReconcile, err)}
 	}
 	if _, ok := vatCode(b.InvoiceboxVAT); !ok {
-		return &ConfigError{"B24PAY_INVOICEBOX_VAT", fmt.Sprintf("%q is not none, 0, 5, 7, 10, 20 or 22", b.InvoiceboxVAT)}
+		return &ConfigError{"B24PAY_INVOICEBOX_VAT", fmt.Sprintf("%q is not %s", b.InvoiceboxVAT, schedules.VATRateList())}
 	}
 	if b.InvoiceboxEnabled() {
 		if err := requireAll("B24PAY_INVOICEBOX_TOKEN", "B24PAY_INVOICEBOX_API_URL", b.InvoiceboxURL,
@@ -99,10 +100,15 @@ func requireAll(trigger, urlVar, url string, required map[string]string) error {
 	return nil
 }
 
-// vatCode maps the VAT setting to Invoicebox's code (tax included in the price).
-func vatCode(rate string) (invoicebox.VATCode, bool) {
-	code := invoicebox.VATCode("RUS_VAT" + rate)
-	if rate == "none" {
+// vatCode maps the VAT setting, one of schedules.VATRates, to Invoicebox's code (tax included
+// in the price).
+func vatCode(setting string) (invoicebox.VATCode, bool) {
+	rate, err := schedules.ParseVATRate(setting)
+	if err != nil {
+		return "", false
+	}
+	code := invoicebox.VATCode("RUS_VAT" + string(rate))
+	if rate == schedules.VATNone {
 		code = invoicebox.VATNone
 	}
 	_, ok := code.Rate()

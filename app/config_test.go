@@ -2,10 +2,13 @@ package app
 
 import (
 	"log/slog"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"b24pay/schedules"
 )
 
 func TestConfigDefaultsAndOAuthRegion(t *testing.T) {
@@ -31,4 +34,20 @@ func TestConfigDefaultsAndOAuthRegion(t *testing.T) {
 	var sb strings.Builder
 	slog.New(slog.NewTextHandler(&sb, nil)).Info("cfg", "config", cfg)
 	require.NotContains(t, sb.String(), "very-secret")
+}
+
+// TestConfigAcceptsEveryVATRate keeps the Invoicebox setting on the one list of rates.
+func TestConfigAcceptsEveryVATRate(t *testing.T) {
+	t.Parallel()
+	for _, rate := range schedules.VATRates {
+		env := map[string]string{"B24PAY_INVOICEBOX_VAT": string(rate)}
+		cfg, err := LoadConfig(func(k string) string { return env[k] })
+		require.NoError(t, err, rate)
+		code, ok := vatCode(cfg.Billing.InvoiceboxVAT)
+		require.True(t, ok, rate)
+		pct, _ := code.Rate()
+		require.Equal(t, string(rate), map[bool]string{true: "none", false: strconv.FormatInt(pct, 10)}[rate == schedules.VATNone])
+	}
+	_, err := LoadConfig(func(k string) string { return map[string]string{"B24PAY_INVOICEBOX_VAT": "18"}[k] })
+	require.ErrorContains(t, err, "0, 5, 7, 10, 20, 22 or none")
 }

@@ -10,19 +10,34 @@ import (
 // VATRate is a Russian VAT rate applied to prices that include VAT.
 type VATRate string
 
-// Known VAT rates. VATNone means the seller charges no VAT (as opposed to 0 %).
+// Known VAT rates. VATNone means the seller charges no VAT (as opposed to 0 %). 5 and 7 % are
+// the simplified-taxation rates (УСН, from 2025); 22 % is the base rate from 2026.
 const (
 	VATNone VATRate = "none"
 	VAT0    VATRate = "0"
+	VAT5    VATRate = "5"
+	VAT7    VATRate = "7"
 	VAT10   VATRate = "10"
 	VAT20   VATRate = "20"
 	VAT22   VATRate = "22"
 )
 
-var vatPercents = map[VATRate]int64{VATNone: 0, VAT0: 0, VAT10: 10, VAT20: 20, VAT22: 22}
+// VATRates is the one list of Russian VAT rates the product accepts (the split command, the
+// Invoicebox route's B24PAY_INVOICEBOX_VAT), in the order they are shown.
+var VATRates = []VATRate{VAT0, VAT5, VAT7, VAT10, VAT20, VAT22, VATNone}
 
-// ParseVATRate reads "0", "10", "20", "22" (an optional % is allowed) or
-// "none" / "без НДС".
+var vatPercents = map[VATRate]int64{VATNone: 0, VAT0: 0, VAT5: 5, VAT7: 7, VAT10: 10, VAT20: 20, VAT22: 22}
+
+// VATRateList is VATRates for messages: "0, 5, 7, 10, 20, 22 or none".
+func VATRateList() string {
+	names := make([]string, len(VATRates))
+	for i, r := range VATRates {
+		names[i] = string(r)
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// ParseVATRate reads one of VATRates (an optional % is allowed) or "без НДС" for none.
 func ParseVATRate(s string) (VATRate, error) {
 	t := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), "%")
 	if t == "без ндс" || t == "" {

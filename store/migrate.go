@@ -45,19 +45,30 @@ func (db *DB) MigrateUp(ctx context.Context) (int, error) {
 	return len(results), nil
 }
 
-// MigrationStatuses lists all migrations known to the binary and whether each is applied.
+// versionTable is where goose records applied migrations.
+const versionTable = "goose_db_version"
+
+// MigrationStatuses lists all migrations known to the binary and whether each is applied. It only
+// reads: unlike goose's Status it does not create the version table when it is missing.
 func (db *DB) MigrationStatuses(ctx context.Context) ([]MigrationStatus, error) {
 	p, err := db.migrator()
 	if err != nil {
 		return nil, err
 	}
-	st, err := p.Status(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("database: migration status: %w", err)
+	applied := map[int64]bool{}
+	if db.WithContext(ctx).Migrator().HasTable(versionTable) {
+		var versions []int64
+		if err := db.WithContext(ctx).Table(versionTable).Where("is_applied").Distinct().
+			Pluck("version_id", &versions).Error; err != nil {
+			return nil, fmt.Errorf("database: migration status: %w", err)
+		}
+		for _, v := range versions {
+			applied[v] = true
+		}
 	}
-	out := make([]MigrationStatus, 0, len(st))
-	for _, s := range st {
-		out = append(out, MigrationStatus{Version: s.Source.Version, Name: s.Source.Path, Applied: s.State == goose.StateApplied})
+	var out []MigrationStatus
+	for _, s := range p.ListSources() {
+		out = append(out, MigrationStatus{Version: s.Version, Name: s.Path, Applied: applied[s.Version]})
 	}
 	return out, nil
 }

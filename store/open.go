@@ -31,6 +31,7 @@ type Options struct {
 	DataDir      string        // where the SQLite file lives
 	ConnectTries int           // PostgreSQL connection attempts before giving up (default 5)
 	RetryDelay   time.Duration // first pause between attempts, doubled each time (default 1s)
+	ReadOnly     bool          // SQLite: open an existing file read-only, create nothing
 }
 
 // DB is an open database with its dialect.
@@ -52,19 +53,36 @@ func (e *UnreachableError) Error() string {
 
 // Open connects according to opts.
 func Open(ctx context.Context, opts Options) (*DB, error) {
+	if opts.URL == "" && opts.ReadOnly {
+		return openSQLiteReadOnly(SQLitePath(opts.DataDir))
+	}
 	if opts.URL == "" {
-		return openSQLite(filepath.Join(opts.DataDir, "b24pay.db"))
+		return openSQLite(SQLitePath(opts.DataDir))
 	}
 	return openPostgres(ctx, opts)
 }
 
-// SQLitePath opens (creating if needed) an SQLite database file; used by tests and Open.
+// SQLitePath is the embedded database's file in the data directory.
+func SQLitePath(dataDir string) string { return filepath.Join(dataDir, "b24pay.db") }
+
+// openSQLite opens (creating if needed) an SQLite database file.
 func openSQLite(path string) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("database: create data dir: %w", err)
 	}
-	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
-		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+	return openSQLiteDSN(path, "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)"+
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)")
+}
+
+// openSQLiteReadOnly opens an existing database file without writing to it.
+func openSQLiteReadOnly(path string) (*DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("database: no database at %s (b24pay migrate up or serve creates it): %w", path, err)
+	}
+	return openSQLiteDSN(path, "file:"+path+"?mode=ro&_pragma=busy_timeout(10000)")
+}
+
+func openSQLiteDSN(path, dsn string) (*DB, error) {
 	g, err := gorm.Open(sqlite.Open(dsn), gormConfig())
 	if err != nil {
 		return nil, fmt.Errorf("database: open %s: %w", path, err)

@@ -2,7 +2,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,23 +11,25 @@ import (
 	_ "time/tzdata" // the static image has no zoneinfo; Europe/Moscow must still load
 
 	"b24pay/app"
-	"b24pay/clock"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
-const usage = `usage: b24pay [command]
+const usage = `usage: b24pay [command] [flags]
 
 commands:
-  serve                 run the HTTP service and background work (default)
-  migrate up|status     apply or list database migrations
-  outbox list [--dead]  list queued side effects (--dead: only dead-lettered ones)
-  outbox retry ID       put a dead outbox message back in the queue
-  schedule [flags]      print a payment schedule (b24pay schedule -h)
-  split [flags]         split an invoice into parts (b24pay split -h)
-  healthcheck           GET /healthz on B24PAY_ADDR; exit 0 when healthy (for container health checks)
-  version               print the version
+  serve                         run the HTTP service and background work (default)
+  migrate up|status             apply, or list read-only, the database migrations
+  outbox list [-dead]           list queued side effects (-dead: only dead-lettered ones)
+  outbox retry ID               put a dead outbox message back in the queue
+  backup -out FILE              online consistent copy of the embedded SQLite database
+  schedule -total A -count N    print a payment schedule
+  split -line L -parts N …      split an invoice into parts
+  healthcheck                   GET /healthz on B24PAY_ADDR; exit 0 when healthy (container health checks)
+  version                       print the version
+
+Every command answers -h with its flags. Configuration comes from the environment (README).
 `
 
 func main() {
@@ -42,26 +43,36 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	}
 	switch cmd {
 	case "serve":
-		return serve(getenv, stderr, serveHooks{})
+		return serveCmd(args, getenv, stdout, stderr)
 	case "migrate":
 		return migrate(args, getenv, stdout, stderr)
 	case "outbox":
 		return outboxCmd(args, getenv, stdout, stderr)
+	case "backup":
+		return backup(args, getenv, stdout, stderr)
 	case "schedule":
 		return runSchedule(args, stdout, stderr)
 	case "split":
 		return runSplit(args, stdout, stderr)
 	case "healthcheck":
-		return healthcheck(getenv, stderr)
+		return healthcheck(args, getenv, stdout, stderr)
 	case "version":
-		fmt.Fprintln(stdout, "b24pay", version)
-		return 0
-	case "help", "-h", "--help":
+		return versionCmd(args, stdout, stderr)
+	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	}
-	fmt.Fprintf(stderr, "b24pay: unknown command %q\n%s", cmd, usage)
+	fmt.Fprintf(stderr, "b24pay: unknown command %q (b24pay -h lists the commands)\n", cmd)
 	return 2
+}
+
+func versionCmd(args []string, stdout, stderr io.Writer) int {
+	c := newCommand("version", "b24pay version", "Prints the version.", 0)
+	if code, done := c.parse(args, stdout, stderr); done {
+		return code
+	}
+	fmt.Fprintln(stdout, "b24pay", version)
+	return 0
 }
 
 // newLogger builds the process logger from the config's format and level.
@@ -94,17 +105,4 @@ func exitCode(stderr io.Writer, err error) int {
 		return 2
 	}
 	return 1
-}
-
-// openApp loads config and opens the database for maintenance commands.
-func openApp(getenv func(string) string, stderr io.Writer) (*app.App, int) {
-	cfg, code := loadConfig(getenv, stderr)
-	if code != 0 {
-		return nil, code
-	}
-	a, err := app.New(context.Background(), cfg, newLogger(cfg, stderr), clock.System{})
-	if err != nil {
-		return nil, exitCode(stderr, err)
-	}
-	return a, 0
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -12,20 +11,61 @@ import (
 	"time"
 
 	"b24pay/outbox"
+	"b24pay/store"
 )
 
-func migrate(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	if len(args) != 1 || (args[0] != "up" && args[0] != "status") {
-		fmt.Fprintln(stderr, "b24pay: usage: b24pay migrate up|status")
-		return 2
+// dbAccess says how a maintenance command opens the database.
+type dbAccess int
+
+const (
+	migrated dbAccess = iota // apply pending migrations first
+	readOnly                 // change nothing (SQLite opened read-only, no migrations)
+	asIs                     // no migrations
+)
+
+// openDB opens the configured database for a maintenance command, without the service around it:
+// no secret key is generated, no routes are wired or logged.
+func openDB(getenv func(string) string, stderr io.Writer, access dbAccess) (*store.DB, int) {
+	cfg, code := loadConfig(getenv, stderr)
+	if code != 0 {
+		return nil, code
 	}
-	// Opening the app applies pending migrations, so "up" has already happened here.
-	a, code := openApp(getenv, stderr)
+	ctx := context.Background()
+	db, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir,
+		ConnectTries: cfg.DBConnectTries, ReadOnly: access == readOnly})
+	if err != nil {
+		return nil, exitCode(stderr, err)
+	}
+	if access == migrated {
+		if _, err := db.MigrateUp(ctx); err != nil {
+			_ = db.Close()
+			return nil, exitCode(stderr, err)
+		}
+	}
+	return db, 0
+}
+
+func migrate(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	const usage = "b24pay migrate up|status"
+	if len(args) == 0 || (args[0] != "up" && args[0] != "status") {
+		c := newCommand("migrate", usage, "up applies the embedded SQL migrations; status lists them without changing anything.", 0)
+		if code, done := c.parse(args, stdout, stderr); done {
+			return code
+		}
+		return c.fail(stderr, fmt.Errorf("expected up or status"))
+	}
+	about := map[string]string{"up": "Applies every pending migration (serve does this at start too).",
+		"status": "Lists the migrations and whether each is applied. Read-only: applies nothing, creates nothing."}
+	c := newCommand("migrate "+args[0], "b24pay migrate "+args[0], about[args[0]], 0)
+	if code, done := c.parse(args[1:], stdout, stderr); done {
+		return code
+	}
+	db, code := openDB(getenv, stderr, map[string]dbAccess{"up": migrated, "status": readOnly}[args[0]])
 	if code != 0 {
 		return code
 	}
-	defer a.Close()
-	st, err := a.DB().MigrationStatuses(context.Background())
+	defer db.Close()
+	st, err := db.MigrationStatuses(context.Background())
 	if err != nil {
 		return exitCode(stderr, err)
 	}
@@ -43,43 +83,32 @@ func migrate(args []string, getenv func(string) string, stdout, stderr io.Writer
 
 func outboxCmd(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || (args[0] != "list" && args[0] != "retry") {
-		fmt.Fprintln(stderr, "b24pay: usage: b24pay outbox list [--dead] | b24pay outbox retry ID")
-		return 2
-	}
-	fs := flag.NewFlagSet("outbox "+args[0], flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dead := fs.Bool("dead", false, "only dead-lettered messages")
-	limit := fs.Int("limit", 100, "at most this many rows")
-	if err := fs.Parse(args[1:]); err != nil {
-		return 2
-	}
-	var id int64
-	if args[0] == "retry" {
-		n, err := strconv.ParseInt(fs.Arg(0), 10, 64)
-		if fs.NArg() != 1 || err != nil || n <= 0 {
-			fmt.Fprintln(stderr, "b24pay: outbox retry: ID must be a positive message id (see b24pay outbox list --dead)")
-			return 2
+		c := newCommand("outbox", "b24pay outbox list [-dead] [-limit N] | b24pay outbox retry ID",
+			"Lists queued side effects, or puts a dead-lettered one back in the queue.", 0)
+		if code, done := c.parse(args, stdout, stderr); done {
+			return code
 		}
-		id = n
+		return c.fail(stderr, fmt.Errorf("expected list or retry"))
 	}
-	a, code := openApp(getenv, stderr)
+	if args[0] == "retry" {
+		return outboxRetry(args[1:], getenv, stdout, stderr)
+	}
+	c := newCommand("outbox list", "b24pay outbox list [-dead] [-limit N]", "Lists queued side effects, newest first.", 0)
+	dead := c.fs.Bool("dead", false, "only dead-lettered messages")
+	limit := c.fs.Int("limit", 100, "at most this many rows")
+	if code, done := c.parse(args[1:], stdout, stderr); done {
+		return code
+	}
+	db, code := openDB(getenv, stderr, migrated)
 	if code != 0 {
 		return code
 	}
-	defer a.Close()
-	ctx := context.Background()
-	if args[0] == "retry" {
-		if err := outbox.Retry(ctx, a.DB(), id, time.Now().UTC()); err != nil {
-			return exitCode(stderr, err)
-		}
-		fmt.Fprintf(stdout, "message %d is queued again\n", id)
-		return 0
-	}
+	defer db.Close()
 	status := ""
 	if *dead {
 		status = outbox.StatusDead
 	}
-	rows, err := outbox.List(ctx, a.DB(), status, *limit)
+	rows, err := outbox.List(context.Background(), db, status, *limit)
 	if err != nil {
 		return exitCode(stderr, err)
 	}
@@ -92,7 +121,34 @@ func outboxCmd(args []string, getenv func(string) string, stdout, stderr io.Writ
 	return exitCode(stderr, tw.Flush())
 }
 
-func healthcheck(getenv func(string) string, stderr io.Writer) int {
+func outboxRetry(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	c := newCommand("outbox retry", "b24pay outbox retry ID",
+		"Puts a dead-lettered message (b24pay outbox list -dead) back in the queue with a fresh attempt budget.", 1)
+	if code, done := c.parse(args, stdout, stderr); done {
+		return code
+	}
+	id, err := strconv.ParseInt(c.fs.Arg(0), 10, 64)
+	if err != nil || id <= 0 {
+		return c.fail(stderr, fmt.Errorf("ID must be a positive message id, got %q", c.fs.Arg(0)))
+	}
+	db, code := openDB(getenv, stderr, migrated)
+	if code != 0 {
+		return code
+	}
+	defer db.Close()
+	if err := outbox.Retry(context.Background(), db, id, time.Now().UTC()); err != nil {
+		return exitCode(stderr, err)
+	}
+	fmt.Fprintf(stdout, "message %d is queued again\n", id)
+	return 0
+}
+
+func healthcheck(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	c := newCommand("healthcheck", "b24pay healthcheck",
+		"GET /healthz on the port of B24PAY_ADDR; exit 0 when healthy (for container health checks).", 0)
+	if code, done := c.parse(args, stdout, stderr); done {
+		return code
+	}
 	cfg, code := loadConfig(getenv, stderr)
 	if code != 0 {
 		return code

@@ -19,6 +19,15 @@ type serveHooks struct {
 	onListen func(net.Addr)
 }
 
+func serveCmd(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	c := newCommand("serve", "b24pay serve",
+		"Runs the HTTP service, the outbox worker and the cron passes until SIGINT or SIGTERM (b24pay alone does the same).", 0)
+	if code, done := c.parse(args, stdout, stderr); done {
+		return code
+	}
+	return serve(getenv, stderr, serveHooks{})
+}
+
 // serve runs until SIGINT or SIGTERM, then drains and exits 0.
 func serve(getenv func(string) string, stderr io.Writer, hooks serveHooks) int {
 	cfg, code := loadConfig(getenv, stderr)

@@ -1,13 +1,10 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
-
-	"github.com/shopspring/decimal"
 
 	"b24pay/schedules"
 )
@@ -19,15 +16,16 @@ type splitFlags struct {
 	json                                  bool
 }
 
-func (f *splitFlags) register(fs *flag.FlagSet) {
-	fs.Func("line", "строка счёта Название:КОЛИЧЕСТВО:ЦЕНА_С_НДС:НДС (НДС: 0, 10, 20, 22, none); повторяется",
+func (f *splitFlags) register(c *cliCommand) {
+	fs := c.fs
+	fs.Func("line", required("invoice line NAME:QUANTITY:PRICE_WITH_VAT:VAT, VAT "+schedules.VATRateList()+"; repeat for more lines"),
 		func(s string) error { f.lines = append(f.lines, s); return nil })
-	fs.StringVar(&f.parts, "parts", "", "на сколько счетов разделить")
-	fs.StringVar(&f.first, "first", "", "срок оплаты первой части YYYY-MM-DD")
+	fs.StringVar(&f.parts, "parts", "", required("number of invoices to split into"))
+	fs.StringVar(&f.first, "first", "", required("due date of the first part, YYYY-MM-DD"))
 	fs.StringVar(&f.period, "period", "month", "day|week|month|quarter|halfyear|year")
-	fs.StringVar(&f.every, "every", "1", "шаг: каждые K периодов")
-	fs.StringVar(&f.currency, "currency", "RUB", "валюта ISO 4217")
-	fs.BoolVar(&f.json, "json", false, "вывод в JSON")
+	fs.StringVar(&f.every, "every", "1", "step: every K periods")
+	fs.StringVar(&f.currency, "currency", "RUB", "ISO 4217 currency")
+	fs.BoolVar(&f.json, "json", false, "print JSON")
 }
 
 // splitInput is the parsed command line of b24pay split.
@@ -40,19 +38,20 @@ type splitInput struct {
 
 // runSplit is `b24pay split`: it splits an invoice into parts with due dates.
 func runSplit(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("split", flag.ContinueOnError)
+	c := newCommand("split", "b24pay split -line NAME:QTY:PRICE:VAT [-line …] -parts N -first YYYY-MM-DD [flags]",
+		"Splits an invoice into N invoices with due dates; totals and VAT add up exactly.", 0)
 	var f splitFlags
-	f.register(fs)
-	if code, done := parseCommandFlags(fs, args, stdout, stderr); done {
+	f.register(c)
+	if code, done := c.parse(args, stdout, stderr); done {
 		return code
 	}
 	in, err := f.toInput()
 	if err != nil {
-		return reportFlagProblem(stderr, "split", err)
+		return c.fail(stderr, err)
 	}
 	parts, err := schedules.Split(in.invoice, in.parts, in.first, in.period)
 	if err != nil {
-		return reportFlagProblem(stderr, "split", splitProblem(err))
+		return c.fail(stderr, validationProblem(err))
 	}
 	cur, _ := schedules.LookupCurrency(in.invoice.Currency)
 	if f.json {
@@ -62,74 +61,53 @@ func runSplit(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func (f *splitFlags) toInput() (splitInput, error) {
-	in := splitInput{invoice: schedules.Invoice{Currency: f.currency}}
+func (f *splitFlags) toInput() (in splitInput, err error) {
+	in.invoice.Currency = f.currency
 	if len(f.lines) == 0 {
-		return in, &flagProblem{"line", "укажите хотя бы одну строку счёта"}
+		return in, &flagProblem{"line", "required: give at least one invoice line"}
 	}
 	for i, s := range f.lines {
 		l, err := parseInvoiceLine(s)
 		if err != nil {
-			return in, &flagProblem{"line", fmt.Sprintf("строка %d: %s", i+1, err)}
+			return in, &flagProblem{"line", fmt.Sprintf("line %d: %s", i+1, err)}
 		}
 		in.invoice.Lines = append(in.invoice.Lines, l)
 	}
-	var err error
 	if f.parts == "" {
-		return in, &flagProblem{"parts", "обязательный флаг"}
+		return in, &flagProblem{"parts", "required"}
 	}
 	if in.parts, err = flagInt("parts", f.parts); err != nil {
 		return in, err
 	}
 	if f.first == "" {
-		return in, &flagProblem{"first", "обязательный флаг"}
+		return in, &flagProblem{"first", "required"}
 	}
 	if in.first, err = flagDate("first", f.first); err != nil {
 		return in, err
 	}
-	return in, f.parsePeriod(&in)
-}
-
-func (f *splitFlags) parsePeriod(in *splitInput) (err error) {
-	if in.period.Unit, err = schedules.ParsePeriodUnit(f.period); err != nil {
-		return &flagProblem{"period", fmt.Sprintf("неизвестный период %q: day|week|month|quarter|halfyear|year", f.period)}
-	}
-	in.period.Every, err = flagInt("every", f.every)
-	return err
+	in.period, err = flagPeriod(f.period, f.every)
+	return in, err
 }
 
 // parseInvoiceLine reads "Name:QTY:PRICE:VAT"; the name may itself contain colons.
 func parseInvoiceLine(s string) (schedules.Line, error) {
 	fields := strings.Split(s, ":")
 	if len(fields) < 4 {
-		return schedules.Line{}, fmt.Errorf("ожидается Название:КОЛИЧЕСТВО:ЦЕНА:НДС, получено %q", s)
+		return schedules.Line{}, fmt.Errorf("expected NAME:QUANTITY:PRICE:VAT, got %q", s)
 	}
 	n := len(fields)
 	l := schedules.Line{Name: strings.Join(fields[:n-3], ":")}
 	var err error
-	if l.Quantity, err = decimal.NewFromString(fields[n-3]); err != nil {
-		return l, fmt.Errorf("неверное количество %q", fields[n-3])
+	if l.Quantity, err = parseNumber(fields[n-3]); err != nil {
+		return l, fmt.Errorf("%q is not a quantity", fields[n-3])
 	}
-	if l.Price, err = decimal.NewFromString(fields[n-2]); err != nil {
-		return l, fmt.Errorf("неверная цена %q", fields[n-2])
+	if l.Price, err = parseNumber(fields[n-2]); err != nil {
+		return l, fmt.Errorf("%q is not a price", fields[n-2])
 	}
 	if l.VAT, err = schedules.ParseVATRate(fields[n-1]); err != nil {
-		return l, fmt.Errorf("неизвестная ставка НДС %q: 0, 10, 20, 22 или none", fields[n-1])
+		return l, fmt.Errorf("unknown VAT rate %q: %s", fields[n-1], schedules.VATRateList())
 	}
 	return l, nil
-}
-
-// splitProblem turns the first validation error into a flag problem.
-func splitProblem(err error) error {
-	ve, ok := firstValidationError(err)
-	if !ok {
-		return err
-	}
-	if strings.HasPrefix(ve.Field, "lines") {
-		msg := schedules.MessageRU(ve)
-		return &flagProblem{"line", msg}
-	}
-	return &flagProblem{ve.Field, schedules.MessageRU(ve)}
 }
 
 type splitLineJSON struct {
@@ -172,20 +150,20 @@ func printSplit(w io.Writer, c schedules.Currency, parts []schedules.Part) {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		fmt.Fprintf(w, "Счёт %d из %d, оплатить до %s: %s, в т. ч. НДС %s\n",
-			p.N, len(parts), russianDate(p.Due), c.Human(p.Total), c.Human(p.VAT))
+		fmt.Fprintf(w, "Invoice %d of %d, due %s: %s, of which VAT %s\n",
+			p.N, len(parts), p.Due, c.Human(p.Total), c.Human(p.VAT))
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  Наименование\tКол-во\tСумма\tНДС\t")
+		fmt.Fprintln(tw, "  Item\tQuantity\tAmount\tVAT\t")
 		for _, l := range p.Lines {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t\n", l.Name, l.Quantity, c.Human(l.Amount), vatRU(c, l))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t\n", l.Name, l.Quantity, c.Human(l.Amount), vatText(c, l))
 		}
 		tw.Flush()
 	}
 }
 
-func vatRU(c schedules.Currency, l schedules.PartLine) string {
+func vatText(c schedules.Currency, l schedules.PartLine) string {
 	if l.Rate == schedules.VATNone {
-		return "без НДС"
+		return "no VAT"
 	}
 	return fmt.Sprintf("%s%%: %s", l.Rate, c.Human(l.VAT))
 }

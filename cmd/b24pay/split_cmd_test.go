@@ -72,8 +72,8 @@ func TestSplitHumanOutput(t *testing.T) {
 	t.Parallel()
 	r := splitCmd(append(mixedLines, "--parts", "2", "--first", "2025-01-31")...)
 	require.Equal(t, 0, r.code, r.stderr)
-	require.Contains(t, r.stdout, "Счёт 1 из 2, оплатить до 31.01.2025: 2\u00a0383,34\u00a0₽")
-	require.Contains(t, r.stdout, "без НДС")
+	require.Contains(t, r.stdout, "Invoice 1 of 2, due 2025-01-31: 2\u00a0383,34\u00a0₽")
+	require.Contains(t, r.stdout, "no VAT")
 	require.Contains(t, r.stdout, "20%: 250,00\u00a0₽")
 }
 
