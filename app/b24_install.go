@@ -74,7 +74,8 @@ func (a *App) install(c *gin.Context, creds bitrix.Credentials) error {
 func installErrorText(err error) string {
 	switch {
 	case errors.Is(err, bitrix.ErrInsufficientScope):
-		return "Приложению не хватает прав. Отметьте в настройках локального приложения права из инструкции (crm, userfieldconfig, placement, im, user) и переустановите."
+		return "Приложению не хватает прав. Отметьте в настройках локального приложения права " + portal.ScopeList() +
+			" и переустановите."
 	case errors.Is(err, bitrix.ErrAccessDenied):
 		return "Битрикс24 отказал в доступе. Проверьте тариф портала и права приложения."
 	}

@@ -1,0 +1,18 @@
+package app
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"b24pay/bitrix"
+	"b24pay/portal"
+)
+
+func TestMissingPermissionsMessageNamesEveryScope(t *testing.T) {
+	t.Parallel()
+	msg := installErrorText(bitrix.ErrInsufficientScope)
+	for _, s := range portal.Scopes {
+		require.Contains(t, msg, s.Code)
+	}
+}
