@@ -136,7 +136,8 @@ func (a *App) Run(ctx context.Context, onListen func(net.Addr)) error {
 	var workers sync.WaitGroup
 	workers.Go(func() { a.outbox.Run(workerCtx) })
 	a.sched.Start()
-	a.log.Info("b24pay serving", "addr", ln.Addr().String(), "config", a.cfg, "passes", a.sched.Names())
+	a.log.Info("b24pay serving", "addr", ln.Addr().String(), "version", a.cfg.Version, "config", a.cfg, "passes", a.sched.Names())
+	a.logRoutes()
 	if onListen != nil {
 		onListen(ln.Addr())
 	}

@@ -18,8 +18,7 @@ const tabTokenTTL = 2 * time.Hour
 func (a *App) wireB24() error {
 	a.portals = portal.NewRepo(a.db, a.box, a.clock)
 	if !a.cfg.B24.Enabled() {
-		a.log.Info("Bitrix24 is not configured (B24PAY_B24_PORTAL_URL unset): /b24 and /api/v1 routes are not served")
-		return nil
+		return nil // logged with the other route groups at start (logRoutes)
 	}
 	bcfg := bitrix.Config{ClientID: a.cfg.B24.ClientID, ClientSecret: a.cfg.B24.ClientSecret, Rate: a.cfg.B24.Rate,
 		Burst: a.cfg.B24.Burst, Now: a.clock.Now}

@@ -34,6 +34,7 @@ type Config struct {
 	RemindDays      int            // B24PAY_REMIND_DAYS
 	B24             B24Config
 	Billing         BillingConfig
+	Version         string // the binary's version, set by main (not from the environment)
 }
 
 // B24Config describes the one portal this local application serves.

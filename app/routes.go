@@ -12,6 +12,8 @@ func (a *App) routes() *gin.Engine {
 	r := gin.New()
 	r.ContextWithFallback = true
 	r.Use(requestID(), observe(a.log, newHTTPMetrics(a.registry)), recovery())
+	r.GET("/", a.home)
+	r.GET("/docs/:name", a.docsFile)
 	r.GET("/healthz", a.healthz)
 	r.GET("/readyz", a.readyz)
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{})))

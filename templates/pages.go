@@ -43,6 +43,12 @@ type RouteForm struct {
 	SecretSet  map[string]bool // secret field → a value is stored (leave empty to keep it)
 }
 
+// HomePage is GET /: the service's name, version and where to go next.
+type HomePage struct {
+	Version   string
+	PortalURL string // the configured Bitrix24 portal; empty when not configured
+}
+
 // ErrorPage explains why a page cannot be shown.
 type ErrorPage struct {
 	Status  int

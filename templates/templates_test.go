@@ -25,6 +25,7 @@ func TestEveryPageRenders(t *testing.T) {
 		"tab.html":     TabPage{Token: "tok", OwnerType: "deal", OwnerID: 7, APIBase: "/api/v1"},
 		"install.html": InstallPage{OK: true, PortalDomain: "a.bitrix24.ru"},
 		"app.html":     AppPage{PortalDomain: "a.bitrix24.ru", Installed: true, Schedules: 2, Instalments: 5, Debt: "1 000,00 ₽"},
+		"home.html":    HomePage{Version: "1.2.3", PortalURL: "https://a.bitrix24.ru"},
 		"error.html":   ErrorPage{Status: 401, Title: "Доступ запрещён", Message: "Обновите страницу."},
 		"pay.html":     PayPage{State: "pay", Amount: "10 000,00 ₽", Purpose: "Платёж №1", Provider: "sbp", QRPath: "/pay/t/qr.png"},
 	}

@@ -91,6 +91,7 @@ func loadConfig(getenv func(string) string, stderr io.Writer) (app.Config, int) 
 		fmt.Fprintln(stderr, "b24pay:", err)
 		return cfg, 2
 	}
+	cfg.Version = version
 	return cfg, 0
 }
 
