@@ -33,7 +33,10 @@ pg_start() {
   bin=$(pg_bindir)
   if [ -z "$bin" ]; then
     echo "== installing PostgreSQL (no server binaries found)"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }; then
+      echo "could not install PostgreSQL with apt-get; install the server (apt-get install postgresql)" >&2
+      return 1
+    fi
     bin=$(pg_bindir)
   fi
   [ -n "$bin" ] || { echo "PostgreSQL server binaries not found" >&2; return 1; }
@@ -54,10 +57,23 @@ pg_stop() {
   PG_DIR=
 }
 
+# kill_children stops every process this shell started (and their children), deepest first.
+kill_children() {
+  local parent=${1:-$$} pid
+  for pid in $(ps -o pid= --ppid "$parent" 2>/dev/null); do
+    kill_children "$pid"
+    kill "$pid" 2>/dev/null || true
+  done
+}
+
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   set -euo pipefail
+  trap 'kill_children; pg_stop' EXIT
+  trap 'exit 130' INT TERM
   pg_start
-  trap pg_stop EXIT
   echo "PostgreSQL running: $PG_URL (Ctrl-C stops it)"
-  while sleep 3600; do :; done
+  # Wait in the shell, not in a foreground sleep, so a signal is handled at once and the
+  # sleeping child is killed on exit instead of being left behind.
+  sleep infinity &
+  wait $!
 fi

@@ -19,13 +19,17 @@ go vet ./...
 
 # shellcheck source=scripts/postgres.sh
 source scripts/postgres.sh
+# On exit, also by Ctrl-C or SIGTERM: stop go test and its test binaries, then PostgreSQL.
+trap 'kill_children; pg_stop' EXIT
+trap 'exit 130' INT TERM
 pg_start
-trap pg_stop EXIT
 export B24PAY_TEST_POSTGRES_URL="$PG_URL"
 
 # shellcheck source=scripts/chromium.sh
 source scripts/chromium.sh
-chromium_ensure
+chromium_ensure || { echo "scripts/test.sh: the browser tests need Chromium (see above)" >&2; exit 1; }
 
 echo "== go test -race (SQLite + PostgreSQL at 127.0.0.1:$PG_PORT)"
-go test -race -count=1 -timeout 20m "${pkgs[@]}"
+# In the background so that a signal reaches the trap at once; the trap stops it.
+go test -race -count=1 -timeout 20m "${pkgs[@]}" &
+wait $!
