@@ -38,6 +38,7 @@ type e2e struct {
 	dealID int
 	ib     *invoiceboxfake.Server // nil unless the test asked for Invoicebox
 	bank   *sbpfake.Bank          // nil unless the test asked for SBP
+	front  *lateHandler           // what the app's public URL serves (a test may put a balancer there)
 }
 
 // e2eOption adds a payment route to the harness.
@@ -105,7 +106,7 @@ func newE2E(t testing.TB, dialect string, opts ...e2eOption) *e2e {
 		"B24PAY_B24_PORTAL_URL": b24Srv.URL, "B24PAY_B24_OAUTH_URL": b24Srv.URL, "B24PAY_B24_RATE": "1000", "B24PAY_B24_BURST": "1000",
 	}
 	clk := clock.NewFrozen(time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC))
-	e := &e2e{t: t, url: appSrv.URL, portal: fake, clock: clk}
+	e := &e2e{t: t, url: appSrv.URL, portal: fake, clock: clk, front: late}
 	for _, opt := range opts {
 		opt(e, env, clk, appSrv.URL)
 	}

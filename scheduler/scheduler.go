@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"sync"
 	"time"
 
@@ -27,6 +28,7 @@ type Scheduler struct {
 	cancel context.CancelFunc
 	mu     sync.Mutex
 	names  map[cron.EntryID]string
+	passes map[string]RunDue
 }
 
 // New builds a scheduler whose specs are read in loc (the portal's time zone).
@@ -34,7 +36,7 @@ func New(clk clock.Clock, log *slog.Logger, loc *time.Location) *Scheduler {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Scheduler{
 		cron:  cron.New(cron.WithLocation(loc), cron.WithLogger(cronLogger{log})),
-		clock: clk, log: log, ctx: ctx, cancel: cancel, names: map[cron.EntryID]string{},
+		clock: clk, log: log, ctx: ctx, cancel: cancel, names: map[cron.EntryID]string{}, passes: map[string]RunDue{},
 	}
 }
 
@@ -46,8 +48,17 @@ func (s *Scheduler) Add(name, spec string, fn RunDue) error {
 	}
 	s.mu.Lock()
 	s.names[id] = name
+	s.passes[name] = fn
 	s.mu.Unlock()
 	return nil
+}
+
+// Passes returns the registered passes by name, to run them outside cron (tests driving a
+// frozen clock through a day on several replicas).
+func (s *Scheduler) Passes() map[string]RunDue {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.passes)
 }
 
 // wrap adds panic recovery (innermost, so a panic is logged with the pass's name) and
