@@ -100,7 +100,7 @@ func TestCountZeroShowsTheRange(t *testing.T) {
 	for _, n := range []string{"0", "-1", "601"} {
 		r := cli("schedule", "--total", "100", "--count", n, "--first", "2025-01-31")
 		require.Equal(t, 2, r.code)
-		require.Contains(t, r.stderr, "--count: must be from 1 to 600", n)
+		require.Contains(t, r.stderr, "b24pay schedule: -count: must be from 1 to 600", n)
 	}
 }
 
@@ -115,7 +115,7 @@ func TestNumbersAreReadLikeTheTab(t *testing.T) {
 	for _, bad := range []string{"1,000.50", "1,2,3", "12a"} {
 		r := cli("schedule", "--total", bad, "--count", "2", "--first", "2025-01-31")
 		require.Equal(t, 2, r.code, bad)
-		require.Contains(t, r.stderr, "--total", bad)
+		require.Contains(t, r.stderr, "-total:", bad)
 	}
 	out := scheduleJSON(t, "--total", "10060,00", "--plan", "2025-02-01=3000,50,2025-03-01=7059,50")
 	require.Len(t, out.Payments, 2)

@@ -73,7 +73,7 @@ type flagProblem struct {
 	msg  string
 }
 
-func (p *flagProblem) Error() string { return "--" + p.flag + ": " + p.msg }
+func (p *flagProblem) Error() string { return "-" + p.flag + ": " + p.msg }
 
 // required marks a flag's help text.
 func required(text string) string { return "(required) " + text }

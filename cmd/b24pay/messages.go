@@ -42,7 +42,7 @@ func codeMessage(e *schedules.ValidationError) string {
 	case schedules.CodeTooPrecise:
 		return "too many decimal places for the currency"
 	case schedules.CodeConflict:
-		return "cannot be combined with --" + flagOf(e.Other)
+		return "cannot be combined with -" + flagOf(e.Other)
 	case schedules.CodeNotWhole:
 		return "the term must be a whole number of periods"
 	case schedules.CodeSumMismatch:
