@@ -17,7 +17,7 @@ func backup(args []string, getenv func(string) string, stdout, stderr io.Writer)
 	c := newCommand("backup", "b24pay backup -out FILE",
 		"Writes a consistent copy of the embedded SQLite database while the service runs.\n"+
 			"PostgreSQL: use pg_dump (README, Backups). Back up the secret key too.", 0)
-	out := c.fs.String("out", "", required("file to write; must not exist"))
+	out := c.fs.String("out", "", required("`FILE` to write; must not exist"))
 	if code, done := c.parse(args, stdout, stderr); done {
 		return code
 	}

@@ -18,14 +18,14 @@ type scheduleFlags struct {
 
 func (f *scheduleFlags) register(c *cliCommand) {
 	fs := c.fs
-	fs.StringVar(&f.total, "total", "", required("amount of the schedule, e.g. 10060.00 or 10 060,00"))
+	fs.StringVar(&f.total, "total", "", required("`AMOUNT` of the schedule, e.g. 10060.00 or 10 060,00"))
 	fs.StringVar(&f.currency, "currency", "RUB", "ISO 4217 currency")
 	fs.StringVar(&f.scheme, "scheme", "", "equal|full|custom|annuity|differentiated (default equal, custom with -plan)")
-	fs.StringVar(&f.count, "count", "", required("number of payments without the down payment, unless -term or -plan is given"))
+	fs.StringVar(&f.count, "count", "", required("`N` payments without the down payment, unless -term or -plan is given"))
 	fs.StringVar(&f.term, "term", "", "term instead of -count, e.g. 12m, 2y, 90d")
 	fs.StringVar(&f.period, "period", "month", "day|week|month|quarter|halfyear|year")
 	fs.StringVar(&f.every, "every", "1", "step: every K periods")
-	fs.StringVar(&f.first, "first", "", required("date of the first payment, YYYY-MM-DD (not with -plan)"))
+	fs.StringVar(&f.first, "first", "", required("`DATE` of the first payment, YYYY-MM-DD (not with -plan)"))
 	fs.StringVar(&f.down, "down", "", "down payment: an amount 2500.00 or a percentage 25%")
 	fs.StringVar(&f.plan, "plan", "", "own schedule: 2025-02-01=3000.00;2025-03-01=7060.00 (or =30%; ',' also separates items)")
 	fs.StringVar(&f.rate, "rate", "", "annual interest rate in percent for annuity/differentiated, e.g. 12.5")

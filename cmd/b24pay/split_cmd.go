@@ -18,10 +18,10 @@ type splitFlags struct {
 
 func (f *splitFlags) register(c *cliCommand) {
 	fs := c.fs
-	fs.Func("line", required("invoice line NAME:QUANTITY:PRICE_WITH_VAT:VAT, VAT "+schedules.VATRateList()+"; repeat for more lines"),
+	fs.Func("line", required("invoice `LINE` NAME:QUANTITY:PRICE_WITH_VAT:VAT, VAT "+schedules.VATRateList()+"; repeat for more lines"),
 		func(s string) error { f.lines = append(f.lines, s); return nil })
-	fs.StringVar(&f.parts, "parts", "", required("number of invoices to split into"))
-	fs.StringVar(&f.first, "first", "", required("due date of the first part, YYYY-MM-DD"))
+	fs.StringVar(&f.parts, "parts", "", required("`N` invoices to split into"))
+	fs.StringVar(&f.first, "first", "", required("due `DATE` of the first part, YYYY-MM-DD"))
 	fs.StringVar(&f.period, "period", "month", "day|week|month|quarter|halfyear|year")
 	fs.StringVar(&f.every, "every", "1", "step: every K periods")
 	fs.StringVar(&f.currency, "currency", "RUB", "ISO 4217 currency")
