@@ -21,4 +21,8 @@ func (a *App) robotDefs() []portal.Robot {
 // robotRoutes serves the robot handler and the tab's «Разделить счёт».
 func (a *App) robotRoutes(b, api *gin.RouterGroup) {
 	b.POST("/robot/split", a.b24RobotSplit)
+	api.GET("/split/invoices", a.apiSplitInvoices)
+	api.POST("/split/preview", a.apiSplitPreview)
+	api.POST("/split", a.apiSplitStart)
+	api.GET("/split/:id", a.apiSplitStatus)
 }

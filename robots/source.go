@@ -57,7 +57,8 @@ type productRow struct {
 }
 
 // loadSource reads the invoice and its product rows. Access problems become the robot's error text.
-func loadSource(ctx context.Context, cl *bitrix.Client, id int64) (*source, error) {
+// With wantDeal set, an invoice of another deal is ErrNotFound (checked before anything else).
+func loadSource(ctx context.Context, cl *bitrix.Client, id, wantDeal int64) (*source, error) {
 	it, err := cl.ItemGet(ctx, SmartInvoiceType, bitrix.ID(id))
 	if err != nil {
 		return nil, bitrixProblem(err, fmt.Sprintf("прочитать счёт №%d", id))
@@ -65,6 +66,9 @@ func loadSource(ctx context.Context, cl *bitrix.Client, id int64) (*source, erro
 	var inv invoiceItem
 	if err := it.Decode(&inv); err != nil {
 		return nil, fmt.Errorf("crm.item.get %d: %w", id, err)
+	}
+	if wantDeal != 0 && int64(inv.DealID) != wantDeal {
+		return nil, ErrNotFound
 	}
 	if strings.HasPrefix(inv.XMLID, partPrefix) {
 		return nil, userErrorf("Счёт №%d сам является частью разделённого счёта — его не делим (проверьте, что робот не стоит на стадии, с которой начинаются новые счета).", id)

@@ -69,7 +69,7 @@ func (s *Service) execute(ctx context.Context, cl *bitrix.Client, run *Run, in I
 		}
 		run.InvoiceID = id
 	}
-	p, err := s.prepare(ctx, cl, run.MemberID, run.InvoiceID, in, s.key(run))
+	p, err := s.prepare(ctx, cl, run.MemberID, run.InvoiceID, 0, in, s.key(run))
 	if err != nil {
 		return nil, err
 	}
@@ -125,9 +125,10 @@ func resolveInvoice(ctx context.Context, cl *bitrix.Client, doc string) (int64, 
 	return 0, userErrorf("У сделки №%d несколько счетов (%s): укажите в настройках робота «Номер счёта».", t.ID, joinIDs(found))
 }
 
-// prepare reads and checks the invoice and cuts it into parts (nothing is written).
-func (s *Service) prepare(ctx context.Context, cl *bitrix.Client, memberID string, invoiceID int64, in Input, key string) (*plan, error) {
-	src, err := loadSource(ctx, cl, invoiceID)
+// prepare reads and checks the invoice and cuts it into parts (nothing is written); wantDeal, when
+// set, is the deal the invoice must belong to.
+func (s *Service) prepare(ctx context.Context, cl *bitrix.Client, memberID string, invoiceID, wantDeal int64, in Input, key string) (*plan, error) {
+	src, err := loadSource(ctx, cl, invoiceID, wantDeal)
 	if err != nil {
 		return nil, err
 	}

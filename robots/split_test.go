@@ -111,7 +111,7 @@ func TestSplitKeepsNetVATAndGrossExact(t *testing.T) {
 	inv := b.addInvoice(nil, mixedVATRows)
 	in, err := FormOf(func(k string) string { return sevenMonthly[k] }).Input(b.svc.Today())
 	require.NoError(t, err)
-	p, err := b.svc.prepare(context.Background(), b.cl, testMember, int64(inv), in, "k")
+	p, err := b.svc.prepare(context.Background(), b.cl, testMember, int64(inv), 0, in, "k")
 	require.NoError(t, err)
 	cur, _ := schedules.LookupCurrency("RUB")
 	wantVAT := schedules.VATIncluded(decimal.RequireFromString("100000"), schedules.VAT22, cur.Minor).
