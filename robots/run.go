@@ -29,6 +29,7 @@ type Run struct {
 	Document   string // the business-process document ("SMART_INVOICE_77", "DEAL_5")
 	Input      string // Input as JSON
 	InvoiceID  int64  // the invoice being split, once resolved
+	Snapshot   string // the invoice as first read (source as JSON), so a retry cuts the same parts
 	PartIDs    string // ids of the parts made so far, comma-separated, in part order
 	Commented  bool   // the original's timeline comment is written
 	Status     string

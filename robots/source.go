@@ -16,7 +16,7 @@ import (
 // SmartInvoiceType is the entityTypeId of Bitrix24's smart invoices.
 const SmartInvoiceType = 31
 
-// source is the invoice being split, as read from Bitrix24.
+// source is the invoice being split, as read from Bitrix24 (stored as the run's snapshot).
 type source struct {
 	ID         int64
 	Title      string
@@ -132,6 +132,15 @@ func (src *source) readRows(raw []json.RawMessage) error {
 		return userErrorf("Сумма счёта №%d равна нулю — делить нечего.", src.ID)
 	}
 	return nil
+}
+
+// loadChecked reads the invoice and checks its currency against its deal's.
+func loadChecked(ctx context.Context, cl *bitrix.Client, id, wantDeal int64) (*source, error) {
+	src, err := loadSource(ctx, cl, id, wantDeal)
+	if err != nil {
+		return nil, err
+	}
+	return src, checkDealCurrency(ctx, cl, src)
 }
 
 // checkDealCurrency refuses an invoice whose currency differs from its deal's: its parts become

@@ -69,7 +69,11 @@ func (s *Service) execute(ctx context.Context, cl *bitrix.Client, run *Run, in I
 		}
 		run.InvoiceID = id
 	}
-	p, err := s.prepare(ctx, cl, run.MemberID, run.InvoiceID, 0, in, s.key(run))
+	src, err := s.runSource(ctx, cl, run)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.cut(ctx, run.MemberID, src, in, s.key(run))
 	if err != nil {
 		return nil, err
 	}
@@ -128,13 +132,35 @@ func resolveInvoice(ctx context.Context, cl *bitrix.Client, doc string) (int64, 
 // prepare reads and checks the invoice and cuts it into parts (nothing is written); wantDeal, when
 // set, is the deal the invoice must belong to.
 func (s *Service) prepare(ctx context.Context, cl *bitrix.Client, memberID string, invoiceID, wantDeal int64, in Input, key string) (*plan, error) {
-	src, err := loadSource(ctx, cl, invoiceID, wantDeal)
+	src, err := loadChecked(ctx, cl, invoiceID, wantDeal)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkDealCurrency(ctx, cl, src); err != nil {
+	return s.cut(ctx, memberID, src, in, key)
+}
+
+// runSource is the invoice as the run first read it: the snapshot stored before the first part
+// is made, so a retry cuts the same parts even if the invoice was edited in between.
+func (s *Service) runSource(ctx context.Context, cl *bitrix.Client, run *Run) (*source, error) {
+	if run.Snapshot != "" {
+		var src source
+		return &src, json.Unmarshal([]byte(run.Snapshot), &src)
+	}
+	src, err := loadChecked(ctx, cl, run.InvoiceID, 0)
+	if err != nil {
 		return nil, err
 	}
+	snap, err := json.Marshal(src)
+	if err != nil {
+		return nil, err
+	}
+	run.Snapshot = string(snap)
+	return src, s.db.WithContext(ctx).Model(&Run{}).Where("id = ?", run.ID).Update("snapshot", run.Snapshot).Error
+}
+
+// cut checks the owner can take the parts as its schedule and splits the invoice.
+func (s *Service) cut(ctx context.Context, memberID string, src *source, in Input, key string) (*plan, error) {
+	var err error
 	p := &plan{src: src}
 	switch {
 	case src.DealID > 0:

@@ -13,6 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
+	"b24pay/bitrix"
 	"b24pay/instalment"
 	"b24pay/schedules"
 	"b24pay/store"
@@ -192,6 +193,9 @@ func TestSplitResumesAfterCrashAtPartFour(t *testing.T) {
 				_, answered := b.fake.RobotReply(token)
 				require.False(t, answered)
 
+				// A manager edits the original meanwhile: the retry still cuts the invoice as first read.
+				_, err := b.cl.ProductRowsSet(context.Background(), "SI", bitrix.ID(inv), []map[string]any{{"productName": "Другое", "price": 10, "quantity": 1}})
+				require.NoError(t, err)
 				addsBefore := b.fake.Calls("crm.item.add")
 				b.clock.Advance(time.Hour) // the outbox retries the run
 				b.drain()
@@ -199,10 +203,13 @@ func TestSplitResumesAfterCrashAtPartFour(t *testing.T) {
 				parts := b.parts()
 				require.Len(t, parts, 7)
 				ids := b.reply(token).ReturnValues[RetInvoiceIDs]
+				total := decimal.Zero
 				for k, p := range parts {
+					total = total.Add(dec(p["opportunity"]))
 					require.Equal(t, fmt.Sprintf("Счёт на оборудование — часть %d из 7", k+1), p["title"])
 					require.EqualValues(t, toInt(p["id"]), toInt(ids.([]any)[k]))
 				}
+				require.Equal(t, "102500", total.String())
 				require.Len(t, b.fake.TimelineComments("smart_invoice", inv), 1)
 			})
 		})
@@ -314,4 +321,43 @@ func toInt(v any) int {
 	var n int
 	fmt.Sscan(jsonNumber(v), &n)
 	return n
+}
+
+func TestSplitPartsAreRemindedLikeInstalments(t *testing.T) {
+	t.Parallel()
+	for _, remind := range []string{"Y", "N"} {
+		t.Run("Remind"+remind, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, store.SQLite)
+			inv := b.addInvoice(nil, mixedVATRows)
+			token := b.run(doc(inv), map[string]string{PropParts: "3", PropFirstInDays: "2", PropRemind: remind})
+			b.drain()
+			require.Equal(t, "", b.reply(token).ReturnValues[RetErrorText])
+			require.NoError(t, b.svc.instalments.RunReminders(context.Background(), b.clock.Now()))
+			var keys []string
+			require.NoError(t, b.db.Table("outbox").Where("topic = ?", instalment.TopicNotify).Order("id").Pluck("dedup_key", &keys).Error)
+			if remind == "N" {
+				require.Empty(t, keys)
+				return
+			}
+			require.Len(t, keys, 1, "only the first part falls due within the reminder horizon")
+			var first instalment.Instalment
+			require.NoError(t, b.db.Where("seq = 1").Take(&first).Error)
+			require.Equal(t, fmt.Sprintf("remind:%d", first.ID), keys[0])
+		})
+	}
+}
+
+func TestSplitRefusesADealThatHasASchedule(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, b *testBundle) {
+		first := b.addInvoice(nil, mixedVATRows)
+		b.run(doc(first), sevenMonthly)
+		b.drain()
+		second := b.addInvoice(map[string]any{"title": "Второй счёт"}, mixedVATRows)
+		token := b.run(doc(second), sevenMonthly)
+		b.drain()
+		require.Contains(t, b.reply(token).ReturnValues[RetErrorText], "уже есть график платежей b24pay")
+		require.Len(t, b.parts(), 7, "the second invoice is not split")
+	})
 }

@@ -9,6 +9,7 @@ CREATE TABLE split_runs (
     document     TEXT    NOT NULL,
     input        TEXT    NOT NULL,
     invoice_id   BIGINT  NOT NULL DEFAULT 0,
+    snapshot     TEXT    NOT NULL DEFAULT '',
     part_ids     TEXT    NOT NULL DEFAULT '',
     commented    BOOLEAN NOT NULL DEFAULT FALSE,
     status       TEXT    NOT NULL,
