@@ -37,7 +37,8 @@ func (s *Service) ensureParts(ctx context.Context, cl *bitrix.Client, run *Run, 
 			return nil, err
 		}
 		ids = append(ids, id)
-		if err := s.db.WithContext(ctx).Model(&Run{}).Where("id = ?", run.ID).Update("part_ids", joinIDs(ids)).Error; err != nil {
+		run.PartIDs = joinIDs(ids)
+		if err := s.db.WithContext(ctx).Model(&Run{}).Where("id = ?", run.ID).Update("part_ids", run.PartIDs).Error; err != nil {
 			return nil, err
 		}
 		if s.afterPart != nil {

@@ -14,13 +14,9 @@ import (
 // api-reference/bizproc/bizproc-robot/bizproc-event-send.md): the ids of the new invoices, their
 // number and the error text, plus a line for the business-process log.
 func (s *Service) handleReply(ctx context.Context, job outbox.Job) error {
-	var j runJob
-	if err := job.Decode(&j); err != nil {
-		return err
-	}
-	run, err := s.Get(ctx, job.MemberID, j.RunID)
+	run, err := s.jobRun(ctx, job)
 	if err != nil {
-		return outbox.Permanent(err)
+		return err
 	}
 	if run.Source != SourceRobot || strings.HasPrefix(run.EventToken, workflowPrefix) {
 		return nil // nobody waits for an answer
@@ -41,8 +37,11 @@ func (s *Service) handleReply(ctx context.Context, job outbox.Job) error {
 
 func replyOf(run *Run) (map[string]any, string) {
 	ids := run.Parts()
-	if run.Status == RunFailed {
-		return map[string]any{RetInvoiceIDs: []int64{}, RetPartsCount: 0, RetErrorText: run.Error}, "b24pay: " + run.Error
+	if ids == nil {
+		ids = []int64{}
+	}
+	if run.Status == RunFailed { // parts made before the problem are reported too
+		return map[string]any{RetInvoiceIDs: ids, RetPartsCount: len(ids), RetErrorText: run.Error}, "b24pay: " + run.Error
 	}
 	return map[string]any{RetInvoiceIDs: ids, RetPartsCount: len(ids), RetErrorText: ""},
 		fmt.Sprintf("b24pay: счёт №%d разделён на %d %s: №%s", run.InvoiceID, len(ids), partsWord(len(ids)), joinIDsRU(ids))

@@ -72,6 +72,19 @@ type runJob struct {
 	RunID int64 `json:"run_id"`
 }
 
+// jobRun loads the run an outbox job is about.
+func (s *Service) jobRun(ctx context.Context, job outbox.Job) (*Run, error) {
+	var j runJob
+	if err := job.Decode(&j); err != nil {
+		return nil, err
+	}
+	run, err := s.Get(ctx, job.MemberID, j.RunID)
+	if err != nil {
+		return nil, outbox.Permanent(err)
+	}
+	return run, nil
+}
+
 // AcceptRobot stores a verified robot call and queues its work; the same event_token delivered
 // again (a retry, a duplicate, two at once) is a no-op. A request whose properties are wrong is
 // stored as failed and its error text is sent back to the business process.

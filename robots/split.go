@@ -27,13 +27,9 @@ type plan struct {
 
 // handleSplit runs one stored split to its end; every step is safe to repeat after a crash.
 func (s *Service) handleSplit(ctx context.Context, job outbox.Job) error {
-	var j runJob
-	if err := job.Decode(&j); err != nil {
-		return err
-	}
-	run, err := s.Get(ctx, job.MemberID, j.RunID)
+	run, err := s.jobRun(ctx, job)
 	if err != nil {
-		return outbox.Permanent(err)
+		return err
 	}
 	if run.Status != RunPending {
 		return nil
@@ -93,7 +89,7 @@ func (s *Service) execute(ctx context.Context, cl *bitrix.Client, run *Run, in I
 // key names a split for xmlIds and the schedule's plan: the invoice and a hash of the event token.
 func (s *Service) key(run *Run) string {
 	sum := sha256.Sum256([]byte(run.MemberID + "|" + run.EventToken))
-	return fmt.Sprintf("b24pay-split-%d-%s", run.InvoiceID, hex.EncodeToString(sum[:6]))
+	return fmt.Sprintf("%s%d-%s", partPrefix, run.InvoiceID, hex.EncodeToString(sum[:6]))
 }
 
 // resolveInvoice finds the invoice of the document: the smart invoice itself, or the only invoice

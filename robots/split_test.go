@@ -361,3 +361,16 @@ func TestSplitRefusesADealThatHasASchedule(t *testing.T) {
 		require.Len(t, b.parts(), 7, "the second invoice is not split")
 	})
 }
+
+func TestSplitWithAStageBitrixRefusesReportsTheParts(t *testing.T) {
+	t.Parallel()
+	b := setup(t, store.SQLite)
+	inv := b.addInvoice(nil, mixedVATRows)
+	token := b.run(doc(inv), map[string]string{PropParts: "2", PropStage: "DT31_999:NOPE"})
+	b.drain()
+	r := b.reply(token)
+	require.Contains(t, r.ReturnValues[RetErrorText], "перевести счёт №")
+	require.Equal(t, "2", jsonNumber(r.ReturnValues[RetPartsCount]), "the parts made are reported with the error")
+	require.Len(t, b.parts(), 2)
+	require.Equal(t, RunFailed, b.runs()[0].Status)
+}
