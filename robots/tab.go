@@ -2,9 +2,10 @@ package robots
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/shopspring/decimal"
 
 	"b24pay/bitrix"
 	"b24pay/schedules"
@@ -28,15 +29,15 @@ func (s *Service) DealInvoices(ctx context.Context, memberID string, dealID int6
 	err = cl.ItemList(ctx, SmartInvoiceType, map[string]any{"=parentId2": dealID},
 		[]string{"id", "title", "opportunity", "currencyId", "xmlId"}, func(it *bitrix.Item) error {
 			var f struct {
-				Title       string      `json:"title"`
-				Opportunity json.Number `json:"opportunity"`
-				Currency    string      `json:"currencyId"`
-				XMLID       string      `json:"xmlId"`
+				Title       string          `json:"title"`
+				Opportunity decimal.Decimal `json:"opportunity"`
+				Currency    string          `json:"currencyId"`
+				XMLID       string          `json:"xmlId"`
 			}
 			if err := it.Decode(&f); err != nil || strings.HasPrefix(f.XMLID, "b24pay-") {
 				return err
 			}
-			out = append(out, InvoiceSummary{ID: int64(it.ID), Title: f.Title, Amount: f.Opportunity.String(), Currency: f.Currency})
+			out = append(out, InvoiceSummary{ID: int64(it.ID), Title: f.Title, Amount: f.Opportunity.StringFixed(2), Currency: f.Currency})
 			return nil
 		})
 	return out, err

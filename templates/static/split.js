@@ -65,6 +65,7 @@
     h.api('GET', '/split/' + id).then(function (r) {
       if (r.status === 200 && r.data.status === 'pending') { timer = setTimeout(function () { poll(id); }, 1500); return; }
       if (r.status === 200 && r.data.status === 'done') {
+        $('split').setAttribute('data-state', 'done');
         status('Готово: созданы счета №' + r.data.invoice_ids.join(', №') + '. Они добавлены в график платежей сделки.');
         setTimeout(function () { window.location.reload(); }, 2500);
         return;
@@ -79,6 +80,7 @@
     status('Создаём счета в Битрикс24…');
     h.api('POST', '/split', form()).then(function (r) {
       if (r.status !== 202) { status(''); problem(r.data.message || 'Не удалось разделить счёт'); return; }
+      $('split').setAttribute('data-state', 'pending');
       poll(r.data.id);
     });
   }
