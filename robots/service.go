@@ -97,7 +97,7 @@ func (s *Service) AcceptRobot(ctx context.Context, memberID string, req *bitrix.
 		CreatedBy: int64(req.Auth.UserID)}
 	in, err := FormOf(req.Property).Input(s.Today())
 	if err == nil {
-		err = checkDocument(run.Document)
+		err = checkDocument(run.Document, &in)
 	}
 	if err != nil {
 		_, err = s.acceptFailed(ctx, run, err.Error())
@@ -107,13 +107,26 @@ func (s *Service) AcceptRobot(ctx context.Context, memberID string, req *bitrix.
 	return err
 }
 
-// checkDocument accepts the documents the robot is offered for: smart invoices and deals.
-func checkDocument(doc string) error {
+// checkDocument accepts the documents the robot is offered for: smart invoices (which split
+// themselves, whatever «Номер счёта» says) and deals.
+func checkDocument(doc string, in *Input) error {
 	t, err := bitrix.ParseDocumentID(doc)
-	if err != nil || (t.EntityTypeID != SmartInvoiceType && t.EntityTypeID != 2) {
-		return userErrorf("Робот работает только в счетах и сделках, а запущен для «%s».", doc)
+	switch {
+	case err == nil && t.EntityTypeID == SmartInvoiceType:
+		in.InvoiceID = int64(t.ID)
+		return nil
+	case err == nil && t.EntityTypeID == dealType:
+		return nil
 	}
-	return nil
+	return userErrorf("Робот работает только в счетах и сделках, а запущен для «%s».", doc)
+}
+
+// dealOf is the deal a run's document names (0 for an invoice).
+func dealOf(doc string) int64 {
+	if t, err := bitrix.ParseDocumentID(doc); err == nil && t.EntityTypeID == dealType {
+		return int64(t.ID)
+	}
+	return 0
 }
 
 func (s *Service) accept(ctx context.Context, run Run, in Input) (int64, error) {

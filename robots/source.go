@@ -13,8 +13,11 @@ import (
 	"b24pay/schedules"
 )
 
-// SmartInvoiceType is the entityTypeId of Bitrix24's smart invoices.
-const SmartInvoiceType = 31
+// Entity type ids: Bitrix24's smart invoices and deals.
+const (
+	SmartInvoiceType = 31
+	dealType         = 2
+)
 
 // source is the invoice being split, as read from Bitrix24 (stored as the run's snapshot).
 type source struct {

@@ -142,7 +142,11 @@ func (s *Service) runSource(ctx context.Context, cl *bitrix.Client, run *Run) (*
 		var src source
 		return &src, json.Unmarshal([]byte(run.Snapshot), &src)
 	}
-	src, err := loadChecked(ctx, cl, run.InvoiceID, 0)
+	deal := dealOf(run.Document)
+	src, err := loadChecked(ctx, cl, run.InvoiceID, deal)
+	if errors.Is(err, ErrNotFound) {
+		return nil, userErrorf("Счёт №%d не относится к сделке №%d — проверьте «Номер счёта» в настройках робота.", run.InvoiceID, deal)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -374,3 +374,23 @@ func TestSplitWithAStageBitrixRefusesReportsTheParts(t *testing.T) {
 	require.Len(t, b.parts(), 2)
 	require.Equal(t, RunFailed, b.runs()[0].Status)
 }
+
+func TestSplitOnADealNamesOnlyItsOwnInvoice(t *testing.T) {
+	t.Parallel()
+	b := setup(t, store.SQLite)
+	other, err := b.fake.AddItem(2, map[string]any{"TITLE": "Другая сделка", "CURRENCY_ID": "RUB"})
+	require.NoError(t, err)
+	foreign := b.addInvoice(map[string]any{"parentId2": other}, mixedVATRows)
+	token := b.run(fmt.Sprintf("DEAL_%d", b.dealID), map[string]string{PropParts: "2", PropInvoiceID: fmt.Sprint(foreign)})
+	b.drain()
+	require.Contains(t, b.reply(token).ReturnValues[RetErrorText], fmt.Sprintf("не относится к сделке №%d", b.dealID))
+
+	own := b.addInvoice(nil, mixedVATRows) // on an invoice, «Номер счёта» cannot point elsewhere
+	token = b.run(doc(own), map[string]string{PropParts: "2", PropInvoiceID: fmt.Sprint(foreign)})
+	b.drain()
+	require.Equal(t, "", b.reply(token).ReturnValues[RetErrorText])
+	for _, p := range b.parts() {
+		require.EqualValues(t, b.dealID, toInt(p["parentId2"]))
+	}
+	require.Len(t, b.parts(), 2)
+}
