@@ -2,6 +2,7 @@ package robots
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -132,6 +133,9 @@ func (s *Service) joinSchedule(ctx context.Context, run *Run, p *plan, in Input,
 	}
 	_, err := s.instalments.CreateFromSplit(ctx, instalment.Actor{UserID: run.CreatedBy}, instalment.SplitSchedule{
 		Owner: *p.owner, Source: s.key(run), Currency: p.src.Currency, Parts: parts, Remind: in.Remind})
+	if errors.Is(err, instalment.ErrScheduleExists) { // a manager made one while the parts were being created
+		return scheduleExists(p.owner)
+	}
 	return err
 }
 

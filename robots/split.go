@@ -170,8 +170,7 @@ func (s *Service) cut(ctx context.Context, memberID string, src *source, in Inpu
 	}
 	if p.owner != nil {
 		if err := s.instalments.SplitOwnerFree(ctx, *p.owner, key); errors.Is(err, instalment.ErrScheduleExists) {
-			return nil, userErrorf("У %s №%d уже есть график платежей b24pay: части счёта не могут стать его платежами. Удалите график во вкладке «График платежей» и запустите робота снова.",
-				map[string]string{"deal": "сделки", "lead": "лида"}[p.owner.Type], p.owner.ID)
+			return nil, scheduleExists(p.owner)
 		} else if err != nil {
 			return nil, err
 		}
@@ -185,6 +184,11 @@ func (s *Service) cut(ctx context.Context, memberID string, src *source, in Inpu
 		return nil, splitProblem(err)
 	}
 	return p, nil
+}
+
+func scheduleExists(o *instalment.Owner) error {
+	return userErrorf("У %s №%d уже есть график платежей b24pay: части счёта не могут стать его платежами. Удалите график во вкладке «График платежей» и запустите робота снова.",
+		map[string]string{"deal": "сделки", "lead": "лида"}[o.Type], o.ID)
 }
 
 // splitProblem words the engine's validation errors for the business process.
