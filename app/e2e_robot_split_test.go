@@ -45,6 +45,7 @@ func TestE2ERobotSplitsAnInvoiceFromABusinessProcess(t *testing.T) {
 		require.Equal(t, robots.SplitCode, regs[0].Code)
 		require.Equal(t, e.url+"/b24/robot/split", regs[0].Handler)
 		require.Equal(t, "Y", regs[0].UseSubscription)
+		require.Equal(t, 1, regs[0].AuthUserID, "the installing admin")
 		require.Contains(t, regs[0].ReturnProperties, robots.RetInvoiceIDs)
 
 		inv := e.splitInvoice()

@@ -13,9 +13,9 @@ func (a *App) wireRobots() {
 	a.robots.Register(a.outbox)
 }
 
-// robotDefs are the robots install registers.
-func (a *App) robotDefs() []portal.Robot {
-	return []portal.Robot{robots.SplitRobot(a.cfg.PublicURL + "/b24/robot/split")}
+// robotDefs are the robots install registers; adminID is the installing administrator.
+func (a *App) robotDefs(adminID int64) []portal.Robot {
+	return []portal.Robot{robots.SplitRobot(a.cfg.PublicURL+"/b24/robot/split", adminID)}
 }
 
 // robotRoutes serves the robot handler and the tab's «Разделить счёт».

@@ -87,7 +87,7 @@ func setup(t *testing.T, dialect string) *testBundle {
 	}))
 	t.Cleanup(handler.Close)
 	b.handler = handler.URL
-	require.NoError(t, portal.EnsureRobots(ctx, b.cl, []portal.Robot{SplitRobot(handler.URL)}))
+	require.NoError(t, portal.EnsureRobots(ctx, b.cl, []portal.Robot{SplitRobot(handler.URL, 1)}))
 
 	b.company, err = fake.AddItem(4, map[string]any{"TITLE": "ООО «Ромашка»"})
 	require.NoError(t, err)

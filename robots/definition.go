@@ -41,10 +41,12 @@ func prop(name, typ, required string, extra map[string]any) map[string]any {
 // SplitRobot is the registration of the split robot for smart invoices and deals
 // (api-reference/bizproc/bizproc-robot/bizproc-robot-add.md). It waits for our answer
 // (USE_SUBSCRIPTION=Y) and gets the ids of the new invoices, their number and an error text back.
-func SplitRobot(handler string) portal.Robot {
+// authUser is the user whose token the portal sends with each call (the installing admin); the
+// split itself runs with the app's stored tokens.
+func SplitRobot(handler string, authUser int64) portal.Robot {
 	return portal.Robot{Code: SplitCode, Params: map[string]any{
 		"HANDLER":          handler,
-		"AUTH_USER_ID":     1,
+		"AUTH_USER_ID":     authUser,
 		"USE_SUBSCRIPTION": "Y",
 		"NAME":             map[string]string{"ru": "Разделить счёт на части", "en": "Split the invoice into parts"},
 		"DESCRIPTION": map[string]string{"ru": "Создаёт N счетов с теми же товарами, НДС и итогом, " +
