@@ -94,7 +94,10 @@ func loadSource(ctx context.Context, cl *bitrix.Client, id, wantDeal int64) (*so
 	if len(inv.ContactIDs) > 0 {
 		src.Fields["contactIds"] = inv.ContactIDs
 	}
-	raw, err := cl.ProductRows(ctx, "SI", bitrix.ID(id))
+	var raw []json.RawMessage // every page: an invoice may have more than 50 rows
+	err = cl.Each(ctx, bitrix.ListQuery{Method: "crm.item.productrow.list", IDField: "id", ItemsKey: "productRows",
+		Params: map[string]any{"filter": map[string]any{"=ownerType": "SI", "=ownerId": id}}},
+		func(row json.RawMessage) error { raw = append(raw, row); return nil })
 	if err != nil {
 		return nil, bitrixProblem(err, fmt.Sprintf("прочитать товары счёта №%d", id))
 	}

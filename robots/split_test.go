@@ -394,3 +394,21 @@ func TestSplitOnADealNamesOnlyItsOwnInvoice(t *testing.T) {
 	}
 	require.Len(t, b.parts(), 2)
 }
+
+func TestSplitReadsEveryPageOfProductRows(t *testing.T) {
+	t.Parallel()
+	b := setup(t, store.SQLite)
+	rows := make([]map[string]any, 120)
+	for i := range rows {
+		rows[i] = map[string]any{"productName": fmt.Sprintf("Деталь %d", i+1), "price": "10.01", "quantity": 1, "taxRate": 22, "taxIncluded": "Y"}
+	}
+	inv := b.addInvoice(nil, rows)
+	token := b.run(doc(inv), map[string]string{PropParts: "3"})
+	b.drain()
+	require.Equal(t, "", b.reply(token).ReturnValues[RetErrorText])
+	total := decimal.Zero
+	for _, p := range b.parts() {
+		total = total.Add(dec(p["opportunity"]))
+	}
+	require.Equal(t, "1201.2", total.String(), "all 120 rows are split, not the first page")
+}
