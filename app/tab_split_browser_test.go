@@ -2,7 +2,6 @@ package app
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -20,16 +19,7 @@ func TestTabSplitInBrowser(t *testing.T) {
 	status, _ := e.install()
 	require.Equal(t, http.StatusOK, status)
 	e.splitInvoice()
-	action, fields := e.PlacementForm(e.dealID, 2)
-	portalPage := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_ = bitrixFrame.Execute(w, map[string]any{"Action": action, "Fields": fields})
-	}))
-	t.Cleanup(portalPage.Close)
-
-	ctx := newBrowser(t)
-	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(portalPage.URL)))
-	in := chromedp.FromNode(waitForFrame(t, ctx))
+	ctx, in := openTabInBrowser(t, e)
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.WaitVisible(chromedp.CSS(`#split-preview tbody tr:nth-child(2)`), in),
 		chromedp.SendKeys(chromedp.CSS(`#s-parts`), kb.End+"\b7", in),
