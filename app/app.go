@@ -19,6 +19,7 @@ import (
 	"b24pay/instalment"
 	"b24pay/outbox"
 	"b24pay/portal"
+	"b24pay/robots"
 	"b24pay/scheduler"
 	"b24pay/secret"
 	"b24pay/store"
@@ -41,6 +42,7 @@ type App struct {
 	portals       *portal.Repo
 	b24           *portal.Clients // nil when Bitrix24 is not configured
 	instalments   *instalment.Service
+	robots        *robots.Service
 	payments      *billing.Service // nil without Bitrix24
 	routeSettings *billing.SettingsStore
 	tabs          tabSigner

@@ -27,6 +27,7 @@ func (a *App) wireB24() error {
 	a.instalments = instalment.NewService(a.db, a.clock, a.portals, a.b24, a.log,
 		instalment.Config{Location: a.cfg.Timezone, RemindDays: a.cfg.RemindDays})
 	a.instalments.Register(a.outbox)
+	a.wireRobots()
 	a.tabs = newTabSigner(a.cfg.SecretKey, tabTokenTTL)
 	if err := a.sched.Add("reminders", a.cfg.CronReminders, a.instalments.RunReminders); err != nil {
 		return err
@@ -64,4 +65,5 @@ func (a *App) b24Routes(r *gin.Engine) {
 	api.DELETE("/schedule", a.apiDelete)
 	api.PATCH("/instalments/:id", a.apiEdit)
 	api.POST("/instalments/:id/invoice", a.apiInvoice)
+	a.robotRoutes(b, api)
 }

@@ -63,7 +63,7 @@ func (a *App) install(c *gin.Context, creds bitrix.Credentials) error {
 	}
 	prov, err := portal.Provision(ctx, cl, portal.Handlers{
 		Placement: a.cfg.PublicURL + "/b24/placement", Events: a.cfg.PublicURL + "/b24/events",
-		PaySystems: a.paySystems(), PaySystemKey: a.paySystemKey(creds.MemberID)})
+		PaySystems: a.paySystems(), PaySystemKey: a.paySystemKey(creds.MemberID), Robots: a.robotDefs(int64(creds.UserID))})
 	if err != nil {
 		return err
 	}

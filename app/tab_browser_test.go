@@ -76,16 +76,7 @@ func TestTabInBrowser(t *testing.T) {
 	e := newE2E(t, store.SQLite)
 	status, _ := e.install()
 	require.Equal(t, http.StatusOK, status)
-	action, fields := e.PlacementForm(e.dealID, 2)
-	portalPage := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_ = bitrixFrame.Execute(w, map[string]any{"Action": action, "Fields": fields})
-	}))
-	t.Cleanup(portalPage.Close)
-
-	ctx := newBrowser(t)
-	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(portalPage.URL)))
-	in := chromedp.FromNode(waitForFrame(t, ctx))
+	ctx, in := openTabInBrowser(t, e)
 	text := func(sel string) string {
 		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel), in))
 		require.NoError(t, err, sel)
@@ -129,6 +120,20 @@ func TestTabInBrowser(t *testing.T) {
 
 	require.False(t, visible(t, ctx, in, `#sum-over-wrap`), "no overpayment, no overpayment block")
 	screenshot(t, ctx, "tab-schedule.png")
+}
+
+// openTabInBrowser opens the deal's tab inside a Bitrix24-like frame in headless Chromium and
+// returns the browser and the query option that looks inside the tab's frame.
+func openTabInBrowser(t *testing.T, e *e2e) (context.Context, chromedp.QueryOption) {
+	action, fields := e.PlacementForm(e.dealID, 2)
+	portalPage := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_ = bitrixFrame.Execute(w, map[string]any{"Action": action, "Fields": fields})
+	}))
+	t.Cleanup(portalPage.Close)
+	ctx := newBrowser(t)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(portalPage.URL)))
+	return ctx, chromedp.FromNode(waitForFrame(t, ctx))
 }
 
 // screenshot keeps a PNG of the whole page as a test artifact.

@@ -64,6 +64,7 @@ type Handlers struct {
 	Events       string
 	PaySystems   []PaySystem
 	PaySystemKey string
+	Robots       []Robot // business-process robots (see robots.go)
 }
 
 // EventNames are the events install binds.
@@ -84,6 +85,7 @@ func Provision(ctx context.Context, cl *bitrix.Client, h Handlers) (Provisioned,
 		{"placements", func() error { return ensurePlacements(ctx, cl, h.Placement) }},
 		{"event bindings", func() error { return ensureEvents(ctx, cl, h.Events) }},
 		{"pay systems", func() error { return EnsurePaySystems(ctx, cl, h.PaySystems, h.PaySystemKey) }},
+		{"robots", func() error { return EnsureRobots(ctx, cl, h.Robots) }},
 	}
 	for _, s := range steps {
 		if err := s.run(); err != nil {

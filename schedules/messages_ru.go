@@ -13,7 +13,7 @@ var fieldNamesRU = map[string]string{
 	"first": "дата первого платежа", "rows": "строки графика", "rows.due": "дата",
 	"rows.amount": "сумма строки", "rows.percent": "процент строки", "rate": "ставка",
 	"lines": "строки счёта", "lines.name": "название", "lines.quantity": "количество",
-	"lines.price": "цена", "lines.vat": "ставка НДС", "parts": "число частей",
+	"lines.price": "цена", "lines.vat": "ставка НДС", "parts": "число частей", "shares": "доли частей",
 	"seq": "платёж", "amount": "сумма платежа", "due": "дата платежа",
 }
 

@@ -167,6 +167,13 @@ func splitLine(out []Part, l Line, cursor int, minor int32) int {
 	for j := range extra {
 		shares[(cursor+j)%len(out)]++
 	}
+	addLineShares(out, l, shares, minor)
+	return (cursor + extra) % len(out)
+}
+
+// addLineShares adds line l's shares (minor units per part, adding up to the line's gross) to the
+// parts, with the VAT of each share taken as the difference of the cumulative VAT.
+func addLineShares(out []Part, l Line, shares []int64, minor int32) {
 	var cum int64
 	prevVAT := decimal.Zero
 	for k, s := range shares {
@@ -177,7 +184,6 @@ func splitLine(out []Part, l Line, cursor int, minor int32) int {
 		}
 		prevVAT = vat
 	}
-	return (cursor + extra) % len(out)
 }
 
 func (p *Part) add(l PartLine) {

@@ -406,5 +406,6 @@
   $('save').onclick = save;
   $('delete').onclick = remove;
   if (window.BX24 && BX24.init) BX24.init(fit);
+  window.b24pay = { api: api, money: money, date: date, el: el, fit: fit }; // for split.js
   load();
 })();
