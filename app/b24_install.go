@@ -37,7 +37,7 @@ func (a *App) b24Install(c *gin.Context) {
 		return
 	}
 	creds := bitrix.Credentials{MemberID: req.MemberID, ClientEndpoint: a.b24.Endpoints().Client,
-		ServerEndpoint: a.b24.Endpoints().Server, AccessToken: req.AuthID, RefreshToken: req.RefreshID,
+		ServerEndpoint: a.b24.Endpoints().OAuthServer(req.ServerEndpoint), AccessToken: req.AuthID, RefreshToken: req.RefreshID,
 		ExpiresAt: a.clock.Now().Add(time.Duration(req.AuthExpires) * time.Second), ApplicationToken: req.ApplicationToken,
 		Scope: req.Scope, UserID: profile.ID}
 	page := templates.InstallPage{PortalDomain: a.cfg.B24.PortalHost()}
