@@ -54,6 +54,7 @@ func TestCallMapsErrorCodesToSentinels(t *testing.T) {
 		{"ErrorZeroAccessDenied", 400, `{"error":0,"error_description":"Access denied."}`, ErrAccessDenied},
 		{"ErrorEmptyAccessDenied", 400, `{"error":"","error_description":"Access denied"}`, ErrAccessDenied},
 		{"ErrorEmptyNotFound", 400, `{"error":"","error_description":"Not found"}`, ErrNotFound},
+		{"ErrorEmptyModuleScope", 400, `{"error":"","error_description":"The current method required more scopes. (crm)"}`, ErrInsufficientScope},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

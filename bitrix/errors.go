@@ -111,6 +111,10 @@ func (e *APIError) Is(target error) bool {
 		if s, found := textSentinels[text]; found {
 			return s == target
 		}
+		// userfieldconfig.* without the module's scope (userfieldconfig-list.md).
+		if strings.HasPrefix(text, "the current method required more scopes") {
+			return target == ErrInsufficientScope
+		}
 	}
 	return target == ErrServer && e.HTTPStatus >= 500 && !ok
 }

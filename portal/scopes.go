@@ -1,0 +1,18 @@
+package portal
+
+import "strings"
+
+// Scopes are the permissions the local application needs, each for the methods it calls (the
+// "Scope" line of each method's docs page; the conformance test in bitrix/b24fake checks that every
+// method the app calls is covered). The README's "Register in Bitrix24" section lists the same.
+var Scopes = []string{
+	"crm",             // crm.* and, with userfieldconfig, userfieldconfig.* for moduleId crm
+	"userfieldconfig", // userfieldconfig.list/add
+	"placement",       // placement.get/bind
+	"im",              // im.notify.system.add
+	"pay_system",      // sale.paysystem.*
+	"sale",            // sale.persontype.list
+}
+
+// ScopeList is Scopes as the admin types them into the form: "crm, userfieldconfig, …".
+var ScopeList = strings.Join(Scopes, ", ")
