@@ -209,3 +209,16 @@ func indexOf(list []string, s string) int {
 	}
 	return -1
 }
+
+func TestProvisionFindsItsFieldOnALaterPageOfUserFields(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	for i := range 55 {
+		require.NoError(t, b.fake.AddUserField("CRM_DEAL", fmt.Sprintf("UF_CRM_DEAL_OTHER_%d", i), "string", false))
+	}
+	require.NoError(t, b.fake.AddLegacyUserField("CRM_DEAL", "UF_CRM_B24PAY_DEBT", "money"))
+	v, err := portal.Provision(context.Background(), b.client, handlers)
+	require.NoError(t, err)
+	require.Equal(t, "UF_CRM_B24PAY_DEBT", v.DealDebtField, "userfieldconfig.list pages by 50: the 56th field is found")
+	require.Len(t, b.fake.UserFields("CRM_DEAL"), 56)
+}
