@@ -24,7 +24,7 @@ import (
 // the fields b24pay reads). The fake must give the same status and shape; bitrix/conformance_test.go
 // and portal/conformance_test.go make the app parse the same answers.
 
-// ConformanceRow is one file of testdata/conformance.
+// conformanceRow is one file of testdata/conformance.
 type conformanceRow struct {
 	Method   string          `json:"method"`
 	Doc      string          `json:"doc"`
@@ -114,8 +114,7 @@ var prepare = map[string]func(c *conformancePortal, req map[string]any){
 	"crm.deal.update": withDeal,
 	"crm.deal.get":    withDeal,
 	"crm.timeline.comment.add": func(c *conformancePortal, req map[string]any) {
-		withDeal(c, req["fields"].(map[string]any))
-		fixKey(req, "ID", "ENTITY_ID")
+		req["fields"].(map[string]any)["ENTITY_ID"] = newDeal(c)
 	},
 	"crm.contact.get": withEntity(3, map[string]any{"name": "John", "lastName": "Smith", "email": []any{map[string]any{"VALUE": "j@example.ru", "VALUE_TYPE": "WORK"}}, "phone": []any{map[string]any{"VALUE": "+79990000000", "VALUE_TYPE": "WORK"}}}),
 	"crm.company.get": withEntity(4, map[string]any{"title": "ООО Ромашка"}),
@@ -180,19 +179,14 @@ func withInvoiceRow(c *conformancePortal, filter map[string]any) {
 	filter["=ownerId"] = id
 }
 
+// withDeal points the request at a new deal that has our debt field.
 func withDeal(c *conformancePortal, req map[string]any) {
-	if _, ok := c.p.state.userFieldByName("CRM_DEAL", "UF_CRM_DEAL_B24PAY_DEBT"); !ok {
-		require.NoError(c.t, c.p.AddUserField("CRM_DEAL", "UF_CRM_DEAL_B24PAY_DEBT", "money", false))
-	}
-	req["id"] = c.id(c.must("crm.item.add", map[string]any{"entityTypeId": 2, "fields": map[string]any{"title": "Сделка", "opportunity": 1000, "currencyId": "RUB"}}), "item", "id")
-	req["ID"] = req["id"]
+	require.NoError(c.t, c.p.AddUserField("CRM_DEAL", "UF_CRM_DEAL_B24PAY_DEBT", "money", false))
+	req["id"] = newDeal(c)
 }
 
-func fixKey(req map[string]any, from, to string) {
-	f := req["fields"].(map[string]any)
-	f[to] = f[from]
-	delete(f, from)
-	delete(f, "id")
+func newDeal(c *conformancePortal) int {
+	return c.id(c.must("crm.item.add", map[string]any{"entityTypeId": 2, "fields": map[string]any{"title": "Сделка", "opportunity": 1000, "currencyId": "RUB"}}), "item", "id")
 }
 
 func withEntity(etid int, fields map[string]any) func(*conformancePortal, map[string]any) {

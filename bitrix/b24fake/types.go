@@ -390,12 +390,3 @@ func itemFields(c *call) (any, error) {
 	}
 	return map[string]any{"fields": desc}, nil
 }
-
-func (s *state) userFieldByName(entityID, name string) (*userField, bool) {
-	for _, u := range s.userFieldsOf(entityID) {
-		if u.fieldName == name {
-			return u, true
-		}
-	}
-	return nil, false
-}
