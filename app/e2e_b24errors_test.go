@@ -2,7 +2,10 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -11,6 +14,28 @@ import (
 	"b24pay/outbox"
 	"b24pay/store"
 )
+
+// requireConformanceRows fails when the app called a method of the fake that has no row in the
+// conformance table (bitrix/b24fake/testdata/conformance), the docs-checked list of what we call.
+func (e *e2e) requireConformanceRows() {
+	e.t.Helper()
+	files, err := filepath.Glob("../bitrix/b24fake/testdata/conformance/*.json")
+	require.NoError(e.t, err)
+	rows := map[string]bool{}
+	for _, f := range files {
+		var row struct {
+			Method string `json:"method"`
+		}
+		raw, err := os.ReadFile(f)
+		require.NoError(e.t, err)
+		require.NoError(e.t, json.Unmarshal(raw, &row))
+		rows[row.Method] = true
+	}
+	seeding := map[string]bool{"crm.requisite.add": true, "crm.address.add": true} // newE2E's own set-up calls
+	for _, m := range e.portal.CalledMethods() {
+		require.True(e.t, rows[m] || seeding[m], "the app called %s, which has no conformance row", m)
+	}
+}
 
 // The portal's codeless errors (HTTP 400, "error": "" or 0, reason as text) are classified as the
 // docs' error tables describe them.
@@ -37,6 +62,7 @@ func TestDebtWriteToADeletedDealIsDroppedAsPermanent(t *testing.T) {
 		Select("status, attempts").Scan(&row).Error)
 	require.Equal(t, "dead", row.Status, "crm.deal.update answered \"Not found\": retrying cannot help")
 	require.Equal(t, 1, row.Attempts)
+	e.requireConformanceRows()
 }
 
 func TestClientSyncSkipsRequisitesTheUserMayNotRead(t *testing.T) {
@@ -53,4 +79,5 @@ func TestClientSyncSkipsRequisitesTheUserMayNotRead(t *testing.T) {
 	require.NotNil(t, tab.Owner.Client, "the client is synced without its requisites")
 	require.Equal(t, "ООО «Ромашка»", tab.Owner.Client.Name)
 	require.Empty(t, tab.Owner.Client.INN)
+	e.requireConformanceRows()
 }

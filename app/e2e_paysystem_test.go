@@ -104,6 +104,7 @@ func TestSalesCenterPaySystemsCheckoutAndMarkPaid(t *testing.T) {
 	require.Equal(t, http.StatusOK, ans.Status)
 	require.Equal(t, []string{"Платёж уже оплачен"}, ans.Errors, "the buyer sees our message, not the portal's default")
 	e.requireNoDeadOutbox()
+	e.requireConformanceRows()
 }
 
 func TestInstallThatRegisteredNoPaySystemSaysSo(t *testing.T) {

@@ -190,6 +190,18 @@ func (p *Portal) UserFields(entityID string) []string {
 	return out
 }
 
+// CalledMethods lists every method executed so far (lower case, batch sub-commands included).
+func (p *Portal) CalledMethods() []string {
+	p.ctl.Lock()
+	defer p.ctl.Unlock()
+	out := make([]string, 0, len(p.counters.calls))
+	for m := range p.counters.calls {
+		out = append(out, m)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // AddPayment creates an unpaid payment of a deal (2) or smart invoice (31); sum "" takes the
 // object's opportunity.
 func (p *Portal) AddPayment(entityTypeID, entityID int, sum string, paySystemID int) (int, error) {
