@@ -22,7 +22,8 @@ func (a *App) wireB24() error {
 	}
 	bcfg := bitrix.Config{ClientID: a.cfg.B24.ClientID, ClientSecret: a.cfg.B24.ClientSecret, Rate: a.cfg.B24.Rate,
 		Burst: a.cfg.B24.Burst, Now: a.clock.Now}
-	endpoints := portal.Endpoints{Client: a.cfg.B24.PortalURL + "/rest/", Server: a.cfg.B24.OAuthURL + "/rest/"}
+	endpoints := portal.Endpoints{Client: a.cfg.B24.PortalURL + "/rest/", Server: a.cfg.B24.OAuthURL + "/rest/",
+		ServerFixed: a.cfg.B24.OAuthFixed}
 	a.b24 = portal.NewClients(a.portals, bcfg, endpoints, a.log)
 	a.instalments = instalment.NewService(a.db, a.clock, a.portals, a.b24, a.log,
 		instalment.Config{Location: a.cfg.Timezone, RemindDays: a.cfg.RemindDays})

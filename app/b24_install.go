@@ -37,15 +37,19 @@ func (a *App) b24Install(c *gin.Context) {
 		return
 	}
 	creds := bitrix.Credentials{MemberID: req.MemberID, ClientEndpoint: a.b24.Endpoints().Client,
-		ServerEndpoint: a.b24.Endpoints().Server, AccessToken: req.AuthID, RefreshToken: req.RefreshID,
+		ServerEndpoint: a.b24.Endpoints().OAuthServer(req.ServerEndpoint), AccessToken: req.AuthID, RefreshToken: req.RefreshID,
 		ExpiresAt: a.clock.Now().Add(time.Duration(req.AuthExpires) * time.Second), ApplicationToken: req.ApplicationToken,
 		Scope: req.Scope, UserID: profile.ID}
 	page := templates.InstallPage{PortalDomain: a.cfg.B24.PortalHost()}
-	if err := a.install(c, creds); err != nil {
+	err = a.install(c, creds)
+	if err != nil && !errors.Is(err, portal.ErrNoPaySystems) {
 		_ = c.Error(err)
 		page.Error = installErrorText(err)
 		a.render(c, http.StatusBadGateway, "install.html", page)
 		return
+	}
+	if err != nil {
+		page.Warning = installErrorText(err)
 	}
 	page.OK = true
 	a.render(c, http.StatusOK, "install.html", page)
@@ -64,20 +68,22 @@ func (a *App) install(c *gin.Context, creds bitrix.Credentials) error {
 	prov, err := portal.Provision(ctx, cl, portal.Handlers{
 		Placement: a.cfg.PublicURL + "/b24/placement", Events: a.cfg.PublicURL + "/b24/events",
 		PaySystems: a.paySystems(), PaySystemKey: a.paySystemKey(creds.MemberID), Robots: a.robotDefs(int64(creds.UserID))})
-	if err != nil {
+	if err != nil && !errors.Is(err, portal.ErrNoPaySystems) {
 		return err
 	}
-	a.log.Info("portal installed and provisioned", "member_id", creds.MemberID, "spa_entity_type_id", prov.SPAEntityTypeID)
-	return a.portals.SaveProvisioned(ctx, creds.MemberID, prov)
+	a.log.Info("portal installed and provisioned", "member_id", creds.MemberID, "spa_entity_type_id", prov.SPAEntityTypeID,
+		"pay_systems", prov.PaySystems)
+	if saveErr := a.portals.SaveProvisioned(ctx, creds.MemberID, prov); saveErr != nil {
+		return saveErr
+	}
+	return err
 }
 
+// installErrorText tells the admin which step failed and what to do.
 func installErrorText(err error) string {
-	switch {
-	case errors.Is(err, bitrix.ErrInsufficientScope):
-		return "Приложению не хватает прав. Отметьте в настройках локального приложения права " + portal.ScopeList() +
-			" и переустановите."
-	case errors.Is(err, bitrix.ErrAccessDenied):
-		return "Битрикс24 отказал в доступе. Проверьте тариф портала и права приложения."
+	var step *portal.StepError
+	if errors.As(err, &step) {
+		return "Не удалось выполнить шаг «" + step.Title() + "». " + step.Hint() + " Подробности: " + err.Error()
 	}
 	return "Не удалось настроить портал: " + err.Error() + ". Повторите установку — уже созданное не продублируется."
 }

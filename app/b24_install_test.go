@@ -11,8 +11,8 @@ import (
 
 func TestMissingPermissionsMessageNamesEveryScope(t *testing.T) {
 	t.Parallel()
-	msg := installErrorText(bitrix.ErrInsufficientScope)
+	msg := installErrorText(&portal.StepError{Step: portal.StepPlacements, Err: bitrix.ErrInsufficientScope})
 	for _, s := range portal.Scopes {
-		require.Contains(t, msg, s.Code)
+		require.Contains(t, msg, s)
 	}
 }

@@ -39,12 +39,14 @@ type Config struct {
 
 // B24Config describes the one portal this local application serves.
 type B24Config struct {
-	ClientID     string  // B24PAY_B24_CLIENT_ID
-	ClientSecret string  // B24PAY_B24_CLIENT_SECRET
-	PortalURL    string  // B24PAY_B24_PORTAL_URL, e.g. https://example.bitrix24.ru
-	OAuthURL     string  // B24PAY_B24_OAUTH_URL, default by the portal's region
-	Rate         float64 // B24PAY_B24_RATE requests/s
-	Burst        int     // B24PAY_B24_BURST
+	ClientID     string // B24PAY_B24_CLIENT_ID
+	ClientSecret string // B24PAY_B24_CLIENT_SECRET
+	PortalURL    string // B24PAY_B24_PORTAL_URL, e.g. https://example.bitrix24.ru
+	OAuthURL     string // B24PAY_B24_OAUTH_URL, default by the portal's region
+	// OAuthFixed: OAuthURL was configured, so it overrides the server the install names.
+	OAuthFixed bool
+	Rate       float64 // B24PAY_B24_RATE requests/s
+	Burst      int     // B24PAY_B24_BURST
 }
 
 // Enabled tells whether the Bitrix24 routes are served.
@@ -169,6 +171,7 @@ func (b *B24Config) validate() error {
 	if err := validateBaseURL("B24PAY_B24_PORTAL_URL", b.PortalURL); err != nil {
 		return err
 	}
+	b.OAuthFixed = b.OAuthURL != ""
 	if b.OAuthURL == "" {
 		b.OAuthURL = defaultOAuthURL(b.PortalHost())
 	}

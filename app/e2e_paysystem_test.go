@@ -30,8 +30,9 @@ func (e *e2e) paySystems() []paySystemRow {
 	return rows
 }
 
-// checkout posts what Bitrix24 sends to a CHECKOUT_DATA handler (form-encoded, nested keys).
-func (e *e2e) checkout(code, key string, paymentID int, sum string, paySystemID string) (int, map[string]any) {
+// forgedCheckout posts a CHECKOUT_DATA request by hand (form-encoded, nested keys), as someone
+// who is not the portal would; the portal's own request is e.portal.Checkout.
+func (e *e2e) forgedCheckout(code, key string, paymentID int, sum string, paySystemID string) (int, map[string]any) {
 	e.t.Helper()
 	form := url.Values{"B24PAY_KEY": {key}, "BX_SYSTEM_PARAMS[PAYMENT_ID]": {strconv.Itoa(paymentID)},
 		"BX_SYSTEM_PARAMS[SUM]": {sum}, "BX_SYSTEM_PARAMS[CURRENCY]": {"RUB"}, "BX_SYSTEM_PARAMS[PAYSYSTEM_ID]": {paySystemID},
@@ -72,20 +73,23 @@ func TestSalesCenterPaySystemsCheckoutAndMarkPaid(t *testing.T) {
 	payment, err := e.portal.AddPayment(31, invoice, "5000.00", psID)
 	require.NoError(t, err)
 
-	status, out := e.checkout("sbp", "forged", payment, "5000.00", sbpSystem.ID)
-	require.Equal(t, http.StatusForbidden, status)
+	// Bitrix24 reads the body of a 200 only: a refusal is a 200 with PAYMENT_ERRORS.
+	status, out := e.forgedCheckout("sbp", "forged", payment, "5000.00", sbpSystem.ID)
+	require.Equal(t, http.StatusOK, status)
 	require.NotEmpty(t, out["PAYMENT_ERRORS"])
 	var n int64
 	require.NoError(t, e.db.Table("payments").Count(&n).Error)
 	require.Zero(t, n, "a forged checkout creates nothing")
 
-	status, out = e.checkout("sbp", key, payment, "5000.00", sbpSystem.ID)
-	require.Equal(t, http.StatusOK, status, out)
-	require.Contains(t, out["PAYMENT_URL"], "qr.nspk.ru")
-	ourID, _ := out["PAYMENT_ID"].(string)
-	status, again := e.checkout("sbp", key, payment, "5000.00", sbpSystem.ID)
-	require.Equal(t, http.StatusOK, status)
-	require.Equal(t, ourID, again["PAYMENT_ID"], "the buyer pressing «Pay» twice gets the same QR")
+	ans, err := e.portal.Checkout(payment)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, ans.Status, ans.Errors)
+	require.Empty(t, ans.Errors)
+	require.Contains(t, ans.PaymentURL, "qr.nspk.ru")
+	again, err := e.portal.Checkout(payment)
+	require.NoError(t, err)
+	require.Equal(t, ans.PaymentID, again.PaymentID, "the buyer pressing «Pay» twice gets the same QR")
+	ourID := ans.PaymentID
 
 	_, err = e.bank.Pay(ourID, decimal.NewFromInt(5000))
 	require.NoError(t, err)
@@ -95,7 +99,35 @@ func TestSalesCenterPaySystemsCheckoutAndMarkPaid(t *testing.T) {
 	require.True(t, ok)
 	require.True(t, pm.Paid, "Bitrix24's payment is marked paid")
 
-	status, out = e.checkout("sbp", key, payment, "5000.00", sbpSystem.ID)
-	require.Equal(t, http.StatusConflict, status, out)
+	ans, err = e.portal.Checkout(payment)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, ans.Status)
+	require.Equal(t, []string{"Платёж уже оплачен"}, ans.Errors, "the buyer sees our message, not the portal's default")
 	e.requireNoDeadOutbox()
+	e.requireConformanceRows()
+}
+
+func TestInstallThatRegisteredNoPaySystemSaysSo(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, store.SQLite, withSBP(t))
+	e.portal.FailNext("sale.paysystem.add", 100, "ERROR_PERSON_TYPE_NOT_FOUND", 0)
+	status, body := e.install()
+	require.Equal(t, http.StatusOK, status, "the rest of the app works")
+	require.Contains(t, body, `data-test="install-warning"`)
+	require.Contains(t, body, "регистрация платёжных систем")
+}
+
+func TestInstallRefusedStepShowsWhichAndWhatToDo(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, store.SQLite)
+	e.portal.FailNext("event.bind", 1, "ACCESS_DENIED", 0)
+	status, body := e.install()
+	require.Equal(t, http.StatusBadGateway, status)
+	require.Contains(t, body, `data-test="install-error"`)
+	require.Contains(t, body, "подписка на события CRM")
+	require.Contains(t, body, "администратора")
+	status, _ = e.install()
+	require.Equal(t, http.StatusOK, status, "a retry finishes")
+	types, placements, bindings := e.counts()
+	require.Equal(t, []int{1, 2, len(portal.EventNames)}, []int{types, placements, bindings}, "nothing twice")
 }

@@ -55,8 +55,8 @@ func (e *e2e) spaItems() map[int]map[string]any {
 func (e *e2e) dealDebt() string {
 	deal, ok := e.portal.Item(2, e.dealID)
 	require.True(e.t, ok)
-	// crm.item names of UF_CRM_B24PAY_DEBT (letters and digits mixed: the "simplified" conversion, §8.1)
-	return fmt.Sprint(deal["ufCrm_B24PAY_DEBT"])
+	// crm.item name of UF_CRM_DEAL_B24PAY_DEBT (letters and digits mixed: the "simplified" conversion, §8.1)
+	return fmt.Sprint(deal["ufCrm_DEAL_B24PAY_DEBT"])
 }
 
 func (e *e2e) counts() (types, placements, bindings int) {

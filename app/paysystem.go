@@ -8,10 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/shopspring/decimal"
@@ -62,72 +59,51 @@ type checkoutRequest struct {
 	MemberID  string
 }
 
-// parseCheckout reads the request as JSON or as a form with nested keys (both readings of §12.2).
+// parseCheckout reads the form Bitrix24 posts to ACTION_URI: BX_SYSTEM_PARAMS[...] and our FIELDS at
+// top level (docs: api-reference/pay-system/sale-pay-system-handler-add.md#checkout).
 func parseCheckout(c *gin.Context) (checkoutRequest, error) {
-	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, 1<<16))
-	if err != nil {
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 1<<16)
+	if err := c.Request.ParseForm(); err != nil {
 		return checkoutRequest{}, err
 	}
-	var flat map[string]string
-	if strings.HasPrefix(strings.TrimSpace(string(body)), "{") {
-		var j struct {
-			Key    string            `json:"B24PAY_KEY"`
-			Params map[string]any    `json:"BX_SYSTEM_PARAMS"`
-			Auth   map[string]string `json:"auth"`
-		}
-		if err := json.Unmarshal(body, &j); err != nil {
-			return checkoutRequest{}, err
-		}
-		flat = map[string]string{"B24PAY_KEY": j.Key, "member_id": j.Auth["member_id"]}
-		for k, v := range j.Params {
-			flat["BX_SYSTEM_PARAMS["+k+"]"] = fmt.Sprint(v)
-		}
-	} else {
-		form, err := url.ParseQuery(string(body))
-		if err != nil {
-			return checkoutRequest{}, err
-		}
-		flat = map[string]string{}
-		for k := range form {
-			flat[k] = form.Get(k)
-		}
-	}
-	r := checkoutRequest{Key: flat["B24PAY_KEY"], Currency: flat["BX_SYSTEM_PARAMS[CURRENCY]"], MemberID: flat["member_id"]}
-	id, err := bitrix.ParseID(flat["BX_SYSTEM_PARAMS[PAYMENT_ID]"])
+	form := c.Request.PostForm
+	r := checkoutRequest{Key: form.Get("B24PAY_KEY"), Currency: form.Get("BX_SYSTEM_PARAMS[CURRENCY]"), MemberID: form.Get("member_id")}
+	id, err := bitrix.ParseID(form.Get("BX_SYSTEM_PARAMS[PAYMENT_ID]"))
 	if err != nil || id <= 0 {
 		return r, errors.New("BX_SYSTEM_PARAMS[PAYMENT_ID] is missing")
 	}
 	r.PaymentID = int64(id)
-	if r.Sum, err = decimal.NewFromString(flat["BX_SYSTEM_PARAMS[SUM]"]); err != nil {
+	if r.Sum, err = decimal.NewFromString(form.Get("BX_SYSTEM_PARAMS[SUM]")); err != nil {
 		return r, errors.New("BX_SYSTEM_PARAMS[SUM] is not a number")
 	}
 	return r, nil
 }
 
 // paySystemCheckout answers Bitrix24's checkout request with our payment's URL (Bitrix24 shows a
-// «Pay» button and a QR of it) or PAYMENT_ERRORS.
+// «Pay» button and a QR of it) or PAYMENT_ERRORS. Bitrix24 reads the body of an HTTP 200 answer
+// only, so every refusal is a 200 with PAYMENT_ERRORS: that is how the buyer sees our message.
 func (a *App) paySystemCheckout(c *gin.Context) {
-	fail := func(status int, msg string) { c.JSON(status, gin.H{"PAYMENT_ERRORS": []string{msg}}) }
+	fail := func(msg string) { c.JSON(http.StatusOK, gin.H{"PAYMENT_ERRORS": []string{msg}}) }
 	req, err := parseCheckout(c)
 	if err != nil {
-		fail(http.StatusBadRequest, "Некорректный запрос платёжной системы: "+err.Error())
+		fail("Некорректный запрос платёжной системы: " + err.Error())
 		return
 	}
 	p, err := a.portals.Current(c.Request.Context())
 	if err != nil || !p.Installed() || (req.MemberID != "" && req.MemberID != p.MemberID) ||
 		!hmac.Equal([]byte(req.Key), []byte(a.paySystemKey(p.MemberID))) {
-		fail(http.StatusForbidden, "Платёжная система не подтверждена. Переустановите приложение b24pay.")
+		fail("Платёжная система не подтверждена. Переустановите приложение b24pay.")
 		return
 	}
 	pay, err := a.payments.Pay(c.Request.Context(), p.MemberID, b24PaymentKind, req.PaymentID, c.Param("code"))
 	switch {
 	case errors.Is(err, billing.ErrProviderNotConfigured):
-		fail(http.StatusNotFound, "Этот способ оплаты отключён")
+		fail("Этот способ оплаты отключён")
 	case errors.Is(err, billing.ErrNothingToPay):
-		fail(http.StatusConflict, "Платёж уже оплачен")
+		fail("Платёж уже оплачен")
 	case err != nil:
 		_ = c.Error(err)
-		fail(http.StatusBadGateway, "Платёжная система временно недоступна, повторите через минуту")
+		fail("Платёжная система временно недоступна, повторите через минуту")
 	default:
 		c.JSON(http.StatusOK, gin.H{"PAYMENT_URL": pay.PayURL, "PAYMENT_ID": pay.ID})
 	}

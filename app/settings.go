@@ -69,7 +69,7 @@ func (a *App) saveSettings(c *gin.Context) {
 	if cl, err := a.b24.For(ctx, claims.MemberID); err == nil {
 		err = portal.EnsurePaySystems(ctx, cl, a.paySystems(), a.paySystemKey(claims.MemberID))
 		if err != nil {
-			form.Notice += " Но Битрикс24 не принял платёжные системы: " + err.Error() + ". Повторите позже."
+			form.Notice += " " + installErrorText(&portal.StepError{Step: portal.StepPaySystems, Err: err})
 		}
 	}
 	a.renderAppPage(c, http.StatusOK, claims.MemberID, form)

@@ -1,6 +1,7 @@
 package bitrix
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -67,21 +68,34 @@ func (c *Client) callForID(ctx context.Context, method string, params any) (ID, 
 	if err != nil {
 		return 0, err
 	}
+	return parseID(method, resp.Result)
+}
+
+func parseID(method string, raw json.RawMessage) (ID, error) {
 	var id ID
-	if err := id.UnmarshalJSON(resp.Result); err != nil {
+	if err := id.UnmarshalJSON(raw); err != nil {
 		return 0, fmt.Errorf("%w: %s: %v", ErrBadResponse, method, err)
 	}
 	return id, nil
 }
 
 // NotifySystem sends a system notification (im.notify.system.add). A
-// notification with the same tag replaces the older one.
+// notification with the same tag replaces the older one. The portal answers
+// false when it created no notification (docs:
+// api-reference/chats/notifications/im-notify-system-add.md); that is id 0, not an error.
 func (c *Client) NotifySystem(ctx context.Context, userID ID, message, tag string) (ID, error) {
 	params := map[string]any{"USER_ID": userID, "MESSAGE": message}
 	if tag != "" {
 		params["TAG"] = tag
 	}
-	return c.callForID(ctx, "im.notify.system.add", params)
+	resp, err := c.Call(ctx, "im.notify.system.add", params)
+	if err != nil {
+		return 0, err
+	}
+	if string(bytes.TrimSpace(resp.Result)) == "false" {
+		return 0, nil
+	}
+	return parseID("im.notify.system.add", resp.Result)
 }
 
 // AppInfo is the result of app.info (§14).

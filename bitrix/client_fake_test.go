@@ -232,6 +232,24 @@ func TestFakeTraversalOfTenThousandItemsTakesAtMostTenRequests(t *testing.T) {
 	require.LessOrEqual(t, requests, 10)
 }
 
+func TestItemFindIsOnePlainListCall(t *testing.T) {
+	t.Parallel()
+	b := setupFake(t, 1000, 1000)
+	for i := range 3 {
+		addItem(t, b.portal, 31, map[string]any{"title": fmt.Sprint("Счёт ", i), "xmlId": fmt.Sprint("b24pay-inv-", i)})
+	}
+	c := b.client(t)
+	var found []bitrix.ID
+	err := c.ItemFind(context.Background(), 31, map[string]any{"=xmlId": "b24pay-inv-1"}, []string{"id"}, func(it *bitrix.Item) error {
+		found = append(found, it.ID)
+		return nil
+	})
+	require.NoError(t, err)
+	require.Len(t, found, 1)
+	require.Equal(t, 1, b.portal.Calls("crm.item.list"), "one list call, not 50 chained ones")
+	require.Zero(t, b.portal.Requests("batch"))
+}
+
 func TestFakePageTraversalHonoursTheCallerFilter(t *testing.T) {
 	t.Parallel()
 	b := setupFake(t, 1000, 1000)

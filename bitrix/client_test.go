@@ -50,6 +50,11 @@ func TestCallMapsErrorCodesToSentinels(t *testing.T) {
 		{"NumericCodeOnError", 400, `{"error":100,"error_description":"not an array"}`, nil},
 		{"ServerError500", 500, `{"error":"INTERNAL_SERVER_ERROR"}`, ErrServer},
 		{"HTMLUnderLoad", 502, `<html>bad gateway</html>`, ErrBadResponse},
+		// Legacy CRM methods name the reason only in the text (docs: crm-requisite-list.md, crm-deal-get.md).
+		{"ErrorZeroAccessDenied", 400, `{"error":0,"error_description":"Access denied."}`, ErrAccessDenied},
+		{"ErrorEmptyAccessDenied", 400, `{"error":"","error_description":"Access denied"}`, ErrAccessDenied},
+		{"ErrorEmptyNotFound", 400, `{"error":"","error_description":"Not found"}`, ErrNotFound},
+		{"ErrorEmptyModuleScope", 400, `{"error":"","error_description":"The current method required more scopes. (crm)"}`, ErrInsufficientScope},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -70,6 +75,27 @@ func TestCallMapsErrorCodesToSentinels(t *testing.T) {
 			require.Equal(t, 1, b.stub.callsOf("some.method"), "not retried")
 		})
 	}
+}
+
+func TestCodelessErrorsMatchOnlyTheirOwnText(t *testing.T) {
+	t.Parallel()
+	notFound := &APIError{Code: "HTTP_400", Description: "Not found", HTTPStatus: 400}
+	require.ErrorIs(t, notFound, ErrNotFound)
+	require.NotErrorIs(t, notFound, ErrAccessDenied)
+	other := &APIError{Code: "", Description: "You cannot create custom fields", HTTPStatus: 400}
+	require.NotErrorIs(t, other, ErrNotFound)
+	require.NotErrorIs(t, other, ErrAccessDenied)
+	coded := &APIError{Code: "ERROR_CORE", Description: "Not found", HTTPStatus: 400}
+	require.NotErrorIs(t, coded, ErrNotFound, "a coded error is classified by its code only")
+}
+
+func TestNotifySystemAcceptsFalse(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.stub.rest = func(w http.ResponseWriter, _ string, _ map[string]any) { reply(w, 200, `{"result":false}`) }
+	id, err := b.client(t).NotifySystem(context.Background(), 1, "hi", "")
+	require.NoError(t, err)
+	require.Zero(t, id)
 }
 
 func TestCallTreatsErrorZeroWithResultAsSuccess(t *testing.T) {

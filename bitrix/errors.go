@@ -76,6 +76,15 @@ var codeSentinels = map[string]error{
 	"error_unexpected_answer":        ErrServer,
 }
 
+// textSentinels classify the errors that carry no code: legacy CRM methods answer HTTP 400 with
+// "error": "" or "error": 0 and the reason only in error_description (docs: the error tables of
+// api-reference/crm/deals/crm-deal-get.md, crm-deal-update.md, crm/companies/crm-company-get.md,
+// crm/requisites/universal/crm-requisite-list.md).
+var textSentinels = map[string]error{
+	"access denied": ErrAccessDenied,
+	"not found":     ErrNotFound,
+}
+
 // APIError is an error envelope returned by the portal or the OAuth server.
 type APIError struct {
 	Code        string // as sent, original case
@@ -97,7 +106,22 @@ func (e *APIError) Is(target error) bool {
 	if ok && s == target {
 		return true
 	}
+	if e.codeless() {
+		text := strings.ToLower(strings.TrimRight(strings.TrimSpace(e.Description), ".!"))
+		if s, found := textSentinels[text]; found {
+			return s == target
+		}
+		// userfieldconfig.* without the module's scope (userfieldconfig-list.md).
+		if strings.HasPrefix(text, "the current method required more scopes") {
+			return target == ErrInsufficientScope
+		}
+	}
 	return target == ErrServer && e.HTTPStatus >= 500 && !ok
+}
+
+// codeless tells an answer whose "error" was empty or 0 (decodeEnvelope names those HTTP_<status>).
+func (e *APIError) codeless() bool {
+	return e.Code == "" || e.Code == "0" || strings.HasPrefix(e.Code, "HTTP_")
 }
 
 // HasCode reports whether err is an *APIError with this code (any case).

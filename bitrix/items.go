@@ -82,10 +82,23 @@ func (c *Client) ItemDelete(ctx context.Context, entityTypeID int, id ID) error 
 	return err
 }
 
+// ItemFind calls fn for the items matching a narrow filter (a lookup by xmlId or by a parent):
+// one plain crm.item.list request per 50 matches, so a lookup costs one call, not a batch of 50
+// chained ones (docs: api-reference/crm/universal/crm-item-list.md).
+func (c *Client) ItemFind(ctx context.Context, entityTypeID int, filter map[string]any, selectFields []string, fn func(*Item) error) error {
+	q := itemQuery(entityTypeID, filter, selectFields)
+	return c.Each(ctx, q, itemRows(q, fn))
+}
+
 // ItemList calls fn for every item matching filter, in id order, with
 // chained batches (2 500 items per request). select nil means the default
 // field set.
 func (c *Client) ItemList(ctx context.Context, entityTypeID int, filter map[string]any, selectFields []string, fn func(*Item) error) error {
+	q := itemQuery(entityTypeID, filter, selectFields)
+	return c.EachBatched(ctx, q, itemRows(q, fn))
+}
+
+func itemQuery(entityTypeID int, filter map[string]any, selectFields []string) ListQuery {
 	params := map[string]any{"entityTypeId": entityTypeID}
 	if filter != nil {
 		params["filter"] = filter
@@ -93,14 +106,17 @@ func (c *Client) ItemList(ctx context.Context, entityTypeID int, filter map[stri
 	if selectFields != nil {
 		params["select"] = selectFields
 	}
-	q := ListQuery{Method: "crm.item.list", Params: params}
-	return c.EachBatched(ctx, q, func(row json.RawMessage) error {
+	return ListQuery{Method: "crm.item.list", Params: params}
+}
+
+func itemRows(q ListQuery, fn func(*Item) error) func(json.RawMessage) error {
+	return func(row json.RawMessage) error {
 		it, err := newItem(q.Method, row)
 		if err != nil {
 			return err
 		}
 		return fn(it)
-	})
+	}
 }
 
 // ProductRowsSet replaces all product rows of an owner (ownerType "SI" for

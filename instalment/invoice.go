@@ -56,7 +56,7 @@ func (s *Service) handleInvoice(ctx context.Context, job outbox.Job) error {
 func (s *Service) findOrCreateInvoice(ctx context.Context, cl *bitrix.Client, sch Schedule, in Instalment) (int64, error) {
 	xml := "b24pay-inv-" + strconv.FormatInt(in.ID, 10)
 	var found int64
-	err := cl.ItemList(ctx, SmartInvoiceType, map[string]any{"=xmlId": xml}, []string{"id"}, func(it *bitrix.Item) error {
+	err := cl.ItemFind(ctx, SmartInvoiceType, map[string]any{"=xmlId": xml}, []string{"id"}, func(it *bitrix.Item) error {
 		found = int64(it.ID)
 		return nil
 	})

@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"b24pay/bitrix"
+	"b24pay/portal"
 )
 
 // OwnerInfo is the deal or lead as the tab shows it, with its client.
@@ -82,6 +83,16 @@ func (s *Service) LoadOwner(ctx context.Context, o Owner) (*OwnerInfo, error) {
 	return info, nil
 }
 
+// trustedFlag reads «Доверенный клиент» under its current name, or the one older versions created.
+func trustedFlag(card map[string]any, entityID string) bool {
+	for _, name := range portal.TrustedFieldNames(entityID) {
+		if v, ok := card[name]; ok {
+			return truthy(v)
+		}
+	}
+	return false
+}
+
 // SyncClient reads a contact or company with its first requisite and upserts our copy.
 func (s *Service) SyncClient(ctx context.Context, cl *bitrix.Client, memberID, kind string, id int64) (*Client, error) {
 	var card struct {
@@ -89,7 +100,6 @@ func (s *Service) SyncClient(ctx context.Context, cl *bitrix.Client, memberID, k
 		Name     string `json:"NAME"`
 		LastName string `json:"LAST_NAME"`
 		Address  string `json:"ADDRESS_LEGAL"`
-		Trusted  any    `json:"UF_CRM_B24PAY_TRUSTED"`
 		Email    []struct {
 			Value string `json:"VALUE"`
 		} `json:"EMAIL"`
@@ -101,11 +111,15 @@ func (s *Service) SyncClient(ctx context.Context, cl *bitrix.Client, memberID, k
 	if err != nil {
 		return nil, err
 	}
+	var uf map[string]any
+	if err := json.Unmarshal(resp.Result, &uf); err != nil {
+		return nil, fmt.Errorf("crm.%s.get: %w", kind, err)
+	}
 	if err := json.Unmarshal(resp.Result, &card); err != nil {
 		return nil, fmt.Errorf("crm.%s.get: %w", kind, err)
 	}
 	c := Client{MemberID: memberID, EntityType: kind, B24ID: id, Name: card.Title, LegalAddress: card.Address,
-		Trusted: truthy(card.Trusted), UpdatedAt: s.clock.Now()}
+		Trusted: trustedFlag(uf, "CRM_"+strings.ToUpper(kind)), UpdatedAt: s.clock.Now()}
 	if kind == "contact" {
 		c.Name = strings.TrimSpace(card.Name + " " + card.LastName)
 	}

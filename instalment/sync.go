@@ -168,7 +168,7 @@ func (s *Service) adoptExisting(ctx context.Context, cl *bitrix.Client, prov por
 		return nil
 	}
 	filter := map[string]any{"=" + prov.FieldName("SCHEDULE"): scheduleID}
-	return cl.ItemList(ctx, prov.SPAEntityTypeID, filter, []string{"id", "xmlId"}, func(it *bitrix.Item) error {
+	return cl.ItemFind(ctx, prov.SPAEntityTypeID, filter, []string{"id", "xmlId"}, func(it *bitrix.Item) error {
 		var head struct {
 			XMLID string `json:"xmlId"`
 		}

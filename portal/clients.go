@@ -13,11 +13,21 @@ import (
 // ErrNotInstalled means the portal exists but the app is uninstalled (no tokens).
 var ErrNotInstalled = errors.New("portal: the application is not installed")
 
-// Endpoints are where a portal's REST and OAuth calls go. They come from configuration,
-// never from an incoming request.
+// Endpoints are where a portal's REST and OAuth calls go. The portal comes from configuration,
+// never from an incoming request. The OAuth server is the one the install named when it is one of
+// Bitrix24's own (bitrix.OAuthServer); Server is the default, and the override when ServerFixed.
 type Endpoints struct {
-	Client string // https://example.bitrix24.ru/rest/
-	Server string // https://oauth.bitrix24.tech/rest/
+	Client      string // https://example.bitrix24.ru/rest/
+	Server      string // https://oauth.bitrix24.tech/rest/
+	ServerFixed bool   // B24PAY_B24_OAUTH_URL was configured
+}
+
+// OAuthServer picks the OAuth server for a portal whose install named named.
+func (e Endpoints) OAuthServer(named string) string {
+	if root, ok := bitrix.OAuthServer(named); ok && !e.ServerFixed {
+		return root
+	}
+	return e.Server
 }
 
 // Clients hands out one REST client per portal so token refresh is single-flight per portal and
@@ -60,7 +70,7 @@ func (c *Clients) For(ctx context.Context, memberID string) (*bitrix.Client, err
 	if err != nil {
 		return nil, err
 	}
-	creds.ClientEndpoint, creds.ServerEndpoint = c.endpoints.Client, c.endpoints.Server
+	creds.ClientEndpoint, creds.ServerEndpoint = c.endpoints.Client, c.endpoints.OAuthServer(creds.ServerEndpoint)
 	cl, err := bitrix.New(c.cfg, creds, c.repo.SaveTokens, bitrix.OnEndpointChange(c.endpointMoved))
 	if err != nil {
 		return nil, fmt.Errorf("portal %s: %w", memberID, err)

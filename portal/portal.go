@@ -53,6 +53,7 @@ type Provisioned struct {
 	CategoryID      int               `json:"category_id"`
 	Stages          map[string]string `json:"stages"` // our stage code → Bitrix24 STATUS_ID
 	DealDebtField   string            `json:"deal_debt_field"`
+	PaySystems      int               `json:"pay_systems"` // our pay systems in place after the last install
 }
 
 // Installed tells whether the app is currently installed.

@@ -3,7 +3,6 @@ package portal
 import (
 	"os"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -20,5 +19,5 @@ func TestREADMEAsksForExactlyTheScopes(t *testing.T) {
 	for _, m := range regexp.MustCompile("`([a-z_]+)`").FindAllStringSubmatch(row[1], -1) {
 		listed = append(listed, m[1])
 	}
-	require.Equal(t, strings.Split(ScopeList(), ", "), listed)
+	require.Equal(t, Scopes, listed)
 }

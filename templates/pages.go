@@ -13,6 +13,7 @@ type TabPage struct {
 type InstallPage struct {
 	OK           bool
 	Error        string
+	Warning      string // installed, but a part (pay systems) is missing
 	PortalDomain string
 }
 

@@ -78,7 +78,9 @@ func TestPaySystemsAndMarkingPaid(t *testing.T) {
 	require.Equal(t, "Y", obj(t, systems[0])["ACTIVE"])
 
 	inv := b.addInvoice(t, map[string]any{"opportunity": 5000, "isManualOpportunity": "Y"})
-	payID, err := b.p.AddPayment(31, inv, "", 0)
+	other := b.call(t, "sale.paysystem.add", map[string]any{"NAME": "СБП 2", "PERSON_TYPE_ID": 2, "BX_REST_HANDLER": "b24pay_sbp",
+		"ACTIVE": "Y", "ENTITY_REGISTRY_TYPE": "ORDER"}).ok(t)
+	payID, err := b.p.AddPayment(31, inv, "", num(t, psID))
 	require.NoError(t, err)
 	// The documented path from an invoice to its payment: crm.orderentity.list → sale.payment.list.
 	orders := list(t, obj(t, b.call(t, "crm.orderentity.list", map[string]any{"filter": map[string]any{"=ownerTypeId": 31, "=ownerId": inv}}).ok(t))["orderEntity"])
@@ -87,6 +89,7 @@ func TestPaySystemsAndMarkingPaid(t *testing.T) {
 	require.Equal(t, rawJSON(t, payID), rawJSON(t, obj(t, payments[0])["id"]))
 	require.Equal(t, "N", obj(t, payments[0])["paid"])
 	b.call(t, "sale.paysystem.pay.payment", map[string]any{"PAYMENT_ID": payID, "PAY_SYSTEM_ID": 999}).failed(t, 400, "ERROR_CHECK_FAILURE")
+	b.call(t, "sale.paysystem.pay.payment", map[string]any{"PAYMENT_ID": payID, "PAY_SYSTEM_ID": other}).failed(t, 400, "ERROR_CHECK_FAILURE")
 	b.call(t, "sale.paysystem.pay.payment", map[string]any{"PAYMENT_ID": payID, "PAY_SYSTEM_ID": psID}).ok(t)
 	pm, ok := b.p.Payment(payID)
 	require.True(t, ok)

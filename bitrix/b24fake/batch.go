@@ -178,8 +178,9 @@ func genericJSON(v any) any {
 
 var refPattern = regexp.MustCompile(`\$(result|result_total|result_next)\[([^\]]*)\]((?:\[[^\]]*\])*)`)
 
-// resolveRefs replaces $result[cmd][path] references in every string value; unresolved
-// references stay as literal text, as Bitrix24 does.
+// resolveRefs replaces $result[cmd][path] references in every string value. Like the portal, a
+// reference that cannot be followed to its end resolves to the deepest part that exists (the
+// whole command result, or even the whole section), never to its own literal text.
 func resolveRefs(v any, st *batchState) any {
 	switch x := v.(type) {
 	case map[string]any:
@@ -200,56 +201,52 @@ func resolveRefs(v any, st *batchState) any {
 
 func resolveString(s string, st *batchState) any {
 	if loc := refPattern.FindStringSubmatchIndex(s); loc != nil && loc[0] == 0 && loc[1] == len(s) {
-		if val, ok := lookupRef(refPattern.FindStringSubmatch(s), st); ok {
-			if _, isScalar := val.(map[string]any); !isScalar {
-				if _, isList := val.([]any); !isList {
-					return asString(val)
-				}
-			}
+		switch val := lookupRef(refPattern.FindStringSubmatch(s), st).(type) {
+		case map[string]any, []any:
 			return val
-		}
-		return s
-	}
-	return refPattern.ReplaceAllStringFunc(s, func(ref string) string {
-		if val, ok := lookupRef(refPattern.FindStringSubmatch(ref), st); ok {
+		default:
 			return asString(val)
 		}
-		return ref
+	}
+	return refPattern.ReplaceAllStringFunc(s, func(ref string) string {
+		return asString(lookupRef(refPattern.FindStringSubmatch(ref), st))
 	})
 }
 
-func lookupRef(m []string, st *batchState) (any, bool) {
+// lookupRef follows $section[cmd][k1][k2]... as far as it exists.
+func lookupRef(m []string, st *batchState) any {
 	var cur any
-	var ok bool
 	switch m[1] {
 	case "result":
-		cur, ok = st.generic[m[2]]
+		cur = st.generic
 	case "result_total":
-		cur, ok = st.totals.vals[m[2]]
+		cur = st.totals.vals
 	case "result_next":
-		cur, ok = st.nexts.vals[m[2]]
+		cur = st.nexts.vals
 	}
-	if !ok {
-		return nil, false
-	}
-	for _, key := range splitKey("x" + m[3])[1:] {
-		switch node := cur.(type) {
-		case map[string]any:
-			cur, ok = node[key]
-		case []any:
-			i, err := strconv.Atoi(key)
-			ok = err == nil && i >= 0 && i < len(node)
-			if ok {
-				cur = node[i]
-			}
-		default:
-			ok = false
-		}
+	for _, key := range splitKey("x[" + m[2] + "]" + m[3])[1:] {
+		next, ok := child(cur, key)
 		if !ok {
+			break
+		}
+		cur = next
+	}
+	return cur
+}
+
+func child(node any, key string) (any, bool) {
+	switch n := node.(type) {
+	case map[string]any:
+		v, ok := n[key]
+		return v, ok && v != nil
+	case []any:
+		i, err := strconv.Atoi(key)
+		if err != nil || i < 0 || i >= len(n) {
 			return nil, false
 		}
+		return n[i], n[i] != nil
 	}
-	return cur, cur != nil
+	return nil, false
 }
 
 // commandOrder reads the order of the top-level "cmd" keys from a JSON body or form data.

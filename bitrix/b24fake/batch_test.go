@@ -159,7 +159,17 @@ func TestInjectedFaultHitsBatchSubCommand(t *testing.T) {
 		"c", "crm.item.update?entityTypeId=31&id=$result[a][item][id]&fields[title]=C",
 	)}).ok(t))
 	require.Equal(t, "CRM_FIELD_ERROR_VALUE_NOT_VALID", obj(t, res["result_error"], "a")["error"])
-	require.Equal(t, "NOT_FOUND", obj(t, res["result_error"], "c")["error"], "an unresolved reference stays literal")
+	require.Equal(t, "NOT_FOUND", obj(t, res["result_error"], "c")["error"], "a reference to a failed command reaches no item")
 	require.Equal(t, "B", obj(t, res["result"], "b", "item")["title"])
 	require.Equal(t, 2, b.p.Calls("crm.item.add"))
+}
+
+func TestUnresolvableReferenceResolvesToItsDeepestExistingPart(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	res := obj(t, b.call(t, "batch", map[string]any{"cmd": ordered(
+		"a", "crm.item.add?entityTypeId=31&fields[title]=A",
+		"b", "crm.item.add?entityTypeId=31&fields[title]=$result[a][item][title][0]",
+	)}).ok(t))
+	require.Equal(t, "A", obj(t, res["result"], "b", "item")["title"], "[0] of a string does not exist: the string itself is used")
 }

@@ -18,7 +18,7 @@ func TestSmartProcessWithUserFields(t *testing.T) {
 	require.GreaterOrEqual(t, etid, 128)
 
 	b.call(t, "userfieldconfig.add", map[string]any{"moduleId": "crm", "field": map[string]any{
-		"entityId": fmt.Sprint("CRM_", etid), "fieldName": fmt.Sprintf("UF_CRM_%d_AMOUNT", etid), "userTypeId": "double"}}).failed(t, 400, "ERROR_CORE")
+		"entityId": fmt.Sprint("CRM_", etid), "fieldName": fmt.Sprintf("UF_CRM_%d_AMOUNT", etid), "userTypeId": "double"}}).failed(t, 400, "")
 	for _, f := range []struct{ name, typ string }{{"DUE_DATE", "date"}, {"AMOUNT", "double"}, {"5186744711", "string"}, {"DIGIT10", "string"}} {
 		b.call(t, "userfieldconfig.add", map[string]any{"moduleId": "crm", "field": map[string]any{
 			"entityId": fmt.Sprint("CRM_", typeID), "fieldName": fmt.Sprintf("UF_CRM_%d_%s", typeID, f.name), "userTypeId": f.typ,

@@ -55,7 +55,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func writeAPIError(w http.ResponseWriter, e *APIError) {
-	body := map[string]any{"error": e.Code, "error_description": e.Description}
+	body := errorBody(e)
 	if e.Argument != "" {
 		body["argument"] = e.Argument
 	}
@@ -70,5 +70,9 @@ func writeHTMLError(w http.ResponseWriter, status int) {
 
 // errorBody is the JSON object placed into batch result_error.
 func errorBody(e *APIError) map[string]any {
-	return map[string]any{"error": e.Code, "error_description": e.Description}
+	var code any = e.Code
+	if e.Code == "0" {
+		code = 0 // the documented numeric "error": 0
+	}
+	return map[string]any{"error": code, "error_description": e.Description}
 }

@@ -132,7 +132,7 @@ func paySystemAdd(c *call) (any, error) {
 		return nil, checkFailure("NAME, PERSON_TYPE_ID and BX_REST_HANDLER are required")
 	}
 	if s.handlerByCode(handlerCode) == nil {
-		return nil, checkFailure("Handler not found")
+		return nil, &APIError{Status: http.StatusBadRequest, Code: "ERROR_HANDLER_NOT_FOUND", Description: "Handler not found"}
 	}
 	registry := c.ps.str("ENTITY_REGISTRY_TYPE")
 	if registry == "" {
@@ -181,25 +181,38 @@ func (s *state) paySystem(id int) *paySystem {
 	return nil
 }
 
-// Person types: 1, 2 belong to the ORDER registry (deals, smart invoices); 3, 4 to CRM_INVOICE.
-var personTypes = []map[string]any{
-	{"id": "1", "name": "Физическое лицо", "code": "CRM_CONTACT", "entityRegistryType": "ORDER", "active": "Y"},
-	{"id": "2", "name": "Юридическое лицо", "code": "CRM_COMPANY", "entityRegistryType": "ORDER", "active": "Y"},
-	{"id": "3", "name": "Физическое лицо", "code": "CRM_CONTACT", "entityRegistryType": "CRM_INVOICE", "active": "Y"},
-	{"id": "4", "name": "Юридическое лицо", "code": "CRM_COMPANY", "entityRegistryType": "CRM_INVOICE", "active": "Y"},
+// personType is a sale_person_type (api-reference/sale/data-types.md#sale_person_type); registry is
+// the portal's internal ENTITY_REGISTRY_TYPE, which sale.persontype.list does not return.
+type personType struct {
+	id                          int
+	name, code, sort, active, x string
+	registry                    string
+}
+
+// Person types 1, 2 belong to the ORDER registry (deals, smart invoices); 3, 4 to CRM_INVOICE.
+var personTypes = []personType{
+	{1, "Физическое лицо", "CRM_CONTACT", "100", "Y", "", "ORDER"},
+	{2, "Юридическое лицо", "CRM_COMPANY", "110", "Y", "", "ORDER"},
+	{3, "Физическое лицо", "CRM_CONTACT", "100", "Y", "", "CRM_INVOICE"},
+	{4, "Юридическое лицо", "CRM_COMPANY", "110", "Y", "", "CRM_INVOICE"},
 }
 
 func personTypeRegistry(id int) string {
 	for _, pt := range personTypes {
-		if pt["id"] == itoa(id) {
-			return pt["entityRegistryType"].(string)
+		if pt.id == id {
+			return pt.registry
 		}
 	}
 	return ""
 }
 
 func personTypeList(c *call) (any, error) {
-	page, err := listMaps(c, append([]map[string]any(nil), personTypes...), "id")
+	rows := make([]map[string]any, 0, len(personTypes))
+	for _, pt := range personTypes {
+		rows = append(rows, map[string]any{"id": pt.id, "name": pt.name, "code": pt.code, "sort": pt.sort,
+			"active": pt.active, "xmlId": pt.x})
+	}
+	page, err := listMaps(c, rows, "id")
 	return map[string]any{"personTypes": page}, err
 }
 
@@ -299,10 +312,10 @@ func paySystemPayPayment(c *call) (any, error) {
 	if s.paySystem(psID) == nil {
 		return nil, checkFailure("Pay system not found")
 	}
-	if pm == nil || (pm.PaySystemID != 0 && pm.PaySystemID != psID) {
+	// "there must be a payment associated with the specified payment system" (sale-pay-system-pay-payment.md)
+	if pm == nil || pm.PaySystemID != psID {
 		return nil, checkFailure("Payment not found")
 	}
-	pm.PaySystemID = psID
 	pm.PSInvoiceID = c.ps.str("PS_INVOICE_ID")
 	pm.PSStatusCode = c.ps.str("PS_STATUS_CODE")
 	c.setPaid(pm, true)

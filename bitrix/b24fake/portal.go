@@ -69,6 +69,7 @@ type Portal struct {
 	moved    bool
 	counters counters
 	faults   faults
+	denied   map[string]bool // DenyAccess
 	bucket   leakyBucket
 	tokens   tokenStore
 

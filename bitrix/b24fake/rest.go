@@ -113,6 +113,9 @@ func (p *Portal) execute(c *call) (any, *APIError) {
 	if !p.granted(c.method) {
 		return nil, apiErr("insufficient_scope", "")
 	}
+	if e := p.accessRefused(c.method); e != nil {
+		return nil, e
+	}
 	p.mu.Lock()
 	result, err := h(c)
 	p.mu.Unlock()

@@ -112,7 +112,7 @@ func buildFields(etid int) []fieldDef {
 	case etContact:
 		return concat(systemFields, ownedFields, personFields, multiFields, defs(fInt, "companyId"), defs(fIntList, "companyIds"), defs(fChar, "export"))
 	case etCompany:
-		return concat(systemFields, ownedFields, title, multiFields, defs(fString, "companyType", "industry", "currencyId"), defs(fMoney, "revenue"), defs(fChar, "isMyCompany"), defs(fIntList, "contactIds"))
+		return concat(systemFields, ownedFields, title, multiFields, defs(fString, "companyType", "industry", "currencyId", "addressLegal"), defs(fMoney, "revenue"), defs(fChar, "isMyCompany"), defs(fIntList, "contactIds"))
 	case etSmartInvoic:
 		return concat(systemFields, ownedFields, title, stageFields, moneyFields, clientFields, dateFields,
 			defs(fInt, "mycompanyId"), defs(fString, "accountNumber"), defs(fIntList, "observers"))

@@ -28,7 +28,10 @@ func (p *Portal) scopeList() []string {
 }
 
 func (p *Portal) granted(method string) bool {
-	need := scopeOf(method)
+	return p.hasScope(scopeOf(method))
+}
+
+func (p *Portal) hasScope(need string) bool {
 	if need == "basic" {
 		return true
 	}

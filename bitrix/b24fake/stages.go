@@ -2,6 +2,7 @@ package b24fake
 
 import (
 	"fmt"
+	"net/http"
 	"sort"
 	"strings"
 )
@@ -174,13 +175,33 @@ func statusAdd(c *call) (any, error) {
 	if !strings.HasPrefix(code, prefix) {
 		code = prefix + code
 	}
-	sortN, _ := asInt(f["SORT"])
+	sortN, ok := asInt(f["SORT"])
+	if !ok {
+		sortN = 10
+	}
 	s := c.p.state
+	semantics := asString(f["SEMANTICS"])
+	for _, r := range s.statuses {
+		switch {
+		case r.entityID != entityID:
+		case r.statusID == code:
+			return nil, statusError("Duplicate STATUS_ID.")
+		case semantics == "" && r.semantics == "S" && r.sort < sortN:
+			// crm-status-add.md: in-progress stages, then the success stage, then failure stages.
+			return nil, statusError("Cannot create an intermediate stage after success")
+		}
+	}
 	row := &statusRow{id: s.nextStatusID, sort: sortN, categoryID: tmpl.categoryID, etid: tmpl.etid, entityID: entityID,
-		statusID: code, name: name, semantics: asString(f["SEMANTICS"]), color: asString(f["COLOR"])}
+		statusID: code, name: name, semantics: semantics, color: asString(f["COLOR"])}
 	s.nextStatusID++
 	s.statuses = append(s.statuses, row)
 	return row.id, nil
+}
+
+// statusError is how crm.status.add refuses (docs: api-reference/crm/status/crm-status-add.md,
+// "Possible Error Codes"): HTTP 400, an empty code, the reason as text.
+func statusError(desc string) *APIError {
+	return &APIError{Status: http.StatusBadRequest, Code: "", Description: desc}
 }
 
 func statusEntityTypes(c *call) (any, error) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -121,12 +122,84 @@ func (p *Portal) AddSmartProcess(title string, entityTypeID int) (typeID, etid i
 	return t.id, t.etid, nil
 }
 
-// AddUserField registers a user field (entityID CRM_DEAL, CRM_SMART_INVOICE, CRM_<typeId>...).
+// AddUserField registers a user field (entityID CRM_DEAL, CRM_SMART_INVOICE, CRM_<typeId>...) the
+// way userfieldconfig.add does, with its name rules.
 func (p *Portal) AddUserField(entityID, fieldName, userTypeID string, multiple bool) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	_, err := p.state.addUserField(map[string]any{"entityId": entityID, "fieldName": fieldName, "userTypeId": userTypeID, "multiple": yn(multiple)})
 	return err
+}
+
+// AddLegacyUserField registers a field the way crm.deal.userfield.add (and the CRM settings page)
+// make them: UF_CRM_ + any postfix, whatever the entity. Portals provisioned by older app versions
+// hold such fields.
+func (p *Portal) AddLegacyUserField(entityID, fieldName, userTypeID string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !strings.HasPrefix(fieldName, "UF_CRM_") || !p.state.ufEntityKnown(entityID) {
+		return ufError("You cannot create custom fields")
+	}
+	_, err := p.state.storeUserField(map[string]any{"entityId": entityID, "fieldName": fieldName, "userTypeId": userTypeID})
+	return err
+}
+
+// AddStage adds a stage to a pipeline (ENTITY_ID like DYNAMIC_128_STAGE_1) wherever its sort puts
+// it, as an admin may arrange stages in the CRM settings; crm.status.add's order rule does not apply.
+func (p *Portal) AddStage(entityID, statusID, name string, sort int, semantics string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := p.state
+	for _, r := range s.statuses {
+		if r.entityID == entityID {
+			s.statuses = append(s.statuses, &statusRow{id: s.nextStatusID, sort: sort, categoryID: r.categoryID, etid: r.etid,
+				entityID: entityID, statusID: statusID, name: name, semantics: semantics, color: "#39A8EF"})
+			s.nextStatusID++
+			return nil
+		}
+	}
+	return notFound("Entity not found")
+}
+
+// Stages lists a pipeline's stages by SORT as [STATUS_ID, NAME, SEMANTICS].
+func (p *Portal) Stages(entityID string) [][3]string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var rows []*statusRow
+	for _, r := range p.state.statuses {
+		if r.entityID == entityID {
+			rows = append(rows, r)
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].sort < rows[j].sort })
+	out := make([][3]string, len(rows))
+	for i, r := range rows {
+		out[i] = [3]string{r.statusID, r.name, r.semantics}
+	}
+	return out
+}
+
+// UserFields lists the user-field names of an entity (CRM_DEAL, CRM_7 …).
+func (p *Portal) UserFields(entityID string) []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []string
+	for _, u := range p.state.userFieldsOf(entityID) {
+		out = append(out, u.fieldName)
+	}
+	return out
+}
+
+// CalledMethods lists every method executed so far (lower case, batch sub-commands included).
+func (p *Portal) CalledMethods() []string {
+	p.ctl.Lock()
+	defer p.ctl.Unlock()
+	out := make([]string, 0, len(p.counters.calls))
+	for m := range p.counters.calls {
+		out = append(out, m)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // AddPayment creates an unpaid payment of a deal (2) or smart invoice (31); sum "" takes the

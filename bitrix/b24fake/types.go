@@ -215,41 +215,50 @@ func (s *state) userFieldsOf(entityID string) []*userField {
 	return out
 }
 
-var ufNamePattern = regexp.MustCompile(`^UF_CRM_[A-Z0-9_]+$`)
+var ufNamePattern = regexp.MustCompile(`^UF_[A-Z0-9_]+$`)
 
-func cannotCreate(desc string) *APIError {
-	return &APIError{Status: http.StatusBadRequest, Code: "ERROR_CORE", Description: desc}
+// ufError is how userfieldconfig.* refuse: HTTP 400, an empty code and the reason as text (docs:
+// api-reference/crm/universal/userfieldconfig/userfieldconfig-add.md, "Possible Error Codes").
+func ufError(desc string) *APIError {
+	return &APIError{Status: http.StatusBadRequest, Code: "", Description: desc}
 }
 
-// ufPrefix is the mandatory field-name prefix for a userFieldEntityId.
-func (s *state) ufPrefix(entityID string) (string, bool) {
+// ufEntityKnown tells whether entityID names a CRM object that takes user fields: the fixed ids of
+// userfieldconfig/index.md, or CRM_{id} with the id (not entityTypeId) of a smart process.
+func (s *state) ufEntityKnown(entityID string) bool {
 	switch entityID {
-	case "CRM_LEAD", "CRM_DEAL", "CRM_CONTACT", "CRM_COMPANY":
-		return "UF_CRM_", true
-	case "CRM_SMART_INVOICE":
-		return "UF_CRM_SMART_INVOICE_", true
+	case "CRM_LEAD", "CRM_DEAL", "CRM_CONTACT", "CRM_COMPANY", "CRM_SMART_INVOICE":
+		return true
 	}
 	id, ok := asInt(strings.TrimPrefix(entityID, "CRM_"))
-	if !ok || !strings.HasPrefix(entityID, "CRM_") || s.typeByID(id) == nil {
-		return "", false
-	}
-	return "UF_CRM_" + itoa(id) + "_", true
+	return ok && strings.HasPrefix(entityID, "CRM_") && s.typeByID(id) != nil
 }
 
+// addUserField is userfieldconfig.add: fieldName must be UF_{entityId}_{POSTFIX}, case-sensitive,
+// A-Z 0-9 _ only, at most 50 characters.
 func (s *state) addUserField(f map[string]any) (*userField, error) {
-	entityID, name, typ := asString(f["entityId"]), strings.ToUpper(asString(f["fieldName"])), asString(f["userTypeId"])
-	prefix, ok := s.ufPrefix(entityID)
+	entityID, name := asString(f["entityId"]), asString(f["fieldName"])
+	prefix := "UF_" + entityID + "_"
 	switch {
-	case !ok:
-		return nil, cannotCreate("You cannot create custom fields for this entity")
-	case typ == "":
-		return nil, cannotCreate("userTypeId is required")
+	case !s.ufEntityKnown(entityID):
+		return nil, ufError("You cannot create custom fields")
+	case asString(f["userTypeId"]) == "":
+		return nil, ufError("The 'USER_TYPE_ID' field is not found")
+	case name == "":
+		return nil, ufError("The 'FIELD_NAME' field is not found")
 	case !strings.HasPrefix(name, prefix) || len(name) > 50 || !ufNamePattern.MatchString(name) || len(name) == len(prefix):
-		return nil, cannotCreate("Invalid fieldName, expected " + prefix + "<POSTFIX>")
+		return nil, ufError("You cannot create custom fields")
 	}
+	return s.storeUserField(f)
+}
+
+// storeUserField saves a field whose name was already checked (or made by a legacy
+// crm.<entity>.userfield.add, which only prefixes UF_CRM_).
+func (s *state) storeUserField(f map[string]any) (*userField, error) {
+	entityID, name, typ := asString(f["entityId"]), asString(f["fieldName"]), asString(f["userTypeId"])
 	for _, u := range s.userFields {
-		if u.fieldName == name {
-			return nil, cannotCreate("Field " + name + " already exists")
+		if u.entityID == entityID && u.fieldName == name {
+			return nil, ufError("Field " + name + " already exists")
 		}
 	}
 	sortN, ok := asInt(f["sort"])
@@ -264,9 +273,14 @@ func (s *state) addUserField(f map[string]any) (*userField, error) {
 	return u, nil
 }
 
+// requireCRMModule: our portal knows moduleId crm only; userfieldconfig.* also need the module's
+// own scope (userfieldconfig-list.md: "The current method required more scopes. (crm)").
 func requireCRMModule(c *call) error {
 	if m := c.ps.str("moduleId"); m != "crm" {
-		return badArg("moduleId must be crm")
+		return ufError("No settings for UserFieldAccess")
+	}
+	if !c.p.hasScope("crm") {
+		return ufError("The current method required more scopes. (crm)")
 	}
 	return nil
 }

@@ -1,0 +1,124 @@
+package portal
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"b24pay/bitrix"
+)
+
+// Stage codes of the instalment smart process, in pipeline order, with their Russian names.
+// Semantics "S"/"F" are the pipeline's own success and failure stages, reused rather than rivalled.
+var Stages = []struct{ Code, Name, Semantics string }{
+	{"planned", "Запланирован", ""},
+	{"invoiced", "Счёт выставлен", ""},
+	{"partly_paid", "Оплачен частично", ""},
+	{"overdue", "Просрочен", ""},
+	{"paid", "Оплачен", "S"},
+	{"cancelled", "Отменён", "F"},
+}
+
+type statusRow struct {
+	StatusID  string    `json:"STATUS_ID"`
+	Name      string    `json:"NAME"`
+	Sort      bitrix.ID `json:"SORT"`
+	Semantics string    `json:"SEMANTICS"`
+}
+
+// ensureStages maps our stage codes onto the pipeline (docs: api-reference/crm/status/crm-status-add.md:
+// in-progress stages, then the success stage, then failure stages; the portal refuses an
+// in-progress stage sorted after success). Our in-progress stages are added just before the
+// success stage; «Оплачен» and «Отменён» are the pipeline's own success and first failure stage.
+// A stage found by our STATUS_ID or by name (portals provisioned by older versions) is kept.
+func ensureStages(ctx context.Context, cl *bitrix.Client, v *Provisioned) error {
+	if err := defaultCategory(ctx, cl, v); err != nil {
+		return err
+	}
+	entityID := fmt.Sprintf("DYNAMIC_%d_STAGE_%d", v.SPAEntityTypeID, v.CategoryID)
+	prefix := fmt.Sprintf("DT%d_%d:", v.SPAEntityTypeID, v.CategoryID)
+	rows, err := listStages(ctx, cl, entityID)
+	if err != nil {
+		return err
+	}
+	success, failure := semanticStage(rows, "S"), semanticStage(rows, "F")
+	if success == nil || failure == nil {
+		return fmt.Errorf("the pipeline %s has no success or failure stage", entityID)
+	}
+	v.Stages = map[string]string{}
+	var missing []int
+	for i, s := range Stages {
+		if r := findStage(rows, prefix+ourStageID(s.Code), s.Name); r != nil {
+			v.Stages[s.Code] = r.StatusID
+			continue
+		}
+		switch s.Semantics {
+		case "S":
+			v.Stages[s.Code] = success.StatusID
+		case "F":
+			v.Stages[s.Code] = failure.StatusID
+		default:
+			missing = append(missing, i)
+		}
+	}
+	for n, i := range missing {
+		s := Stages[i]
+		fields := map[string]any{"ENTITY_ID": entityID, "STATUS_ID": prefix + ourStageID(s.Code), "NAME": s.Name,
+			"SORT": max(1, int(success.Sort)-len(missing)+n)}
+		if _, err := cl.Call(ctx, "crm.status.add", map[string]any{"fields": fields}); err != nil {
+			return fmt.Errorf("%s: %w", s.Name, err)
+		}
+		v.Stages[s.Code] = prefix + ourStageID(s.Code)
+	}
+	return nil
+}
+
+func ourStageID(code string) string { return "B24PAY_" + strings.ToUpper(code) }
+
+func defaultCategory(ctx context.Context, cl *bitrix.Client, v *Provisioned) error {
+	var cats struct {
+		Categories []struct {
+			ID        int    `json:"id"`
+			IsDefault string `json:"isDefault"`
+		} `json:"categories"`
+	}
+	if err := call(ctx, cl, "crm.category.list", map[string]any{"entityTypeId": v.SPAEntityTypeID}, &cats); err != nil {
+		return err
+	}
+	for _, c := range cats.Categories {
+		if c.IsDefault == "Y" || len(cats.Categories) == 1 {
+			v.CategoryID = c.ID
+		}
+	}
+	return nil
+}
+
+func listStages(ctx context.Context, cl *bitrix.Client, entityID string) ([]statusRow, error) {
+	var rows []statusRow
+	err := call(ctx, cl, "crm.status.list", map[string]any{"filter": map[string]any{"ENTITY_ID": entityID},
+		"order": map[string]any{"SORT": "ASC"}}, &rows)
+	return rows, err
+}
+
+func semanticStage(rows []statusRow, semantics string) *statusRow {
+	for i := range rows {
+		if rows[i].Semantics == semantics {
+			return &rows[i]
+		}
+	}
+	return nil
+}
+
+func findStage(rows []statusRow, statusID, name string) *statusRow {
+	for i := range rows {
+		if rows[i].StatusID == statusID {
+			return &rows[i]
+		}
+	}
+	for i := range rows {
+		if rows[i].Name == name {
+			return &rows[i]
+		}
+	}
+	return nil
+}
