@@ -60,12 +60,12 @@ func (a *App) apiRefund(c *gin.Context) {
 	if reason == "" {
 		reason = fmt.Sprintf("возврат по решению %s", actorOf(c).Name)
 	}
-	amount := body.Amount.Shift(2)
-	if !amount.Equal(amount.Truncate(0)) {
-		jsonError(c, http.StatusUnprocessableEntity, "validation", "Сумма возврата — не больше двух знаков после запятой")
+	amount, err := billing.ToMinor(body.Amount, p.Currency)
+	if err != nil {
+		jsonError(c, http.StatusUnprocessableEntity, "validation", "Проверьте сумму возврата: она не больше оплаченной и не дробнее копейки")
 		return
 	}
-	_, err = a.payments.Refund(c.Request.Context(), p.ID, amount.IntPart(), reason)
+	_, err = a.payments.Refund(c.Request.Context(), p.ID, amount, reason)
 	switch {
 	case errors.Is(err, billing.ErrRefundExceedsPaid):
 		jsonError(c, http.StatusUnprocessableEntity, "refund_exceeds_paid", "Нельзя вернуть больше, чем оплачено и ещё не возвращено")

@@ -136,15 +136,20 @@ func TestInvoiceboxNotificationsThatMustChangeNothing(t *testing.T) {
 	token, s := e.payable()
 	pay := e.pay(token, s.Instalments[0].ID, "invoicebox")
 
-	// Wrong amount: the fake reports 9 000 paid for a 10 000 order.
+	// Wrong amount: the fake reports 9 000 paid for a 10 000 order. It is booked as what it is,
+	// a partial payment, and answered success so it is not delivered again for a day.
 	e.ib.HoldNotifications()
 	require.NoError(t, e.ib.Pay(pay.Payment.ID, decimal.NewFromInt(9000)))
 	e.ib.Release(false)
 	require.Eventually(t, func() bool { return len(e.ib.Deliveries()) > 0 }, 5*time.Second, 10*time.Millisecond)
 	d := e.ib.Deliveries()[0]
-	require.Equal(t, "order_wrong_amount", d.AnswerCode)
-	require.Equal(t, billing.StatusPending, e.payment(pay.Payment.ID).Status)
-	require.Equal(t, "0.00", e.instalmentRow(token, 1).Paid)
+	require.True(t, d.Accepted, d.AnswerCode)
+	require.Equal(t, billing.StatusSucceeded, e.payment(pay.Payment.ID).Status)
+	require.Equal(t, "9000.00", e.instalmentRow(token, 1).Paid)
+	// Reconciliation asks Invoicebox, whose order says 10 000: nothing more is booked.
+	require.NoError(t, e.app.payments.Reconcile(context.Background(), e.clock.Now().Add(48*time.Hour)))
+	e.drain()
+	require.Equal(t, "9000.00", e.instalmentRow(token, 1).Paid)
 
 	// A forged signature over a "paid in full" body.
 	body := []byte(strings.Replace(string(d.Body), `9000`, `10000`, 1))
@@ -159,11 +164,37 @@ func TestInvoiceboxNotificationsThatMustChangeNothing(t *testing.T) {
 	out = e.postNotification([]byte("{not json"), e.ib.Sign([]byte("{not json")))
 	require.Equal(t, "error", out["status"])
 
-	require.Equal(t, billing.StatusPending, e.payment(pay.Payment.ID).Status)
-	require.Equal(t, "0.00", e.instalmentRow(token, 1).Paid)
+	require.Equal(t, billing.StatusSucceeded, e.payment(pay.Payment.ID).Status)
+	require.Equal(t, "9000.00", e.instalmentRow(token, 1).Paid)
 	var stored int64
 	require.NoError(t, e.db.Table("payment_notifications").Count(&stored).Error)
 	require.EqualValues(t, 4, stored, "every notification is stored raw, refused ones too")
+}
+
+// A corrected "completed" for the whole amount after a wrong-amount one is a new event: it gets
+// through deduplication and books the difference, once.
+func TestInvoiceboxCorrectedNotificationGetsThrough(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range []string{store.SQLite, store.Postgres} {
+		t.Run(dialect, func(t *testing.T) {
+			e := newE2E(t, dialect, withInvoicebox(t))
+			token, s := e.payable()
+			pay := e.pay(token, s.Instalments[0].ID, "invoicebox")
+			e.ib.HoldNotifications()
+			require.NoError(t, e.ib.Pay(pay.Payment.ID, decimal.NewFromInt(9000)))
+			e.ib.Release(false)
+			require.Eventually(t, func() bool { return len(e.ib.Deliveries()) > 0 }, 5*time.Second, 10*time.Millisecond)
+			d := e.ib.Deliveries()[0]
+			corrected := []byte(strings.Replace(string(d.Body), `9000`, `10000`, 1))
+			for range 2 { // delivered twice: booked once
+				out := e.postNotification(corrected, e.ib.Sign(corrected))
+				require.Equal(t, "success", out["status"], out)
+			}
+			e.drain()
+			require.Equal(t, "10000.00", e.instalmentRow(token, 1).Paid)
+			require.EqualValues(t, 1000000, e.payment(pay.Payment.ID).PaidMinor)
+		})
+	}
 }
 
 func TestInvoiceboxTestProbeIsAnswered(t *testing.T) {
