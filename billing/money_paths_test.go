@@ -1,0 +1,328 @@
+package billing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+
+	"b24pay/store"
+	"b24pay/store/storetest"
+)
+
+// Item 1: the create call's answer is lost while a notification settles the payment. The create's
+// bookkeeping must not put the payment back to unknown, or reconciliation books the money twice.
+func TestLostCreateAnswerRacingANotificationBooksOnce(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := setup(t, db, rub(1_000_000))
+		ctx := context.Background()
+		for i := range 15 {
+			id := int64(100 + i)
+			entered, release := make(chan string), make(chan struct{})
+			b.prov.onCreate = func(_ context.Context, o Order) (Created, error) {
+				entered <- o.PaymentID
+				<-release
+				return Created{}, ErrUnknownOutcome // the answer is lost
+			}
+			var wg sync.WaitGroup
+			wg.Go(func() {
+				_, err := b.svc.Pay(ctx, "m1", "instalment", id, "stub")
+				require.ErrorIs(t, err, ErrOutcomeUnknown)
+			})
+			payID := <-entered
+			wg.Go(func() { // the client pays and the provider notifies while the create is in flight
+				b.prov.pay(payID, decimal.NewFromInt(10000))
+				require.Equal(t, OutcomeOK, b.notify(payID, StatusSucceeded, "10000", "k-"+payID))
+				close(release)
+			})
+			wg.Wait()
+			require.Equal(t, StatusSucceeded, b.payment(t, payID).Status, "iteration %d", i)
+			require.NoError(t, b.svc.Reconcile(ctx, b.clock.Now().Add(72*time.Hour)))
+			require.EqualValues(t, 1_000_000, b.booked(t, id), "booked once, iteration %d", i)
+		}
+	})
+}
+
+// Item 1 under real contention: many notifications and reconciliations of one payment at once.
+func TestConcurrentSettlementsBookOnce(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := setup(t, db, rub(500_00))
+		ctx := context.Background()
+		for i := range 5 {
+			id := int64(200 + i)
+			p, err := b.svc.Pay(ctx, "m1", "instalment", id, "stub")
+			require.NoError(t, err)
+			b.prov.pay(p.ID, decimal.NewFromInt(500))
+			start := make(chan struct{})
+			var wg sync.WaitGroup
+			for g := range 8 {
+				wg.Go(func() {
+					<-start
+					if g%2 == 0 {
+						b.notify(p.ID, StatusSucceeded, "500", fmt.Sprintf("k-%s-%d", p.ID, g))
+						return
+					}
+					_ = b.svc.Reconcile(ctx, b.clock.Now().Add(time.Hour))
+				})
+			}
+			close(start)
+			wg.Wait()
+			require.EqualValues(t, 500_00, b.booked(t, id))
+		}
+	})
+}
+
+// Item 2: money that arrives for a payment we cancelled is booked, not answered "success" and dropped.
+func TestMoneyForACancelledPaymentIsBooked(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := setup(t, db, rub(10_000_00))
+		ctx := context.Background()
+		p, err := b.svc.Pay(ctx, "m1", "instalment", 1, "stub")
+		require.NoError(t, err)
+		b.prov.onCancel = func(string) error { return errors.New("provider unreachable") }
+		require.NoError(t, b.svc.cancel(ctx, p, StatusCancelled))
+		got := b.payment(t, p.ID)
+		require.Equal(t, StatusCancelled, got.Status)
+		require.NotNil(t, got.NextCheckAt, "the order could not be withdrawn: it is checked again")
+
+		b.prov.pay(p.ID, decimal.NewFromInt(10000))
+		require.Equal(t, OutcomeOK, b.notify(p.ID, StatusSucceeded, "10000", "k1"))
+		require.Equal(t, StatusSucceeded, b.payment(t, p.ID).Status)
+		require.EqualValues(t, 10_000_00, b.booked(t, 1))
+	})
+}
+
+// Item 2: reconciliation covers cancelled payments whose order may still be paid.
+func TestReconciliationBooksMoneyForAClosedPayment(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := setup(t, db, rub(10_000_00))
+		ctx := context.Background()
+		p, err := b.svc.Pay(ctx, "m1", "instalment", 1, "stub")
+		require.NoError(t, err)
+		b.prov.onCancel = func(string) error { return errors.New("provider unreachable") }
+		require.NoError(t, b.svc.cancel(ctx, p, StatusCancelled))
+		b.prov.pay(p.ID, decimal.NewFromInt(10000)) // paid, and the notification is lost
+		require.NoError(t, b.svc.Reconcile(ctx, b.clock.Now().Add(time.Hour)))
+		require.Equal(t, StatusSucceeded, b.payment(t, p.ID).Status)
+		require.EqualValues(t, 10_000_00, b.booked(t, 1))
+	})
+}
+
+// Item 2: cancelling our row cancels the provider's order even when we hold no ref yet.
+func TestCancelWithoutRefLooksTheOrderUpByOurID(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := setup(t, db, rub(10_000_00))
+		ctx := context.Background()
+		pb, _ := rub(10_000_00).Payable(ctx, "m1", "instalment", 1)
+		p, err := b.svc.insert(ctx, pb, "stub")
+		require.NoError(t, err)
+		_, _ = b.prov.Create(ctx, Order{PaymentID: p.ID}) // the provider made it; its answer never came back
+		require.Empty(t, b.payment(t, p.ID).ProviderRef)
+		require.NoError(t, b.svc.cancel(ctx, p, StatusCancelled))
+		require.Equal(t, []string{"ref-" + p.ID}, b.prov.cancelled)
+		require.Nil(t, b.payment(t, p.ID).NextCheckAt, "withdrawn at the provider: nothing left to check")
+	})
+}
+
+// Item 5: the manager closes the tab while the create is in flight; the order and its bookkeeping
+// are recorded anyway, and the row has a next check.
+func TestCreateOutlivesACancelledRequest(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := setup(t, db, rub(10_000_00))
+		ctx, cancel := context.WithCancel(context.Background())
+		entered, release := make(chan struct{}), make(chan struct{})
+		b.prov.onCreate = func(ctx context.Context, o Order) (Created, error) {
+			close(entered)
+			<-release
+			if err := ctx.Err(); err != nil {
+				return Created{}, err // an HTTP client gives up with the request
+			}
+			return Created{Ref: "ref-" + o.PaymentID, PayURL: "https://pay.example/" + o.PaymentID}, nil
+		}
+		var wg sync.WaitGroup
+		wg.Go(func() { _, _ = b.svc.Pay(ctx, "m1", "instalment", 1, "stub") })
+		<-entered
+		cancel()
+		close(release)
+		wg.Wait()
+		var p Payment
+		require.NoError(t, db.Take(&p).Error)
+		require.Equal(t, StatusPending, p.Status)
+		require.NotEmpty(t, p.ProviderRef)
+		require.NotEmpty(t, p.PayURL)
+		require.NotNil(t, p.NextCheckAt)
+		b.requireAllChecked(t)
+	})
+}
+
+// Item 5: a crash between our insert and the create leaves a row that reconciliation resolves.
+func TestCrashBetweenInsertAndCreateIsResolved(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := setup(t, db, rub(10_000_00))
+		ctx := context.Background()
+		pb, _ := rub(10_000_00).Payable(ctx, "m1", "instalment", 1)
+		never, err := b.svc.insert(ctx, pb, "stub") // crashed before the create
+		require.NoError(t, err)
+		pb.ID = 2
+		made, err := b.svc.insert(ctx, pb, "stub") // crashed after the create, before its bookkeeping
+		require.NoError(t, err)
+		_, _ = b.prov.Create(ctx, Order{PaymentID: made.ID})
+		b.requireAllChecked(t)
+
+		b.clock.Advance(createGrace)
+		require.NoError(t, b.svc.Reconcile(ctx, b.clock.Now()))
+		require.Equal(t, StatusFailed, b.payment(t, never.ID).Status)
+		got := b.payment(t, made.ID)
+		require.Equal(t, StatusPending, got.Status)
+		require.Equal(t, "ref-"+made.ID, got.ProviderRef)
+		require.NotEmpty(t, got.PayURL, "pay returns a usable link")
+		b.requireAllChecked(t)
+	})
+}
+
+// Item 6: a refund whose answer was lost is asked again, with the same refund id, by reconciliation.
+func TestLostRefundAnswerIsReconciled(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := setup(t, db, rub(10_000_00))
+		ctx := context.Background()
+		p, err := b.svc.Pay(ctx, "m1", "instalment", 1, "stub")
+		require.NoError(t, err)
+		require.Equal(t, OutcomeOK, b.notify(p.ID, StatusSucceeded, "10000", "k1"))
+		b.prov.onRefund = func(RefundRequest) (string, error) { return "", ErrUnknownOutcome }
+		r, err := b.svc.Refund(ctx, p.ID, 4_000_00, "по просьбе клиента")
+		require.ErrorIs(t, err, ErrUnknownOutcome)
+		require.Equal(t, RefundPending, r.Status)
+		require.EqualValues(t, 6_000_00, b.booked(t, 1), "reserved")
+
+		b.prov.onRefund = nil
+		require.NoError(t, b.svc.Reconcile(ctx, b.clock.Now().Add(createGrace)))
+		var got Refund
+		require.NoError(t, db.Where("id = ?", r.ID).Take(&got).Error)
+		require.Equal(t, RefundSucceeded, got.Status)
+		require.Nil(t, got.NextCheckAt)
+		require.Equal(t, []string{r.ID, r.ID}, b.prov.refundIDs, "asked again with our refund id")
+		require.EqualValues(t, 6_000_00, b.booked(t, 1), "debited once")
+	})
+}
+
+// Item 6: a refund refused when asked again releases its reservation.
+func TestRefusedRefundOnReconciliationIsReleased(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := setup(t, db, rub(10_000_00))
+		ctx := context.Background()
+		p, err := b.svc.Pay(ctx, "m1", "instalment", 1, "stub")
+		require.NoError(t, err)
+		require.Equal(t, OutcomeOK, b.notify(p.ID, StatusSucceeded, "10000", "k1"))
+		b.prov.onRefund = func(RefundRequest) (string, error) { return "", ErrUnknownOutcome }
+		_, err = b.svc.Refund(ctx, p.ID, 10_000_00, "ошибка")
+		require.ErrorIs(t, err, ErrUnknownOutcome)
+		require.Equal(t, StatusRefunded, b.payment(t, p.ID).Status)
+		b.prov.onRefund = func(RefundRequest) (string, error) { return "", errors.New("refund refused") }
+		require.NoError(t, b.svc.Reconcile(ctx, b.clock.Now().Add(createGrace)))
+		require.Equal(t, StatusSucceeded, b.payment(t, p.ID).Status)
+		require.EqualValues(t, 10_000_00, b.booked(t, 1))
+	})
+}
+
+// Item 7: outside amounts are range-checked before they become minor units.
+func TestOutsideAmountsAreRangeChecked(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ amount, currency string }{
+		{"184467440737095516.17", "RUB"}, {"-1", "RUB"}, {"0.001", "RUB"}, {"1.5", "JPY"}, {"10000000000000.01", "RUB"},
+	} {
+		_, err := ToMinor(decimal.RequireFromString(tt.amount), tt.currency)
+		require.ErrorIs(t, err, ErrAmountOutOfRange, tt.amount)
+	}
+	m, err := ToMinor(decimal.RequireFromString("10000"), "JPY")
+	require.NoError(t, err)
+	require.EqualValues(t, 10000, m, "JPY has no minor units")
+	m, err = ToMinor(decimal.RequireFromString("1437.15"), "RUB")
+	require.NoError(t, err)
+	require.EqualValues(t, 143715, m)
+}
+
+// Item 7: a notification with a huge amount is refused, never booked as a wrapped-around figure.
+func TestHugeNotifiedAmountIsNotBooked(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := setup(t, db, rub(10_000_00))
+		p, err := b.svc.Pay(context.Background(), "m1", "instalment", 1, "stub")
+		require.NoError(t, err)
+		require.Equal(t, OutcomeWrongAmount, b.notify(p.ID, StatusSucceeded, "184467440737095516.17", "k1"))
+		require.Zero(t, b.booked(t, 1))
+	})
+}
+
+// Item 8: a route switched off for new payments keeps taking its notifications and reconciling.
+func TestSwitchedOffRouteServesItsLivePayments(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := setup(t, db, rub(10_000_00))
+		ctx := context.Background()
+		p1, err := b.svc.Pay(ctx, "m1", "instalment", 1, "stub")
+		require.NoError(t, err)
+		p2, err := b.svc.Pay(ctx, "m1", "instalment", 2, "stub")
+		require.NoError(t, err)
+		b.svc.SetProviders() // the admin switches the route off
+		_, err = b.svc.Pay(ctx, "m1", "instalment", 3, "stub")
+		require.ErrorIs(t, err, ErrProviderNotConfigured, "no new payments")
+		require.True(t, b.svc.Serves("stub"))
+		require.False(t, b.svc.Has("stub"))
+
+		require.Equal(t, OutcomeOK, b.notify(p1.ID, StatusSucceeded, "10000", "k1"))
+		b.prov.pay(p2.ID, decimal.NewFromInt(10000))
+		require.NoError(t, b.svc.Reconcile(ctx, b.clock.Now().Add(time.Hour)))
+		require.EqualValues(t, 10_000_00, b.booked(t, 1))
+		require.EqualValues(t, 10_000_00, b.booked(t, 2))
+	})
+}
+
+// Item 4: a route takes only its currencies; minor units follow the currency.
+func TestRoutesTakeOnlyTheirCurrencies(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := setup(t, db, ledger{currency: "JPY", outstanding: 10000})
+		ctx := context.Background()
+		_, err := b.svc.Pay(ctx, "m1", "instalment", 1, "stub")
+		require.ErrorIs(t, err, ErrCurrencyNotSupported)
+		require.ErrorIs(t, b.svc.Unavailable("stub", "JPY"), ErrCurrencyNotSupported)
+		require.Empty(t, b.prov.created)
+
+		b.prov.currencies = []string{"JPY"}
+		_, err = b.svc.Pay(ctx, "m1", "instalment", 1, "stub")
+		require.NoError(t, err)
+		require.Equal(t, "10000", b.prov.created[0].Amount.String(), "¥10 000 is 10 000, not 100.00")
+		require.Equal(t, "JPY", b.prov.created[0].Currency)
+	})
+}
+
+// Item 4: a notification in another currency is refused and kept for review.
+func TestNotificationInAnotherCurrencyIsKeptForReview(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := setup(t, db, rub(10_000_00))
+		p, err := b.svc.Pay(context.Background(), "m1", "instalment", 1, "stub")
+		require.NoError(t, err)
+		body := []byte(`{"PaymentID":"` + p.ID + `","Status":"succeeded","Amount":"10000","Currency":"USD","Key":"k1"}`)
+		require.Equal(t, OutcomeForeign, b.svc.Receive(context.Background(), "stub", map[string][]string{"X-Ok": {"1"}}, body))
+		require.Zero(t, b.booked(t, 1))
+		var n Notification
+		require.NoError(t, db.Take(&n).Error)
+		require.Equal(t, NoticeRejected, n.Status)
+		require.Equal(t, string(body), n.Body, "kept whole for review")
+	})
+}
