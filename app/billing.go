@@ -33,6 +33,7 @@ func (a *App) wireBilling() error {
 	a.payments = billing.NewService(a.db, a.clock, a.log, payables{a.instalments, b24Payments{a}},
 		billing.Config{PublicURL: a.cfg.PublicURL}, providers...)
 	a.payments.SetRoutes(providers, off)
+	a.instalments.SetOrders(a.payments)
 	a.payments.Register(a.outbox)
 	a.registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "b24pay_notifications_rejected_total",
 		Help: "Provider notifications refused as unsigned or unreadable (kept truncated, purged after a week)."},

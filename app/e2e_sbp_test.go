@@ -107,3 +107,36 @@ func TestSBPRefundThroughTheBank(t *testing.T) {
 	require.Equal(t, "0.00", e.instalmentRow(token, 1).Paid)
 	require.Equal(t, "120000.00|RUB", e.dealDebt())
 }
+
+// Item 9: deleting a schedule withdraws its open QR codes at the bank first; paid payments and
+// their refunds stay reachable in the tab afterwards.
+func TestDeletingAScheduleWithdrawsItsPayLinks(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, dialect string) {
+		e := newE2E(t, dialect, withSBP(t))
+		token, s := e.payable()
+		paid := e.pay(token, s.Instalments[0].ID, "sbp")
+		_, err := e.bank.Pay(paid.Payment.ID, decimal.NewFromInt(10000))
+		require.NoError(t, err)
+		e.waitStatus(paid.Payment.ID, billing.StatusSucceeded)
+		open := e.pay(token, s.Instalments[1].ID, "sbp")
+		e.drain()
+
+		require.Equal(t, http.StatusOK, e.api(token, http.MethodDelete, "/schedule", nil, nil))
+		_, err = e.bank.Pay(open.Payment.ID, decimal.NewFromInt(10000))
+		require.Error(t, err, "the QR was withdrawn at the bank before the instalment was cancelled")
+		require.Equal(t, billing.StatusCancelled, e.payment(open.Payment.ID).Status)
+
+		var tab struct {
+			Payments []struct{ ID, Status string }
+		}
+		require.Equal(t, http.StatusOK, e.api(token, http.MethodGet, "/tab", nil, &tab))
+		ids := []string{}
+		for _, p := range tab.Payments {
+			ids = append(ids, p.ID)
+		}
+		require.Contains(t, ids, paid.Payment.ID, "the paid payment is still listed after the delete")
+		require.Equal(t, http.StatusOK, e.api(token, http.MethodPost, "/payments/"+paid.Payment.ID+"/refund",
+			map[string]string{"amount": "100.00"}, nil), "and still refundable")
+	})
+}

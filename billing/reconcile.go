@@ -3,6 +3,7 @@ package billing
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -78,4 +79,33 @@ func (s *Service) expire(ctx context.Context, id string) error {
 		return err
 	}
 	return s.cancel(ctx, p, StatusExpired)
+}
+
+// WithdrawOpen makes the open payments of some payables unpayable at their providers and closes
+// them (before the payables are cancelled or change their amount). A payment found paid is booked
+// and left succeeded; an order that cannot be withdrawn now is an error and its payment stays open.
+func (s *Service) WithdrawOpen(ctx context.Context, memberID, kind string, ids []int64) error {
+	ctx = detached(ctx)
+	var open []Payment
+	err := s.db.WithContext(ctx).Where("member_id = ? AND payable_kind = ? AND payable_id IN ? AND status IN ?", memberID, kind,
+		ids, []string{StatusPending, StatusUnknown}).Find(&open).Error
+	if err != nil {
+		return err
+	}
+	for i := range open {
+		p := &open[i]
+		withdrawn, err := s.withdraw(ctx, p)
+		switch {
+		case errors.Is(err, errPaidMeanwhile):
+			continue
+		case err != nil:
+			return err
+		case !withdrawn:
+			return fmt.Errorf("billing: the order of payment %s may still be created", p.ID)
+		}
+		if err := s.closeOpen(ctx, p.ID, StatusCancelled); err != nil {
+			return err
+		}
+	}
+	return nil
 }
