@@ -87,10 +87,19 @@ func (p *Invoicebox) Cancel(ctx context.Context, ref string) error {
 	return mapInvoiceboxError(err)
 }
 
-// Refund returns money with our refund id as the provider's idempotency key.
+// Refund returns money with our refund id as the provider's idempotency key. Its lines are the
+// paid order's own lines, by sku, with no more than each has left to refund (reference §8.1–8.2).
 func (p *Invoicebox) Refund(ctx context.Context, r RefundRequest) (string, error) {
+	available, err := p.client.RefundableLines(ctx, r.Ref)
+	if err != nil {
+		return "", mapInvoiceboxError(err)
+	}
+	lines, err := invoicebox.RefundLinesFor(available, r.Amount)
+	if err != nil {
+		return "", err
+	}
 	out, err := p.client.CreateRefund(ctx, invoicebox.RefundInput{OrderID: r.Ref, RefundID: r.RefundID, Description: r.Description,
-		Amount: r.Amount, Lines: []invoicebox.Line{p.line(r.RefundID, r.Description, r.Amount)}})
+		Amount: r.Amount, Lines: lines})
 	if err != nil {
 		return "", mapInvoiceboxError(err)
 	}
