@@ -74,8 +74,8 @@ func (a *App) apiRefund(c *gin.Context) {
 		jsonError(c, http.StatusUnprocessableEntity, "refund_exceeds_paid", "Нельзя вернуть больше, чем оплачено и ещё не возвращено")
 	case errors.Is(err, billing.ErrIllegalTransition):
 		jsonError(c, http.StatusConflict, "not_refundable", "Эту оплату нельзя вернуть: она не проведена")
-	case errors.Is(err, billing.ErrUnknownOutcome):
-		jsonError(c, http.StatusAccepted, "refund_pending", "Возврат отправлен, платёжная система ещё не ответила")
+	case errors.Is(err, billing.ErrUnknownOutcome), errors.Is(err, billing.ErrProviderNotConfigured):
+		jsonError(c, http.StatusAccepted, "refund_pending", "Возврат записан; платёжная система ещё не подтвердила его — проверим автоматически")
 	case err != nil:
 		_ = c.Error(err)
 		jsonError(c, http.StatusBadGateway, "provider_refused", "Платёжная система не приняла возврат: "+err.Error())

@@ -323,6 +323,10 @@ func TestManagerRefundsFromTheTab(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, e.api(token, http.MethodPost, path, map[string]string{"amount": "10000.01"}, &refused))
 	require.Equal(t, "refund_exceeds_paid", refused.Error)
 	require.Equal(t, http.StatusUnprocessableEntity, e.api(token, http.MethodPost, path, map[string]string{"amount": "0"}, nil))
+	// An amount that wraps around int64 in kopecks (it once became 1 kopeck) is refused.
+	require.Equal(t, http.StatusUnprocessableEntity, e.api(token, http.MethodPost, path,
+		map[string]string{"amount": "184467440737095516.17"}, nil))
+	require.True(t, e.ib.RefundedAmount(e.payment(pay.Payment.ID).ProviderRef).IsZero(), "nothing reached Invoicebox")
 	require.Equal(t, http.StatusOK, e.api(token, http.MethodPost, path, map[string]string{"amount": "2500.50"}, &tab))
 	require.Equal(t, "2500.50", tab.Payments[0].Refunded)
 	require.Equal(t, billing.StatusPartiallyRefunded, tab.Payments[0].Status)

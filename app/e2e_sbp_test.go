@@ -140,3 +140,33 @@ func TestDeletingAScheduleWithdrawsItsPayLinks(t *testing.T) {
 			map[string]string{"amount": "100.00"}, nil), "and still refundable")
 	})
 }
+
+// Item 4: SBP moves roubles only. For a USD schedule it is not offered, the tab says why, and a
+// direct request is refused without registering a rouble QR.
+func TestSBPIsNotOfferedForAForeignCurrency(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, dialect string) {
+		e := newE2E(t, dialect, withSBP(t))
+		status, _ := e.install()
+		require.Equal(t, http.StatusOK, status)
+		token := e.openTab(e.dealID, 2)
+		plan := twelveMonths()
+		plan["currency"] = "USD"
+		var s scheduleResponse
+		require.Equal(t, http.StatusCreated, e.api(token, http.MethodPost, "/schedule", plan, &s))
+		var tab struct {
+			Providers []string          `json:"providers"`
+			Withheld  map[string]string `json:"providers_withheld"`
+		}
+		require.Equal(t, http.StatusOK, e.api(token, http.MethodGet, "/tab", nil, &tab))
+		require.Empty(t, tab.Providers)
+		require.Equal(t, "СБП не принимает USD", tab.Withheld["sbp"])
+
+		var refused struct{ Error string }
+		status = e.api(token, http.MethodPost, "/instalments/"+itoa(s.Schedule.Instalments[0].ID)+"/pay",
+			map[string]string{"provider": "sbp"}, &refused)
+		require.Equal(t, http.StatusUnprocessableEntity, status)
+		require.Equal(t, "currency_not_supported", refused.Error)
+		require.Zero(t, e.bank.Requests(), "no QR registered")
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -11,6 +12,8 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
+	"b24pay/billing/invoicebox"
+	"b24pay/billing/sbp"
 	"b24pay/store"
 	"b24pay/store/storetest"
 )
@@ -324,5 +327,67 @@ func TestNotificationInAnotherCurrencyIsKeptForReview(t *testing.T) {
 		require.NoError(t, db.Take(&n).Error)
 		require.Equal(t, NoticeRejected, n.Status)
 		require.Equal(t, string(body), n.Body, "kept whole for review")
+	})
+}
+
+// Item 4: a correctly signed Invoicebox notification for another shop is refused and kept for review.
+func TestInvoiceboxNotificationForAnotherMerchantIsKeptForReview(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := setup(t, db, rub(10_000_00))
+		ib, err := NewInvoicebox(invoicebox.Config{BaseURL: "https://api.invoicebox.ru/v3", Token: "t", MerchantID: "our-shop",
+			NotificationKey: "nk"}, invoicebox.VATNone)
+		require.NoError(t, err)
+		b.svc.SetProviders(b.prov, ib)
+		p, err := b.svc.Pay(context.Background(), "m1", "instalment", 1, "stub")
+		require.NoError(t, err)
+		body := []byte(`{"id":"0193a1b2-0000-7000-8000-000000000001","status":"completed","merchantId":"someone-else",` +
+			`"merchantOrderId":"` + p.ID + `","amount":10000.00,"currencyId":"RUB"}`)
+		out := b.svc.Receive(context.Background(), "invoicebox", http.Header{"X-Signature": {invoicebox.Sign(body, "nk")}}, body)
+		require.Equal(t, OutcomeForeign, out)
+		require.Zero(t, b.booked(t, 1))
+		var n Notification
+		require.NoError(t, db.Take(&n).Error)
+		require.Equal(t, NoticeRejected, n.Status)
+		require.Equal(t, string(OutcomeForeign), n.Result)
+		require.Equal(t, string(body), n.Body, "kept whole for review")
+	})
+}
+
+// Item 4: an SBP QR is never registered in roubles for another currency.
+func TestSBPRefusesAForeignCurrency(t *testing.T) {
+	t.Parallel()
+	qr, err := NewSBP(sbp.Config{BaseURL: "https://sbp.example", SBPMerchantID: "MA0000000552", SecretKey: "k"})
+	require.NoError(t, err)
+	_, err = qr.Create(context.Background(), Order{PaymentID: "pay_1", Amount: decimal.NewFromInt(100), Currency: "USD"})
+	require.ErrorIs(t, err, ErrCurrencyNotSupported)
+}
+
+// Item 6: a refund asked while its route is not available stays reserved and pending, and is sent
+// by reconciliation once the route is back.
+func TestRefundWithTheRouteOffIsSentLater(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := setup(t, db, rub(10_000_00))
+		ctx := context.Background()
+		p, err := b.svc.Pay(ctx, "m1", "instalment", 1, "stub")
+		require.NoError(t, err)
+		require.Equal(t, OutcomeOK, b.notify(p.ID, StatusSucceeded, "10000", "k1"))
+		b.svc.mu.Lock()
+		b.svc.providers, b.svc.retired = map[string]Provider{}, map[string]Provider{} // e.g. a restart without its settings
+		b.svc.mu.Unlock()
+		r, err := b.svc.Refund(ctx, p.ID, 1_000_00, "возврат")
+		require.ErrorIs(t, err, ErrProviderNotConfigured)
+		require.Equal(t, RefundPending, r.Status)
+		require.NoError(t, b.svc.Reconcile(ctx, b.clock.Now().Add(createGrace)))
+		require.Empty(t, b.prov.refundIDs)
+
+		b.svc.SetProviders(b.prov)
+		require.NoError(t, b.svc.Reconcile(ctx, b.clock.Now().Add(48*time.Hour)))
+		var got Refund
+		require.NoError(t, db.Where("id = ?", r.ID).Take(&got).Error)
+		require.Equal(t, RefundSucceeded, got.Status)
+		require.Equal(t, []string{r.ID}, b.prov.refundIDs)
+		require.EqualValues(t, 9_000_00, b.booked(t, 1))
 	})
 }
