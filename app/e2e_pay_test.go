@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"b24pay/billing"
+	"b24pay/billing/invoicebox/invoiceboxfake"
 	"b24pay/instalment"
 	"b24pay/store"
 )
@@ -130,19 +131,25 @@ func (e *e2e) postNotification(body []byte, signature string) map[string]any {
 	return out
 }
 
+// paidShort pays 9 000 on the first instalment's 10 000 Invoicebox order and returns the tab token,
+// the payment and the fake's notification delivery.
+func (e *e2e) paidShort() (string, payResponse, invoiceboxfake.Delivery) {
+	e.t.Helper()
+	token, s := e.payable()
+	pay := e.pay(token, s.Instalments[0].ID, "invoicebox")
+	e.ib.HoldNotifications()
+	require.NoError(e.t, e.ib.Pay(pay.Payment.ID, decimal.NewFromInt(9000)))
+	e.ib.Release(false)
+	require.Eventually(e.t, func() bool { return len(e.ib.Deliveries()) > 0 }, 5*time.Second, 10*time.Millisecond)
+	return token, pay, e.ib.Deliveries()[0]
+}
+
 func TestInvoiceboxNotificationsThatMustChangeNothing(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, store.SQLite, withInvoicebox(t))
-	token, s := e.payable()
-	pay := e.pay(token, s.Instalments[0].ID, "invoicebox")
-
 	// Wrong amount: the fake reports 9 000 paid for a 10 000 order. It is booked as what it is,
 	// a partial payment, and answered success so it is not delivered again for a day.
-	e.ib.HoldNotifications()
-	require.NoError(t, e.ib.Pay(pay.Payment.ID, decimal.NewFromInt(9000)))
-	e.ib.Release(false)
-	require.Eventually(t, func() bool { return len(e.ib.Deliveries()) > 0 }, 5*time.Second, 10*time.Millisecond)
-	d := e.ib.Deliveries()[0]
+	token, pay, d := e.paidShort()
 	require.True(t, d.Accepted, d.AnswerCode)
 	require.Equal(t, billing.StatusSucceeded, e.payment(pay.Payment.ID).Status)
 	require.Equal(t, "9000.00", e.instalmentRow(token, 1).Paid)
@@ -178,13 +185,7 @@ func TestInvoiceboxCorrectedNotificationGetsThrough(t *testing.T) {
 	for _, dialect := range []string{store.SQLite, store.Postgres} {
 		t.Run(dialect, func(t *testing.T) {
 			e := newE2E(t, dialect, withInvoicebox(t))
-			token, s := e.payable()
-			pay := e.pay(token, s.Instalments[0].ID, "invoicebox")
-			e.ib.HoldNotifications()
-			require.NoError(t, e.ib.Pay(pay.Payment.ID, decimal.NewFromInt(9000)))
-			e.ib.Release(false)
-			require.Eventually(t, func() bool { return len(e.ib.Deliveries()) > 0 }, 5*time.Second, 10*time.Millisecond)
-			d := e.ib.Deliveries()[0]
+			token, pay, d := e.paidShort()
 			corrected := []byte(strings.Replace(string(d.Body), `9000`, `10000`, 1))
 			for range 2 { // delivered twice: booked once
 				out := e.postNotification(corrected, e.ib.Sign(corrected))

@@ -190,3 +190,19 @@ func (b *testBundle) requireAllChecked(t *testing.T) {
 		[]string{StatusPending, StatusUnknown}).Count(&n).Error)
 	require.Zero(t, n, "every open payment has a next check time")
 }
+
+// newPayment opens a payment of a payable through the stub.
+func (b *testBundle) newPayment(t *testing.T, payableID int64) *Payment {
+	t.Helper()
+	p, err := b.svc.Pay(context.Background(), "m1", "instalment", payableID, "stub")
+	require.NoError(t, err)
+	return p
+}
+
+// paidPayment opens a payment of 10 000 and has the provider notify it paid.
+func (b *testBundle) paidPayment(t *testing.T, payableID int64) *Payment {
+	t.Helper()
+	p := b.newPayment(t, payableID)
+	require.Equal(t, OutcomeOK, b.notify(p.ID, StatusSucceeded, "10000", "k-"+p.ID))
+	return p
+}

@@ -82,42 +82,40 @@ func TestConcurrentSettlementsBookOnce(t *testing.T) {
 	})
 }
 
-// Item 2: money that arrives for a payment we cancelled is booked, not answered "success" and dropped.
+// Item 2: money that arrives for a payment we cancelled (its order could not be withdrawn) is
+// booked, whether the notification comes or reconciliation finds it; it is not answered "success"
+// and dropped.
 func TestMoneyForACancelledPaymentIsBooked(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		b := setup(t, db, rub(10_000_00))
-		ctx := context.Background()
-		p, err := b.svc.Pay(ctx, "m1", "instalment", 1, "stub")
-		require.NoError(t, err)
-		b.prov.onCancel = func(string) error { return errors.New("provider unreachable") }
-		require.NoError(t, b.svc.cancel(ctx, p, StatusCancelled))
-		got := b.payment(t, p.ID)
-		require.Equal(t, StatusCancelled, got.Status)
-		require.NotNil(t, got.NextCheckAt, "the order could not be withdrawn: it is checked again")
+	for name, arrive := range map[string]func(b *testBundle, p *Payment) error{
+		"Notification": func(b *testBundle, p *Payment) error {
+			if out := b.notify(p.ID, StatusSucceeded, "10000", "k1"); out != OutcomeOK {
+				return errors.New(string(out))
+			}
+			return nil
+		},
+		"Reconciliation": func(b *testBundle, _ *Payment) error {
+			return b.svc.Reconcile(context.Background(), b.clock.Now().Add(time.Hour))
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			storetest.Each(t, func(t *testing.T, db *store.DB) {
+				b := setup(t, db, rub(10_000_00))
+				p := b.newPayment(t, 1)
+				b.prov.onCancel = func(string) error { return errors.New("provider unreachable") }
+				require.NoError(t, b.svc.cancel(context.Background(), p, StatusCancelled))
+				got := b.payment(t, p.ID)
+				require.Equal(t, StatusCancelled, got.Status)
+				require.NotNil(t, got.NextCheckAt, "the order could not be withdrawn: it is checked again")
 
-		b.prov.pay(p.ID, decimal.NewFromInt(10000))
-		require.Equal(t, OutcomeOK, b.notify(p.ID, StatusSucceeded, "10000", "k1"))
-		require.Equal(t, StatusSucceeded, b.payment(t, p.ID).Status)
-		require.EqualValues(t, 10_000_00, b.booked(t, 1))
-	})
-}
-
-// Item 2: reconciliation covers cancelled payments whose order may still be paid.
-func TestReconciliationBooksMoneyForAClosedPayment(t *testing.T) {
-	t.Parallel()
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		b := setup(t, db, rub(10_000_00))
-		ctx := context.Background()
-		p, err := b.svc.Pay(ctx, "m1", "instalment", 1, "stub")
-		require.NoError(t, err)
-		b.prov.onCancel = func(string) error { return errors.New("provider unreachable") }
-		require.NoError(t, b.svc.cancel(ctx, p, StatusCancelled))
-		b.prov.pay(p.ID, decimal.NewFromInt(10000)) // paid, and the notification is lost
-		require.NoError(t, b.svc.Reconcile(ctx, b.clock.Now().Add(time.Hour)))
-		require.Equal(t, StatusSucceeded, b.payment(t, p.ID).Status)
-		require.EqualValues(t, 10_000_00, b.booked(t, 1))
-	})
+				b.prov.pay(p.ID, decimal.NewFromInt(10000))
+				require.NoError(t, arrive(b, p))
+				require.Equal(t, StatusSucceeded, b.payment(t, p.ID).Status)
+				require.EqualValues(t, 10_000_00, b.booked(t, 1))
+			})
+		})
+	}
 }
 
 // Item 2: cancelling our row cancels the provider's order even when we hold no ref yet.
@@ -195,50 +193,44 @@ func TestCrashBetweenInsertAndCreateIsResolved(t *testing.T) {
 	})
 }
 
-// Item 6: a refund whose answer was lost is asked again, with the same refund id, by reconciliation.
+// Item 6: a refund whose answer was lost is asked again by reconciliation, with the same refund id;
+// the provider's second answer decides: accepted, or refused and the reservation released.
 func TestLostRefundAnswerIsReconciled(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		b := setup(t, db, rub(10_000_00))
-		ctx := context.Background()
-		p, err := b.svc.Pay(ctx, "m1", "instalment", 1, "stub")
-		require.NoError(t, err)
-		require.Equal(t, OutcomeOK, b.notify(p.ID, StatusSucceeded, "10000", "k1"))
-		b.prov.onRefund = func(RefundRequest) (string, error) { return "", ErrUnknownOutcome }
-		r, err := b.svc.Refund(ctx, p.ID, 4_000_00, "по просьбе клиента")
-		require.ErrorIs(t, err, ErrUnknownOutcome)
-		require.Equal(t, RefundPending, r.Status)
-		require.EqualValues(t, 6_000_00, b.booked(t, 1), "reserved")
+	for _, tt := range []struct {
+		name    string
+		second  error
+		status  string
+		payment string
+		booked  int64
+	}{
+		{"Accepted", nil, RefundSucceeded, StatusPartiallyRefunded, 6_000_00},
+		{"Refused", errors.New("refund refused"), RefundFailed, StatusSucceeded, 10_000_00},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			storetest.Each(t, func(t *testing.T, db *store.DB) {
+				b := setup(t, db, rub(10_000_00))
+				ctx := context.Background()
+				p := b.paidPayment(t, 1)
+				b.prov.onRefund = func(RefundRequest) (string, error) { return "", ErrUnknownOutcome }
+				r, err := b.svc.Refund(ctx, p.ID, 4_000_00, "по просьбе клиента")
+				require.ErrorIs(t, err, ErrUnknownOutcome)
+				require.Equal(t, RefundPending, r.Status)
+				require.EqualValues(t, 6_000_00, b.booked(t, 1), "reserved")
 
-		b.prov.onRefund = nil
-		require.NoError(t, b.svc.Reconcile(ctx, b.clock.Now().Add(createGrace)))
-		var got Refund
-		require.NoError(t, db.Where("id = ?", r.ID).Take(&got).Error)
-		require.Equal(t, RefundSucceeded, got.Status)
-		require.Nil(t, got.NextCheckAt)
-		require.Equal(t, []string{r.ID, r.ID}, b.prov.refundIDs, "asked again with our refund id")
-		require.EqualValues(t, 6_000_00, b.booked(t, 1), "debited once")
-	})
-}
-
-// Item 6: a refund refused when asked again releases its reservation.
-func TestRefusedRefundOnReconciliationIsReleased(t *testing.T) {
-	t.Parallel()
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		b := setup(t, db, rub(10_000_00))
-		ctx := context.Background()
-		p, err := b.svc.Pay(ctx, "m1", "instalment", 1, "stub")
-		require.NoError(t, err)
-		require.Equal(t, OutcomeOK, b.notify(p.ID, StatusSucceeded, "10000", "k1"))
-		b.prov.onRefund = func(RefundRequest) (string, error) { return "", ErrUnknownOutcome }
-		_, err = b.svc.Refund(ctx, p.ID, 10_000_00, "ошибка")
-		require.ErrorIs(t, err, ErrUnknownOutcome)
-		require.Equal(t, StatusRefunded, b.payment(t, p.ID).Status)
-		b.prov.onRefund = func(RefundRequest) (string, error) { return "", errors.New("refund refused") }
-		require.NoError(t, b.svc.Reconcile(ctx, b.clock.Now().Add(createGrace)))
-		require.Equal(t, StatusSucceeded, b.payment(t, p.ID).Status)
-		require.EqualValues(t, 10_000_00, b.booked(t, 1))
-	})
+				b.prov.onRefund = func(RefundRequest) (string, error) { return "rf", tt.second }
+				require.NoError(t, b.svc.Reconcile(ctx, b.clock.Now().Add(createGrace)))
+				var got Refund
+				require.NoError(t, db.Where("id = ?", r.ID).Take(&got).Error)
+				require.Equal(t, tt.status, got.Status)
+				require.Nil(t, got.NextCheckAt)
+				require.Equal(t, []string{r.ID, r.ID}, b.prov.refundIDs, "asked again with our refund id")
+				require.Equal(t, tt.payment, b.payment(t, p.ID).Status)
+				require.EqualValues(t, tt.booked, b.booked(t, 1), "debited once, or released")
+			})
+		})
+	}
 }
 
 // Item 7: outside amounts are range-checked before they become minor units.
@@ -370,9 +362,7 @@ func TestRefundWithTheRouteOffIsSentLater(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		b := setup(t, db, rub(10_000_00))
 		ctx := context.Background()
-		p, err := b.svc.Pay(ctx, "m1", "instalment", 1, "stub")
-		require.NoError(t, err)
-		require.Equal(t, OutcomeOK, b.notify(p.ID, StatusSucceeded, "10000", "k1"))
+		p := b.paidPayment(t, 1)
 		b.svc.mu.Lock()
 		b.svc.providers, b.svc.retired = map[string]Provider{}, map[string]Provider{} // e.g. a restart without its settings
 		b.svc.mu.Unlock()

@@ -52,17 +52,8 @@ func (s *Service) transition(tx *gorm.DB, p *Payment, to string, fields map[stri
 			return err
 		}
 	}
-	updates := map[string]any{"updated_at": s.clock.Now()}
-	for k, v := range fields {
-		updates[k] = v
-	}
-	updates["status"] = to
-	res := tx.Model(&Payment{}).Where("id = ? AND status = ?", p.ID, p.Status).Updates(updates)
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected != 1 {
-		return fmt.Errorf("billing: payment %s changed under its lock", p.ID)
+	if err := s.writeStatus(tx, &Payment{}, p.ID, p.Status, to, fields); err != nil {
+		return err
 	}
 	p.Status = to
 	return nil
@@ -77,18 +68,26 @@ func (s *Service) refundTransition(tx *gorm.DB, r *Refund, to string, fields map
 	if !ok {
 		return fmt.Errorf("%w: refund %s → %s", ErrIllegalTransition, r.Status, to)
 	}
+	if err := s.writeStatus(tx, &Refund{}, r.ID, r.Status, to, fields); err != nil {
+		return err
+	}
+	r.Status = to
+	return nil
+}
+
+// writeStatus writes a checked move of a payment or refund row, only if it still has status from.
+func (s *Service) writeStatus(tx *gorm.DB, model any, id, from, to string, fields map[string]any) error {
 	updates := map[string]any{"updated_at": s.clock.Now()}
 	for k, v := range fields {
 		updates[k] = v
 	}
 	updates["status"] = to
-	res := tx.Model(&Refund{}).Where("id = ? AND status = ?", r.ID, r.Status).Updates(updates)
+	res := tx.Model(model).Where("id = ? AND status = ?", id, from).Updates(updates)
 	if res.Error != nil {
 		return res.Error
 	}
 	if res.RowsAffected != 1 {
-		return fmt.Errorf("billing: refund %s changed under its lock", r.ID)
+		return fmt.Errorf("billing: %s changed under its lock", id)
 	}
-	r.Status = to
 	return nil
 }
