@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"b24pay/billing/invoicebox"
@@ -36,12 +37,12 @@ func TestLostCreateAnswerRacingANotificationBooksOnce(t *testing.T) {
 			var wg sync.WaitGroup
 			wg.Go(func() {
 				_, err := b.svc.Pay(ctx, "m1", "instalment", id, "stub")
-				require.ErrorIs(t, err, ErrOutcomeUnknown)
+				assert.ErrorIs(t, err, ErrOutcomeUnknown)
 			})
 			payID := <-entered
 			wg.Go(func() { // the client pays and the provider notifies while the create is in flight
 				b.prov.pay(payID, decimal.NewFromInt(10000))
-				require.Equal(t, OutcomeOK, b.notify(payID, StatusSucceeded, "10000", "k-"+payID))
+				assert.Equal(t, OutcomeOK, b.notify(payID, StatusSucceeded, "10000", "k-"+payID))
 				close(release)
 			})
 			wg.Wait()
@@ -379,5 +380,45 @@ func TestRefundWithTheRouteOffIsSentLater(t *testing.T) {
 		require.Equal(t, RefundSucceeded, got.Status)
 		require.Equal(t, []string{r.ID}, b.prov.refundIDs)
 		require.EqualValues(t, 9_000_00, b.booked(t, 1))
+	})
+}
+
+// Item 2: the manager switches route while the first route's create is still in flight. The first
+// order is withdrawn at its provider (looked up by our id, as we hold no ref yet) before the second
+// is made, and the late create answer does not reopen it.
+func TestRouteSwitchWhileACreateIsInFlightWithdrawsTheFirstOrder(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := setup(t, db, rub(10_000_00))
+		other := newStub("other")
+		b.svc.SetProviders(b.prov, other)
+		ctx := context.Background()
+		for i := range 10 {
+			id := int64(300 + i)
+			entered, release := make(chan string), make(chan struct{})
+			b.prov.onCreate = func(_ context.Context, o Order) (Created, error) {
+				entered <- o.PaymentID
+				<-release
+				return Created{Ref: "ref-" + o.PaymentID, PayURL: "https://pay.example/" + o.PaymentID}, nil
+			}
+			var wg sync.WaitGroup
+			wg.Go(func() { _, _ = b.svc.Pay(ctx, "m1", "instalment", id, "stub") })
+			first := <-entered
+			var second *Payment
+			wg.Go(func() {
+				var err error
+				second, err = b.svc.Pay(ctx, "m1", "instalment", id, "other")
+				assert.NoError(t, err)
+				close(release)
+			})
+			wg.Wait()
+			require.Equal(t, "other", second.Provider)
+			require.NotEmpty(t, second.PayURL)
+			require.Equal(t, StatusCancelled, b.payment(t, first).Status, "iteration %d", i)
+			require.Contains(t, b.prov.cancelled, "ref-"+first, "withdrawn at the first provider")
+			require.NoError(t, b.svc.Reconcile(ctx, b.clock.Now().Add(time.Hour)))
+			require.Equal(t, StatusCancelled, b.payment(t, first).Status)
+			require.Nil(t, b.payment(t, first).NextCheckAt, "confirmed closed at the provider")
+		}
 	})
 }
