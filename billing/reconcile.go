@@ -58,7 +58,7 @@ func (s *Service) check(ctx context.Context, p *Payment, now time.Time) error {
 func (s *Service) recheckClosed(ctx context.Context, p *Payment) error {
 	withdrawn, err := s.withdraw(ctx, p)
 	switch {
-	case errors.Is(err, errPaidMeanwhile):
+	case errors.Is(err, errSettledMeanwhile):
 		return nil
 	case err != nil || !withdrawn:
 		return err
@@ -96,7 +96,7 @@ func (s *Service) WithdrawOpen(ctx context.Context, memberID, kind string, ids [
 		p := &open[i]
 		withdrawn, err := s.withdraw(ctx, p)
 		switch {
-		case errors.Is(err, errPaidMeanwhile):
+		case errors.Is(err, errSettledMeanwhile):
 			continue
 		case err != nil:
 			return err

@@ -137,7 +137,7 @@ func (s *Service) Has(provider string) bool { _, ok := s.activeProvider(provider
 // Serves tells whether a route accepts notifications: open, or switched off with payments to finish.
 func (s *Service) Serves(provider string) bool { _, ok := s.provider(provider); return ok }
 
-// Unavailable says why a route cannot take a payment in this currency ("" when it can).
+// Unavailable says why a route cannot take a payment in this currency (nil when it can).
 func (s *Service) Unavailable(provider, currency string) error {
 	prov, ok := s.activeProvider(provider)
 	if !ok {
@@ -344,7 +344,7 @@ func (s *Service) ByToken(ctx context.Context, token string) (*Payment, error) {
 func (s *Service) cancel(ctx context.Context, p *Payment, to string) error {
 	ctx = detached(ctx)
 	withdrawn, err := s.withdraw(ctx, p)
-	if errors.Is(err, errPaidMeanwhile) {
+	if errors.Is(err, errSettledMeanwhile) {
 		return nil
 	}
 	if err != nil {
@@ -362,10 +362,11 @@ func (s *Service) cancel(ctx context.Context, p *Payment, to string) error {
 	})
 }
 
-var errPaidMeanwhile = errors.New("billing: the order was paid meanwhile")
+var errSettledMeanwhile = errors.New("billing: the payment was settled meanwhile")
 
 // withdraw makes sure the provider's order for p can no longer be paid. true: it is closed there
-// (or never existed). If it was paid meanwhile, that is settled and errPaidMeanwhile returned.
+// (or never existed). If the provider says it was paid or closed meanwhile, that is recorded and
+// errSettledMeanwhile returned.
 func (s *Service) withdraw(ctx context.Context, p *Payment) (bool, error) {
 	prov, ok := s.provider(p.Provider)
 	if !ok {
@@ -381,7 +382,7 @@ func (s *Service) withdraw(ctx context.Context, p *Payment) (bool, error) {
 		if err := s.settle(ctx, p.ID, st.Ref, s.reportedPaid(ctx, p, st)); err != nil {
 			return false, err
 		}
-		return false, errPaidMeanwhile
+		return false, errSettledMeanwhile
 	case st.Status != StatusPending:
 		return true, nil
 	}
@@ -391,7 +392,7 @@ func (s *Service) withdraw(ctx context.Context, p *Payment) (bool, error) {
 			return false, fmt.Errorf("cancel %s: %w (then: %v)", p.ID, err, rerr)
 		}
 		if again, _ := s.Get(ctx, p.ID); again != nil && !Open(again.Status) {
-			return false, errPaidMeanwhile
+			return false, errSettledMeanwhile
 		}
 		return false, err
 	}
