@@ -162,6 +162,8 @@ func TestInvoiceboxNotificationsThatMustChangeNothing(t *testing.T) {
 	body := []byte(strings.Replace(string(d.Body), `9000`, `10000`, 1))
 	out := e.postNotification(body, strings.Repeat("ab", 20))
 	require.Equal(t, "signature_error", out["code"])
+	_, _, metrics := get(t, e.url+"/metrics")
+	require.Contains(t, metrics, "b24pay_notifications_rejected_total 1", "refused notifications are counted")
 	// An unknown order, correctly signed.
 	unknown := []byte(strings.ReplaceAll(strings.ReplaceAll(string(d.Body), pay.Payment.ID, "pay_unknown"), d.OrderID,
 		"00000000-0000-0000-0000-000000000000"))
