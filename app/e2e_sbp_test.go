@@ -170,3 +170,20 @@ func TestSBPIsNotOfferedForAForeignCurrency(t *testing.T) {
 		require.Zero(t, e.bank.Requests(), "no QR registered")
 	})
 }
+
+// Item 9: a new amount for an instalment withdraws its open QR (made for the old amount) first.
+func TestEditingAnAmountWithdrawsTheOpenQR(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, dialect string) {
+		e := newE2E(t, dialect, withSBP(t))
+		token, s := e.payable()
+		open := e.pay(token, s.Instalments[1].ID, "sbp")
+		require.Equal(t, http.StatusOK, e.api(token, http.MethodPatch, "/instalments/"+itoa(s.Instalments[1].ID),
+			map[string]any{"amount": "12000.00", "due": s.Instalments[1].Due}, nil))
+		_, err := e.bank.Pay(open.Payment.ID, decimal.NewFromInt(10000))
+		require.Error(t, err, "the QR for the old amount was withdrawn at the bank")
+		require.Equal(t, billing.StatusCancelled, e.payment(open.Payment.ID).Status)
+		again := e.pay(token, s.Instalments[1].ID, "sbp")
+		require.Equal(t, "12000.00", again.Payment.Amount)
+	})
+}
