@@ -42,6 +42,8 @@ func apiError(c *gin.Context, err error) {
 		jsonError(c, http.StatusNotFound, "not_found", "Платёж не найден")
 	case errors.Is(err, instalment.ErrNotEditable):
 		jsonError(c, http.StatusConflict, "not_editable", "Изменить можно только неоплаченный платёж без выставленного счёта")
+	case errors.Is(err, instalment.ErrPayLinkLive):
+		jsonError(c, http.StatusConflict, "pay_link_live", "Не удалось отозвать открытую ссылку на оплату у платёжной системы. Ничего не изменено — повторите через минуту.")
 	case errors.Is(err, instalment.ErrHasInvoice):
 		jsonError(c, http.StatusConflict, "has_invoice", "Счёт на этот платёж уже выставлен")
 	case errors.Is(err, portal.ErrNotInstalled), errors.Is(err, portal.ErrNotFound):

@@ -34,6 +34,8 @@ func (a *App) apiPay(c *gin.Context) {
 	switch {
 	case errors.Is(err, billing.ErrProviderNotConfigured):
 		jsonError(c, http.StatusNotFound, "provider_not_configured", "Этот способ оплаты не настроен")
+	case errors.Is(err, billing.ErrCurrencyNotSupported):
+		jsonError(c, http.StatusUnprocessableEntity, "currency_not_supported", "Этот способ оплаты не принимает валюту графика")
 	case errors.Is(err, billing.ErrNothingToPay):
 		jsonError(c, http.StatusConflict, "nothing_to_pay", "Платёж уже оплачен")
 	case errors.Is(err, billing.ErrOutcomeUnknown):

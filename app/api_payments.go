@@ -13,17 +13,20 @@ import (
 	"b24pay/instalment"
 )
 
-// ownerPayments lists the payments of the tab's schedule, with the instalment each one is for.
-func (a *App) ownerPayments(c *gin.Context, view *instalment.View) ([]gin.H, error) {
+// ownerPayments lists the payments of the owner's schedules, a deleted one included (paid money and
+// its refunds stay reachable), with the instalment each one is for.
+func (a *App) ownerPayments(c *gin.Context, _ *instalment.View) ([]gin.H, error) {
 	out := []gin.H{}
-	if a.payments == nil || view == nil {
+	if a.payments == nil {
 		return out, nil
 	}
-	seqOf := map[int64]int{}
-	ids := make([]int64, 0, len(view.Instalments))
-	for _, in := range view.Instalments {
-		seqOf[in.ID] = in.Seq
-		ids = append(ids, in.ID)
+	seqOf, err := a.instalments.PayableNumbers(c.Request.Context(), ownerOf(c))
+	if err != nil {
+		return out, err
+	}
+	ids := make([]int64, 0, len(seqOf))
+	for id := range seqOf {
+		ids = append(ids, id)
 	}
 	list, err := a.payments.ListFor(c.Request.Context(), instalment.PayableKind, ids)
 	for i := range list {
@@ -46,13 +49,13 @@ func (a *App) apiRefund(c *gin.Context) {
 			"fields": []fieldError{{Field: "amount", Code: "invalid", Message: "Укажите сумму возврата больше нуля"}}})
 		return
 	}
-	view, err := a.instalments.View(c.Request.Context(), ownerOf(c))
+	numbers, err := a.instalments.PayableNumbers(c.Request.Context(), ownerOf(c))
 	if err != nil {
 		apiError(c, err)
 		return
 	}
 	p, err := a.payments.Get(c.Request.Context(), c.Param("id"))
-	if err != nil || !paymentOf(view, p) {
+	if err != nil || !paymentOf(numbers, p) {
 		jsonError(c, http.StatusNotFound, "not_found", "Оплата не найдена")
 		return
 	}
@@ -60,19 +63,19 @@ func (a *App) apiRefund(c *gin.Context) {
 	if reason == "" {
 		reason = fmt.Sprintf("возврат по решению %s", actorOf(c).Name)
 	}
-	amount := body.Amount.Shift(2)
-	if !amount.Equal(amount.Truncate(0)) {
-		jsonError(c, http.StatusUnprocessableEntity, "validation", "Сумма возврата — не больше двух знаков после запятой")
+	amount, err := billing.ToMinor(body.Amount, p.Currency)
+	if err != nil {
+		jsonError(c, http.StatusUnprocessableEntity, "validation", "Проверьте сумму возврата: она не больше оплаченной и не дробнее копейки")
 		return
 	}
-	_, err = a.payments.Refund(c.Request.Context(), p.ID, amount.IntPart(), reason)
+	_, err = a.payments.Refund(c.Request.Context(), p.ID, amount, reason)
 	switch {
 	case errors.Is(err, billing.ErrRefundExceedsPaid):
 		jsonError(c, http.StatusUnprocessableEntity, "refund_exceeds_paid", "Нельзя вернуть больше, чем оплачено и ещё не возвращено")
 	case errors.Is(err, billing.ErrIllegalTransition):
 		jsonError(c, http.StatusConflict, "not_refundable", "Эту оплату нельзя вернуть: она не проведена")
-	case errors.Is(err, billing.ErrUnknownOutcome):
-		jsonError(c, http.StatusAccepted, "refund_pending", "Возврат отправлен, платёжная система ещё не ответила")
+	case errors.Is(err, billing.ErrUnknownOutcome), errors.Is(err, billing.ErrProviderNotConfigured):
+		jsonError(c, http.StatusAccepted, "refund_pending", "Возврат записан; платёжная система ещё не подтвердила его — проверим автоматически")
 	case err != nil:
 		_ = c.Error(err)
 		jsonError(c, http.StatusBadGateway, "provider_refused", "Платёжная система не приняла возврат: "+err.Error())
@@ -81,14 +84,8 @@ func (a *App) apiRefund(c *gin.Context) {
 	}
 }
 
-func paymentOf(view *instalment.View, p *billing.Payment) bool {
-	if p.PayableKind != instalment.PayableKind {
-		return false
-	}
-	for _, in := range view.Instalments {
-		if in.ID == p.PayableID {
-			return true
-		}
-	}
-	return false
+// paymentOf tells whether a payment is for one of the owner's instalments.
+func paymentOf(numbers map[int64]int, p *billing.Payment) bool {
+	_, ok := numbers[p.PayableID]
+	return ok && p.PayableKind == instalment.PayableKind
 }

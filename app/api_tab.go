@@ -67,7 +67,12 @@ func (a *App) apiTab(c *gin.Context) {
 		return
 	}
 	first := a.clock.Now().In(a.cfg.Timezone).AddDate(0, 1, 0).Format("2006-01-02")
-	c.JSON(http.StatusOK, gin.H{"owner": owner, "schedule": view, "providers": a.providerCodes(), "payments": pays,
+	currency := owner.Currency
+	if view != nil {
+		currency = view.Currency
+	}
+	routes, withheld := a.providerCodes(currency)
+	c.JSON(http.StatusOK, gin.H{"owner": owner, "schedule": view, "providers": routes, "providers_withheld": withheld, "payments": pays,
 		"defaults": gin.H{"total": owner.Amount, "currency": owner.Currency, "first": first, "period": "month", "count": 12}})
 }
 

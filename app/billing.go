@@ -3,9 +3,11 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
 	"gorm.io/gorm"
 
 	"b24pay/billing"
@@ -24,13 +26,23 @@ func (a *App) wireBilling() error {
 	if err != nil {
 		return err
 	}
-	providers, err := buildProviders(cfg)
+	providers, off, err := buildProviders(cfg)
 	if err != nil {
 		return err
 	}
 	a.payments = billing.NewService(a.db, a.clock, a.log, payables{a.instalments, b24Payments{a}},
 		billing.Config{PublicURL: a.cfg.PublicURL}, providers...)
+	a.payments.SetRoutes(providers, off)
+	a.instalments.SetOrders(a.payments)
 	a.payments.Register(a.outbox)
+	a.registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "b24pay_notifications_rejected_total",
+		Help: "Provider notifications refused as unsigned or unreadable (kept truncated, purged after a week)."},
+		func() float64 { return float64(a.payments.RejectedCount()) }))
+	if n, err := a.payments.ResumeReceived(context.Background()); err != nil {
+		return err
+	} else if n > 0 {
+		a.log.Info("notifications left unprocessed by the last run queued", "count", n)
+	}
 	a.outbox.Handle(topicB24PayMark, b24Payments{a}.markPaid)
 	return a.sched.Add("reconcile-payments", a.cfg.Billing.CronReconcile, a.payments.Reconcile)
 }
@@ -48,8 +60,29 @@ func (a *App) effectiveBilling(ctx context.Context) (BillingConfig, error) {
 	return a.cfg.Billing.withSaved(saved), err
 }
 
-// buildProviders makes a client per switched-on route.
-func buildProviders(cfg BillingConfig) ([]billing.Provider, error) {
+// buildProviders makes a client per switched-on route, and per switched-off route that still has
+// its settings (it serves its live payments).
+func buildProviders(cfg BillingConfig) (active, off []billing.Provider, err error) {
+	if active, err = buildActive(cfg); err != nil {
+		return nil, nil, err
+	}
+	for _, c := range []*BillingConfig{cfg.InvoiceboxOff, cfg.SBPOff} {
+		if c == nil {
+			continue
+		}
+		if c.InvoiceboxVAT == "" {
+			c.InvoiceboxVAT = "none"
+		}
+		p, err := buildActive(*c)
+		if err != nil {
+			return nil, nil, err
+		}
+		off = append(off, p...)
+	}
+	return active, off, nil
+}
+
+func buildActive(cfg BillingConfig) ([]billing.Provider, error) {
 	var providers []billing.Provider
 	if cfg.InvoiceboxEnabled() {
 		vat, _ := vatCode(cfg.InvoiceboxVAT) // validated with the config
@@ -70,7 +103,7 @@ func buildProviders(cfg BillingConfig) ([]billing.Provider, error) {
 }
 
 // billingRoutes mounts the provider webhooks, pay pages and the tab's pay action. Webhooks of
-// routes that are switched off answer 404.
+// routes never configured answer 404; a switched-off route still takes its notifications.
 func (a *App) billingRoutes(r *gin.Engine) {
 	if a.payments == nil {
 		return
@@ -85,10 +118,10 @@ func (a *App) billingRoutes(r *gin.Engine) {
 	r.POST("/b24/settings", a.saveSettings)
 }
 
-// routeOn answers 404 for a route that is not configured.
+// routeOn answers 404 for a route that is not configured, now or before.
 func (a *App) routeOn(code string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if !a.payments.Has(code) {
+		if !a.payments.Serves(code) {
 			c.AbortWithStatusJSON(http.StatusNotFound, gin.H{"status": "error", "code": "route_not_configured"})
 		}
 	}
@@ -135,13 +168,21 @@ func (p payables) ApplyRefund(ctx context.Context, tx *gorm.DB, memberID, kind s
 	return p.instalments.ApplyRefund(ctx, tx, memberID, id, amountMinor, note)
 }
 
-// providerCodes lists the configured payment routes, for the tab's pay buttons.
-func (a *App) providerCodes() []string {
-	codes := []string{}
+// providerCodes lists the configured payment routes that take the currency, for the tab's pay
+// buttons, and says why each other configured route is not offered.
+func (a *App) providerCodes(currency string) (codes []string, withheld map[string]string) {
+	codes, withheld = []string{}, map[string]string{}
 	for _, code := range []string{"invoicebox", "sbp"} {
-		if a.payments != nil && a.payments.Has(code) {
-			codes = append(codes, code)
+		if a.payments == nil || !a.payments.Has(code) {
+			continue
 		}
+		if err := a.payments.Unavailable(code, currency); err != nil {
+			withheld[code] = fmt.Sprintf("%s не принимает %s", routeTitles[code], currency)
+			continue
+		}
+		codes = append(codes, code)
 	}
-	return codes
+	return codes, withheld
 }
+
+var routeTitles = map[string]string{"invoicebox": "Invoicebox", "sbp": "СБП"}

@@ -22,6 +22,10 @@ type BillingConfig struct {
 	SBPURL               string // B24PAY_SBP_API_URL
 	SBPMerchantID        string // B24PAY_SBP_MERCHANT_ID
 	SBPSecretKey         string // B24PAY_SBP_SECRET_KEY
+	// Routes an admin switched off: no new payments, but their notifications, reconciliation and
+	// refunds go on with these settings.
+	InvoiceboxOff *BillingConfig
+	SBPOff        *BillingConfig
 }
 
 // SBPEnabled tells whether the SBP route is configured (it is hidden otherwise).
@@ -72,19 +76,51 @@ func (b *BillingConfig) validate() error {
 // route replaces the environment's, a route saved as switched off is off.
 func (b BillingConfig) withSaved(saved map[string]billing.Settings) BillingConfig {
 	if v, ok := saved["invoicebox"]; ok {
-		b.InvoiceboxURL, b.InvoiceboxToken, b.InvoiceboxMerchantID, b.InvoiceboxKey = "", "", "", ""
-		if v["enabled"] == "1" {
-			b.InvoiceboxURL, b.InvoiceboxToken = v["api_url"], v["token"]
-			b.InvoiceboxMerchantID, b.InvoiceboxKey = v["merchant_id"], v["notification_key"]
+		b.InvoiceboxURL, b.InvoiceboxToken = v["api_url"], v["token"]
+		b.InvoiceboxMerchantID, b.InvoiceboxKey = v["merchant_id"], v["notification_key"]
+		if v["enabled"] != "1" {
+			b.InvoiceboxOff = offRoute(b.InvoiceboxToken != "", BillingConfig{InvoiceboxURL: b.InvoiceboxURL,
+				InvoiceboxToken: b.InvoiceboxToken, InvoiceboxMerchantID: b.InvoiceboxMerchantID, InvoiceboxKey: b.InvoiceboxKey,
+				InvoiceboxVAT: b.InvoiceboxVAT})
+			b.InvoiceboxURL, b.InvoiceboxToken, b.InvoiceboxMerchantID, b.InvoiceboxKey = "", "", "", ""
 		}
 	}
 	if v, ok := saved["sbp"]; ok {
-		b.SBPURL, b.SBPMerchantID, b.SBPSecretKey = "", "", ""
-		if v["enabled"] == "1" {
-			b.SBPURL, b.SBPMerchantID, b.SBPSecretKey = v["api_url"], v["merchant_id"], v["secret_key"]
+		b.SBPURL, b.SBPMerchantID, b.SBPSecretKey = v["api_url"], v["merchant_id"], v["secret_key"]
+		if v["enabled"] != "1" {
+			b.SBPOff = offRoute(b.SBPSecretKey != "", BillingConfig{SBPURL: b.SBPURL, SBPMerchantID: b.SBPMerchantID,
+				SBPSecretKey: b.SBPSecretKey})
+			b.SBPURL, b.SBPMerchantID, b.SBPSecretKey = "", "", ""
 		}
 	}
 	return b
+}
+
+func offRoute(configured bool, c BillingConfig) *BillingConfig {
+	if !configured {
+		return nil
+	}
+	return &c
+}
+
+// switchedOff is what is saved for routes the admin leaves off: the settings of a route that was
+// on, so that its live payments are still served.
+func (b BillingConfig) switchedOff() map[string]billing.Settings {
+	ib, qr := billing.Settings{"enabled": "0"}, billing.Settings{"enabled": "0"}
+	if c := b.InvoiceboxOff; b.InvoiceboxEnabled() || c != nil {
+		if c == nil {
+			c = &b
+		}
+		ib["api_url"], ib["token"], ib["merchant_id"], ib["notification_key"] = c.InvoiceboxURL, c.InvoiceboxToken,
+			c.InvoiceboxMerchantID, c.InvoiceboxKey
+	}
+	if c := b.SBPOff; b.SBPEnabled() || c != nil {
+		if c == nil {
+			c = &b
+		}
+		qr["api_url"], qr["merchant_id"], qr["secret_key"] = c.SBPURL, c.SBPMerchantID, c.SBPSecretKey
+	}
+	return map[string]billing.Settings{"invoicebox": ib, "sbp": qr}
 }
 
 // requireAll checks a configured route: its API URL and the other variables it cannot work without.

@@ -104,3 +104,22 @@ func TestTrustedClientsGetA30DayDeferral(t *testing.T) {
 	order, _ = e.ib.Order(pay.Payment.ID)
 	require.Equal(t, e.clock.Now().Add(72*time.Hour).Unix(), order.Expiration.Unix(), "others: the standard limit")
 }
+
+// Item 12: a company card without requisites is invoiced the way Invoicebox allows: as an
+// organisation by name, the payer entering the requisites on the payment page.
+func TestCompanyWithoutRequisitesIsInvoiced(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range []string{store.SQLite, store.Postgres} {
+		t.Run(dialect, func(t *testing.T) {
+			e := newE2E(t, dialect, withInvoicebox(t))
+			company, err := e.portal.AddItem(4, map[string]any{"TITLE": "ООО «Без реквизитов»"})
+			require.NoError(t, err)
+			e.dealID, err = e.portal.AddItem(2, map[string]any{"TITLE": "Поставка", "OPPORTUNITY": "120000.00",
+				"CURRENCY_ID": "RUB", "COMPANY_ID": company, "ASSIGNED_BY_ID": 2})
+			require.NoError(t, err)
+			token, s := e.payable()
+			pay := e.pay(token, s.Instalments[0].ID, "invoicebox")
+			require.NotEmpty(t, pay.Payment.ProviderURL)
+		})
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"b24pay/billing"
+	"b24pay/billing/invoicebox/invoiceboxfake"
 	"b24pay/instalment"
 	"b24pay/store"
 )
@@ -130,26 +131,39 @@ func (e *e2e) postNotification(body []byte, signature string) map[string]any {
 	return out
 }
 
+// paidShort pays 9 000 on the first instalment's 10 000 Invoicebox order and returns the tab token,
+// the payment and the fake's notification delivery.
+func (e *e2e) paidShort() (string, payResponse, invoiceboxfake.Delivery) {
+	e.t.Helper()
+	token, s := e.payable()
+	pay := e.pay(token, s.Instalments[0].ID, "invoicebox")
+	e.ib.HoldNotifications()
+	require.NoError(e.t, e.ib.Pay(pay.Payment.ID, decimal.NewFromInt(9000)))
+	e.ib.Release(false)
+	require.Eventually(e.t, func() bool { return len(e.ib.Deliveries()) > 0 }, 5*time.Second, 10*time.Millisecond)
+	return token, pay, e.ib.Deliveries()[0]
+}
+
 func TestInvoiceboxNotificationsThatMustChangeNothing(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, store.SQLite, withInvoicebox(t))
-	token, s := e.payable()
-	pay := e.pay(token, s.Instalments[0].ID, "invoicebox")
-
-	// Wrong amount: the fake reports 9 000 paid for a 10 000 order.
-	e.ib.HoldNotifications()
-	require.NoError(t, e.ib.Pay(pay.Payment.ID, decimal.NewFromInt(9000)))
-	e.ib.Release(false)
-	require.Eventually(t, func() bool { return len(e.ib.Deliveries()) > 0 }, 5*time.Second, 10*time.Millisecond)
-	d := e.ib.Deliveries()[0]
-	require.Equal(t, "order_wrong_amount", d.AnswerCode)
-	require.Equal(t, billing.StatusPending, e.payment(pay.Payment.ID).Status)
-	require.Equal(t, "0.00", e.instalmentRow(token, 1).Paid)
+	// Wrong amount: the fake reports 9 000 paid for a 10 000 order. It is booked as what it is,
+	// a partial payment, and answered success so it is not delivered again for a day.
+	token, pay, d := e.paidShort()
+	require.True(t, d.Accepted, d.AnswerCode)
+	require.Equal(t, billing.StatusSucceeded, e.payment(pay.Payment.ID).Status)
+	require.Equal(t, "9000.00", e.instalmentRow(token, 1).Paid)
+	// Reconciliation asks Invoicebox, whose order says 10 000: nothing more is booked.
+	require.NoError(t, e.app.payments.Reconcile(context.Background(), e.clock.Now().Add(48*time.Hour)))
+	e.drain()
+	require.Equal(t, "9000.00", e.instalmentRow(token, 1).Paid)
 
 	// A forged signature over a "paid in full" body.
 	body := []byte(strings.Replace(string(d.Body), `9000`, `10000`, 1))
 	out := e.postNotification(body, strings.Repeat("ab", 20))
 	require.Equal(t, "signature_error", out["code"])
+	_, _, metrics := get(t, e.url+"/metrics")
+	require.Contains(t, metrics, "b24pay_notifications_rejected_total 1", "refused notifications are counted")
 	// An unknown order, correctly signed.
 	unknown := []byte(strings.ReplaceAll(strings.ReplaceAll(string(d.Body), pay.Payment.ID, "pay_unknown"), d.OrderID,
 		"00000000-0000-0000-0000-000000000000"))
@@ -159,11 +173,31 @@ func TestInvoiceboxNotificationsThatMustChangeNothing(t *testing.T) {
 	out = e.postNotification([]byte("{not json"), e.ib.Sign([]byte("{not json")))
 	require.Equal(t, "error", out["status"])
 
-	require.Equal(t, billing.StatusPending, e.payment(pay.Payment.ID).Status)
-	require.Equal(t, "0.00", e.instalmentRow(token, 1).Paid)
+	require.Equal(t, billing.StatusSucceeded, e.payment(pay.Payment.ID).Status)
+	require.Equal(t, "9000.00", e.instalmentRow(token, 1).Paid)
 	var stored int64
 	require.NoError(t, e.db.Table("payment_notifications").Count(&stored).Error)
 	require.EqualValues(t, 4, stored, "every notification is stored raw, refused ones too")
+}
+
+// A corrected "completed" for the whole amount after a wrong-amount one is a new event: it gets
+// through deduplication and books the difference, once.
+func TestInvoiceboxCorrectedNotificationGetsThrough(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range []string{store.SQLite, store.Postgres} {
+		t.Run(dialect, func(t *testing.T) {
+			e := newE2E(t, dialect, withInvoicebox(t))
+			token, pay, d := e.paidShort()
+			corrected := []byte(strings.Replace(string(d.Body), `9000`, `10000`, 1))
+			for range 2 { // delivered twice: booked once
+				out := e.postNotification(corrected, e.ib.Sign(corrected))
+				require.Equal(t, "success", out["status"], out)
+			}
+			e.drain()
+			require.Equal(t, "10000.00", e.instalmentRow(token, 1).Paid)
+			require.EqualValues(t, 1000000, e.payment(pay.Payment.ID).PaidMinor)
+		})
+	}
 }
 
 func TestInvoiceboxTestProbeIsAnswered(t *testing.T) {
@@ -292,6 +326,10 @@ func TestManagerRefundsFromTheTab(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, e.api(token, http.MethodPost, path, map[string]string{"amount": "10000.01"}, &refused))
 	require.Equal(t, "refund_exceeds_paid", refused.Error)
 	require.Equal(t, http.StatusUnprocessableEntity, e.api(token, http.MethodPost, path, map[string]string{"amount": "0"}, nil))
+	// An amount that wraps around int64 in kopecks (it once became 1 kopeck) is refused.
+	require.Equal(t, http.StatusUnprocessableEntity, e.api(token, http.MethodPost, path,
+		map[string]string{"amount": "184467440737095516.17"}, nil))
+	require.True(t, e.ib.RefundedAmount(e.payment(pay.Payment.ID).ProviderRef).IsZero(), "nothing reached Invoicebox")
 	require.Equal(t, http.StatusOK, e.api(token, http.MethodPost, path, map[string]string{"amount": "2500.50"}, &tab))
 	require.Equal(t, "2500.50", tab.Payments[0].Refunded)
 	require.Equal(t, billing.StatusPartiallyRefunded, tab.Payments[0].Status)

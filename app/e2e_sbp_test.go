@@ -107,3 +107,83 @@ func TestSBPRefundThroughTheBank(t *testing.T) {
 	require.Equal(t, "0.00", e.instalmentRow(token, 1).Paid)
 	require.Equal(t, "120000.00|RUB", e.dealDebt())
 }
+
+// Item 9: deleting a schedule withdraws its open QR codes at the bank first; paid payments and
+// their refunds stay reachable in the tab afterwards.
+func TestDeletingAScheduleWithdrawsItsPayLinks(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, dialect string) {
+		e := newE2E(t, dialect, withSBP(t))
+		token, s := e.payable()
+		paid := e.pay(token, s.Instalments[0].ID, "sbp")
+		_, err := e.bank.Pay(paid.Payment.ID, decimal.NewFromInt(10000))
+		require.NoError(t, err)
+		e.waitStatus(paid.Payment.ID, billing.StatusSucceeded)
+		open := e.pay(token, s.Instalments[1].ID, "sbp")
+		e.drain()
+
+		require.Equal(t, http.StatusOK, e.api(token, http.MethodDelete, "/schedule", nil, nil))
+		_, err = e.bank.Pay(open.Payment.ID, decimal.NewFromInt(10000))
+		require.Error(t, err, "the QR was withdrawn at the bank before the instalment was cancelled")
+		require.Equal(t, billing.StatusCancelled, e.payment(open.Payment.ID).Status)
+
+		var tab struct {
+			Payments []struct{ ID, Status string }
+		}
+		require.Equal(t, http.StatusOK, e.api(token, http.MethodGet, "/tab", nil, &tab))
+		ids := []string{}
+		for _, p := range tab.Payments {
+			ids = append(ids, p.ID)
+		}
+		require.Contains(t, ids, paid.Payment.ID, "the paid payment is still listed after the delete")
+		require.Equal(t, http.StatusOK, e.api(token, http.MethodPost, "/payments/"+paid.Payment.ID+"/refund",
+			map[string]string{"amount": "100.00"}, nil), "and still refundable")
+	})
+}
+
+// Item 4: SBP moves roubles only. For a USD schedule it is not offered, the tab says why, and a
+// direct request is refused without registering a rouble QR.
+func TestSBPIsNotOfferedForAForeignCurrency(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, dialect string) {
+		e := newE2E(t, dialect, withSBP(t))
+		status, _ := e.install()
+		require.Equal(t, http.StatusOK, status)
+		token := e.openTab(e.dealID, 2)
+		plan := twelveMonths()
+		plan["currency"] = "USD"
+		var s scheduleResponse
+		require.Equal(t, http.StatusCreated, e.api(token, http.MethodPost, "/schedule", plan, &s))
+		var tab struct {
+			Providers []string          `json:"providers"`
+			Withheld  map[string]string `json:"providers_withheld"`
+		}
+		require.Equal(t, http.StatusOK, e.api(token, http.MethodGet, "/tab", nil, &tab))
+		require.Empty(t, tab.Providers)
+		require.Equal(t, "СБП не принимает USD", tab.Withheld["sbp"])
+
+		var refused struct{ Error string }
+		status = e.api(token, http.MethodPost, "/instalments/"+itoa(s.Schedule.Instalments[0].ID)+"/pay",
+			map[string]string{"provider": "sbp"}, &refused)
+		require.Equal(t, http.StatusUnprocessableEntity, status)
+		require.Equal(t, "currency_not_supported", refused.Error)
+		require.Zero(t, e.bank.Requests(), "no QR registered")
+	})
+}
+
+// Item 9: a new amount for an instalment withdraws its open QR (made for the old amount) first.
+func TestEditingAnAmountWithdrawsTheOpenQR(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, dialect string) {
+		e := newE2E(t, dialect, withSBP(t))
+		token, s := e.payable()
+		open := e.pay(token, s.Instalments[1].ID, "sbp")
+		require.Equal(t, http.StatusOK, e.api(token, http.MethodPatch, "/instalments/"+itoa(s.Instalments[1].ID),
+			map[string]any{"amount": "12000.00", "due": s.Instalments[1].Due}, nil))
+		_, err := e.bank.Pay(open.Payment.ID, decimal.NewFromInt(10000))
+		require.Error(t, err, "the QR for the old amount was withdrawn at the bank")
+		require.Equal(t, billing.StatusCancelled, e.payment(open.Payment.ID).Status)
+		again := e.pay(token, s.Instalments[1].ID, "sbp")
+		require.Equal(t, "12000.00", again.Payment.Amount)
+	})
+}

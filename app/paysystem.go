@@ -34,7 +34,10 @@ var routeNames = map[string]portal.PaySystem{
 // paySystems are the configured routes as Bitrix24 pay systems.
 func (a *App) paySystems() []portal.PaySystem {
 	var out []portal.PaySystem
-	for _, code := range a.providerCodes() {
+	for _, code := range []string{"invoicebox", "sbp"} {
+		if a.payments == nil || !a.payments.Has(code) {
+			continue
+		}
 		ps := routeNames[code]
 		ps.ActionURL = a.cfg.PublicURL + "/b24/paysystem/" + code
 		out = append(out, ps)

@@ -63,8 +63,8 @@ func (a *App) saveSettings(c *gin.Context) {
 			return
 		}
 	}
-	providers, _ := buildProviders(candidate) // validated above
-	a.payments.SetProviders(providers...)
+	providers, off, _ := buildProviders(candidate) // validated above
+	a.payments.SetRoutes(providers, off)
 	form.Notice = "Настройки оплаты сохранены."
 	if cl, err := a.b24.For(ctx, claims.MemberID); err == nil {
 		err = portal.EnsurePaySystems(ctx, cl, a.paySystems(), a.paySystemKey(claims.MemberID))
@@ -83,7 +83,7 @@ func routeSettingsFrom(c *gin.Context, current BillingConfig) map[string]billing
 		}
 		return old
 	}
-	out := map[string]billing.Settings{"invoicebox": {"enabled": "0"}, "sbp": {"enabled": "0"}}
+	out := current.switchedOff() // an existing route switched off keeps serving its live payments
 	if c.PostForm("ib_enabled") == "1" {
 		out["invoicebox"] = billing.Settings{"enabled": "1",
 			"api_url":          strings.TrimRight(keep("ib_api_url", invoicebox.DefaultBaseURL), "/"),

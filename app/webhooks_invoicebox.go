@@ -21,7 +21,7 @@ func (a *App) invoiceboxWebhook(c *gin.Context) {
 			answer = invoicebox.Success()
 		case billing.OutcomeBadSignature:
 			answer = invoicebox.SignatureError()
-		case billing.OutcomeUnknownPayment, billing.OutcomeMalformed:
+		case billing.OutcomeUnknownPayment, billing.OutcomeMalformed, billing.OutcomeForeign:
 			answer = invoicebox.OrderNotFound()
 		case billing.OutcomeWrongAmount:
 			answer = invoicebox.OrderWrongAmount()

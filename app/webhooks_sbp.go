@@ -20,7 +20,7 @@ func (a *App) sbpWebhook(c *gin.Context) {
 	}
 	outcome := a.payments.Receive(c.Request.Context(), "sbp", c.Request.Header, body)
 	switch outcome {
-	case billing.OutcomeOK, billing.OutcomeUnknownPayment, billing.OutcomeWrongAmount:
+	case billing.OutcomeOK, billing.OutcomeUnknownPayment, billing.OutcomeWrongAmount, billing.OutcomeForeign:
 		c.JSON(http.StatusOK, gin.H{"status": "ok", "code": string(outcome)})
 	case billing.OutcomeBadSignature, billing.OutcomeMalformed:
 		c.JSON(http.StatusBadRequest, gin.H{"status": "error", "code": string(outcome)})

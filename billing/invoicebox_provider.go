@@ -3,6 +3,7 @@ package billing
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/shopspring/decimal"
@@ -12,9 +13,10 @@ import (
 
 // Invoicebox is the B2B invoice route (organisations and ИП pay by invoice).
 type Invoicebox struct {
-	client *invoicebox.Client
-	key    string // notification key
-	vat    invoicebox.VATCode
+	client   *invoicebox.Client
+	key      string // notification key
+	merchant string
+	vat      invoicebox.VATCode
 }
 
 // NewInvoicebox wraps a configured client; vat is the rate included in every price.
@@ -23,11 +25,14 @@ func NewInvoicebox(cfg invoicebox.Config, vat invoicebox.VATCode) (*Invoicebox, 
 	if err != nil {
 		return nil, err
 	}
-	return &Invoicebox{client: c, key: string(cfg.NotificationKey), vat: vat}, nil
+	return &Invoicebox{client: c, key: string(cfg.NotificationKey), merchant: cfg.MerchantID, vat: vat}, nil
 }
 
 // Name is the route's code.
 func (*Invoicebox) Name() string { return "invoicebox" }
+
+// Currencies are the ones the order page documents (reference §5.1 `currencyId`).
+func (*Invoicebox) Currencies() []string { return []string{"RUB", "USD", "EUR", "GBP"} }
 
 // Create makes the order: one service line whose VAT is computed by the client, the customer as
 // organisation/ИП (legal) or person (private).
@@ -65,17 +70,15 @@ func (p *Invoicebox) line(sku, name string, gross decimal.Decimal) invoicebox.Li
 		PaymentType: invoicebox.PaymentFull}
 }
 
-// Lookup finds the order by our payment id.
+// Lookup finds the order by our payment id. The order carries its total, not what was paid
+// (reference §5.6), so Paid stays zero: the paid amount is the one the provider's notification
+// reported (billing keeps those), and only failing that the order's.
 func (p *Invoicebox) Lookup(ctx context.Context, paymentID, _ string) (State, error) {
 	order, err := p.client.FindOrder(ctx, paymentID)
 	if err != nil {
 		return State{}, mapInvoiceboxError(err)
 	}
-	st := State{Ref: order.ID, Status: statusOf(order.Status)}
-	if order.Status.IsPaid() {
-		st.Paid = order.Amount
-	}
-	return st, nil
+	return State{Ref: order.ID, Status: statusOf(order.Status), PayURL: order.PaymentURL}, nil
 }
 
 // Cancel closes an unpaid order.
@@ -84,10 +87,19 @@ func (p *Invoicebox) Cancel(ctx context.Context, ref string) error {
 	return mapInvoiceboxError(err)
 }
 
-// Refund returns money with our refund id as the provider's idempotency key.
+// Refund returns money with our refund id as the provider's idempotency key. Its lines are the
+// paid order's own lines, by sku, with no more than each has left to refund (reference §8.1–8.2).
 func (p *Invoicebox) Refund(ctx context.Context, r RefundRequest) (string, error) {
+	available, err := p.client.RefundableLines(ctx, r.Ref)
+	if err != nil {
+		return "", mapInvoiceboxError(err)
+	}
+	lines, err := invoicebox.RefundLinesFor(available, r.Amount)
+	if err != nil {
+		return "", err
+	}
 	out, err := p.client.CreateRefund(ctx, invoicebox.RefundInput{OrderID: r.Ref, RefundID: r.RefundID, Description: r.Description,
-		Amount: r.Amount, Lines: []invoicebox.Line{p.line(r.RefundID, r.Description, r.Amount)}})
+		Amount: r.Amount, Lines: lines})
 	if err != nil {
 		return "", mapInvoiceboxError(err)
 	}
@@ -103,12 +115,16 @@ func (p *Invoicebox) Inbound(header http.Header, body []byte) (Notice, error) {
 	if err != nil {
 		return Notice{}, errors.Join(ErrMalformed, err)
 	}
+	if !n.ForMerchant(p.merchant) {
+		return Notice{PaymentID: n.MerchantOrderID}, fmt.Errorf("%w: merchant %q", ErrForeign, n.MerchantID)
+	}
 	status := statusOf(n.Status)
 	if n.NeedsLookup() {
 		status = StatusPending // an undocumented status proves nothing; reconciliation will ask
 	}
-	return Notice{PaymentID: n.MerchantOrderID, Ref: n.InvoiceboxID, Status: status, Amount: n.Amount, DedupKey: n.DedupKey,
-		Probe: n.Probe}, nil
+	return Notice{PaymentID: n.MerchantOrderID, Ref: n.InvoiceboxID, Status: status, Amount: n.Amount, Currency: n.Currency,
+		DedupKey: n.DedupKey,
+		Probe:    n.Probe}, nil
 }
 
 func statusOf(s invoicebox.OrderStatus) string {

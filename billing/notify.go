@@ -33,7 +33,8 @@ const (
 	OutcomeMalformed      Outcome = "malformed"
 	OutcomeUnknownPayment Outcome = "unknown_payment"
 	OutcomeWrongAmount    Outcome = "wrong_amount"
-	OutcomeRetry          Outcome = "retry" // we failed: the provider should send it again (and we retry too)
+	OutcomeForeign        Outcome = "foreign" // signed, but for another merchant or currency: kept for review
+	OutcomeRetry          Outcome = "retry"   // we failed: the provider should send it again (and we retry too)
 )
 
 // Receive stores a provider notification raw, then processes it. The same notification
@@ -51,6 +52,10 @@ func (s *Service) Receive(ctx context.Context, provider string, header http.Head
 		row.DedupKey = &notice.DedupKey
 	} else {
 		row.Status, row.Result = NoticeRejected, string(inboundOutcome(verr))
+		if !errors.Is(verr, ErrForeign) { // unsigned or unreadable: kept only in bounded form
+			row.Headers, row.Body = truncate(row.Headers, rejectedKeepBytes), truncate(row.Body, rejectedKeepBytes)
+			s.rejected.Add(1)
+		}
 	}
 	res := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
 	if res.Error != nil {
@@ -73,8 +78,11 @@ func (s *Service) Receive(ctx context.Context, provider string, header http.Head
 }
 
 func inboundOutcome(err error) Outcome {
-	if errors.Is(err, ErrBadSignature) {
+	switch {
+	case errors.Is(err, ErrBadSignature):
 		return OutcomeBadSignature
+	case errors.Is(err, ErrForeign):
+		return OutcomeForeign
 	}
 	return OutcomeMalformed
 }
@@ -120,11 +128,15 @@ func (s *Service) outcomeOf(ctx context.Context, n Notice) (Outcome, error) {
 	if err != nil {
 		return OutcomeRetry, err
 	}
-	if n.Status == StatusSucceeded && decimalToMinor(n.Amount) != p.AmountMinor {
-		s.log.Warn("paid amount differs from the order; not marked paid", "payment", p.ID, "amount", n.Amount)
+	if n.Currency != "" && n.Currency != p.Currency {
+		s.log.Warn("notification in another currency; kept for review", "payment", p.ID, "currency", n.Currency)
+		return OutcomeForeign, nil
+	}
+	if _, err := ToMinor(n.Amount, p.Currency); err != nil {
+		s.log.Warn("notified amount out of range; not booked", "payment", p.ID, "amount", n.Amount)
 		return OutcomeWrongAmount, nil
 	}
-	if err := s.apply(ctx, p.ID, n.Status, n.Ref, n.Amount); err != nil {
+	if err := s.apply(ctx, p.ID, n.Status, n.Ref, "", n.Amount); err != nil {
 		return OutcomeRetry, err
 	}
 	return OutcomeOK, nil

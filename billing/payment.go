@@ -23,11 +23,18 @@ const (
 )
 
 // transitions is the payment state machine; anything not listed is an illegal transition.
+// Money that arrives for a payment we closed (failed, expired, cancelled) is still booked: the
+// provider's word wins, so those may become succeeded. A refund the provider refuses releases its
+// reservation, so refunded states may step back.
 var transitions = map[string][]string{
 	StatusPending:           {StatusSucceeded, StatusFailed, StatusExpired, StatusCancelled, StatusUnknown},
 	StatusUnknown:           {StatusPending, StatusSucceeded, StatusFailed, StatusExpired, StatusCancelled},
+	StatusFailed:            {StatusSucceeded},
+	StatusExpired:           {StatusSucceeded},
+	StatusCancelled:         {StatusSucceeded},
 	StatusSucceeded:         {StatusPartiallyRefunded, StatusRefunded},
-	StatusPartiallyRefunded: {StatusPartiallyRefunded, StatusRefunded},
+	StatusPartiallyRefunded: {StatusPartiallyRefunded, StatusRefunded, StatusSucceeded},
+	StatusRefunded:          {StatusPartiallyRefunded, StatusSucceeded},
 }
 
 // ErrIllegalTransition is returned for a status change the state machine does not allow.
@@ -48,6 +55,11 @@ func checkMove(from, to string) error {
 		return fmt.Errorf("%w: %s → %s", ErrIllegalTransition, from, to)
 	}
 	return nil
+}
+
+// Closed tells whether a payment was closed without money: a late payment may still arrive.
+func Closed(status string) bool {
+	return status == StatusFailed || status == StatusExpired || status == StatusCancelled
 }
 
 // Open tells whether a payment may still be paid (at most one per payable).
@@ -98,13 +110,23 @@ func (Notification) TableName() string { return "payment_notifications" }
 
 // Refund is one refund of a payment, with its own id at the provider.
 type Refund struct {
-	ID          string
-	PaymentID   string
-	MemberID    string
-	AmountMinor int64
-	Status      string
-	ProviderRef string
-	LastError   string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time `gorm:"autoUpdateTime:false"`
+	ID            string
+	PaymentID     string
+	MemberID      string
+	AmountMinor   int64
+	Status        string
+	ProviderRef   string
+	Reason        string
+	LastError     string
+	CheckAttempts int
+	NextCheckAt   *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time `gorm:"autoUpdateTime:false"`
 }
+
+// Refund statuses: pending until the provider has accepted or refused it.
+const (
+	RefundPending   = "pending"
+	RefundSucceeded = "succeeded"
+	RefundFailed    = "failed"
+)

@@ -13,14 +13,18 @@ func TestPaymentStateMachine(t *testing.T) {
 		{StatusUnknown, StatusPending}, {StatusUnknown, StatusSucceeded}, {StatusUnknown, StatusFailed},
 		{StatusSucceeded, StatusPartiallyRefunded}, {StatusSucceeded, StatusRefunded},
 		{StatusPartiallyRefunded, StatusRefunded},
+		// money that arrives for a payment we closed is booked (a late payment)
+		{StatusCancelled, StatusSucceeded}, {StatusExpired, StatusSucceeded}, {StatusFailed, StatusSucceeded},
+		// a refused refund releases its reservation
+		{StatusRefunded, StatusSucceeded}, {StatusPartiallyRefunded, StatusSucceeded},
 	}
 	for _, m := range allowed {
 		require.True(t, CanMove(m[0], m[1]), "%s → %s", m[0], m[1])
 	}
 	forbidden := [][2]string{
 		{StatusSucceeded, StatusPending}, {StatusSucceeded, StatusFailed}, {StatusSucceeded, StatusCancelled},
-		{StatusFailed, StatusSucceeded}, {StatusExpired, StatusPending}, {StatusCancelled, StatusSucceeded},
-		{StatusRefunded, StatusSucceeded}, {StatusPending, StatusRefunded}, {StatusUnknown, StatusRefunded},
+		{StatusFailed, StatusPending}, {StatusExpired, StatusPending}, {StatusCancelled, StatusPending},
+		{StatusCancelled, StatusRefunded}, {StatusPending, StatusRefunded}, {StatusUnknown, StatusRefunded},
 	}
 	for _, m := range forbidden {
 		require.False(t, CanMove(m[0], m[1]), "%s → %s", m[0], m[1])

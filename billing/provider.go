@@ -3,7 +3,9 @@ package billing
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -17,6 +19,8 @@ var (
 	ErrOrderNotFound = errors.New("billing: provider has no such order")
 	// ErrBadSignature: an inbound notification failed its signature check.
 	ErrBadSignature = errors.New("billing: notification signature is wrong")
+	// ErrForeign: a verified notification is for another merchant or in a currency not ours.
+	ErrForeign = errors.New("billing: notification for another merchant or currency")
 	// ErrMalformed: an inbound notification could not be read.
 	ErrMalformed = errors.New("billing: malformed notification")
 )
@@ -56,8 +60,9 @@ type Created struct {
 // State is what the provider says about an order now.
 type State struct {
 	Ref    string
-	Status string // one of our payment statuses: pending, succeeded, failed, expired, cancelled
-	Paid   decimal.Decimal
+	Status string          // one of our payment statuses: pending, succeeded, failed, expired, cancelled
+	Paid   decimal.Decimal // what the provider says was paid; zero when it does not say
+	PayURL string
 }
 
 // Notice is a verified, parsed inbound notification.
@@ -66,6 +71,7 @@ type Notice struct {
 	Ref       string
 	Status    string // our status
 	Amount    decimal.Decimal
+	Currency  string // empty when the provider does not say
 	DedupKey  string
 	Probe     bool
 }
@@ -76,18 +82,31 @@ type RefundRequest struct {
 	PaymentID   string
 	Ref         string
 	Amount      decimal.Decimal
+	Currency    string
 	Description string
 }
 
 // Provider is one payment route.
 type Provider interface {
 	Name() string
+	// Currencies lists the ISO codes the route can collect.
+	Currencies() []string
 	Create(ctx context.Context, o Order) (Created, error)
 	Lookup(ctx context.Context, paymentID, ref string) (State, error)
 	Cancel(ctx context.Context, ref string) error
 	Refund(ctx context.Context, r RefundRequest) (refundRef string, err error)
 	// Inbound verifies and parses a notification; it must not have side effects.
 	Inbound(header http.Header, body []byte) (Notice, error)
+}
+
+// Supports tells whether a route takes a currency (ErrCurrencyNotSupported says which it takes).
+func Supports(p Provider, currency string) error {
+	for _, c := range p.Currencies() {
+		if c == currency {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: %s takes %s", ErrCurrencyNotSupported, p.Name(), strings.Join(p.Currencies(), ", "))
 }
 
 // Updater is a provider whose unpaid orders can change their amount (dynamic pricing).

@@ -26,8 +26,14 @@ func NewSBP(cfg sbp.Config) (*SBP, error) {
 // Name is the route's code.
 func (*SBP) Name() string { return "sbp" }
 
+// Currencies: SBP moves roubles only.
+func (*SBP) Currencies() []string { return []string{"RUB"} }
+
 // Create registers a dynamic QR for the payment; its NSPK link is the pay URL (and the QR's payload).
 func (p *SBP) Create(ctx context.Context, o Order) (Created, error) {
+	if err := Supports(p, o.Currency); err != nil {
+		return Created{}, err // never a rouble QR for another currency's amount
+	}
 	expires := o.Now.Add(o.TimeLimit)
 	qr, err := p.client.RegisterQR(ctx, sbp.RegisterQRInput{OrderID: o.PaymentID, Amount: o.Amount, ExpiresAt: expires,
 		Purpose: truncateRunes(o.Description, 185)})
@@ -87,11 +93,15 @@ func (p *SBP) Inbound(header http.Header, body []byte) (Notice, error) {
 	case err != nil:
 		return Notice{}, errors.Join(ErrMalformed, err)
 	}
+	if n.SBPMerchantID != p.cfg.SBPMerchantID {
+		return Notice{PaymentID: n.OrderID}, errors.Join(ErrForeign, sbp.ErrForeignMerchant)
+	}
 	status := StatusPending // a declined attempt leaves the QR payable
 	if n.Status == sbp.PaymentSuccess {
 		status = StatusSucceeded
 	}
-	return Notice{PaymentID: n.OrderID, Ref: n.QRID, Status: status, Amount: n.Amount, DedupKey: n.DedupKey}, nil
+	return Notice{PaymentID: n.OrderID, Ref: n.QRID, Status: status, Amount: n.Amount, Currency: n.Currency,
+		DedupKey: n.DedupKey}, nil
 }
 
 func mapSBPError(err error) error {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/gorm"
@@ -24,6 +25,7 @@ var (
 	ErrOutcomeUnknown        = errors.New("billing: the provider's answer was lost; the payment is being checked")
 	ErrPaymentNotFound       = errors.New("billing: no such payment")
 	ErrRefundExceedsPaid     = errors.New("billing: a refund cannot exceed what was paid and not yet refunded")
+	ErrCurrencyNotSupported  = errors.New("billing: the route does not take this currency")
 )
 
 // Payable is what a payment is for, as its owner describes it.
@@ -61,7 +63,9 @@ type Service struct {
 	log       *slog.Logger
 	payables  Payables
 	mu        sync.RWMutex
-	providers map[string]Provider
+	providers map[string]Provider // open for new payments
+	retired   map[string]Provider // switched off, still serving their payments
+	rejected  atomic.Uint64       // notifications refused as unsigned or unreadable
 	cfg       Config
 }
 
@@ -78,27 +82,69 @@ func NewService(db *store.DB, clk clock.Clock, log *slog.Logger, payables Payabl
 	return s
 }
 
-// SetProviders replaces the configured routes (after an admin changed the payment settings).
-func (s *Service) SetProviders(providers ...Provider) {
-	m := map[string]Provider{}
-	for _, p := range providers {
-		m[p.Name()] = p
-	}
+// SetProviders replaces the routes open for new payments (after an admin changed the payment
+// settings). A route switched off keeps serving what it already has: its notifications, the
+// reconciliation of its payments and their refunds.
+func (s *Service) SetProviders(providers ...Provider) { s.SetRoutes(providers, nil) }
+
+// SetRoutes sets the routes open for new payments and the switched-off ones that still serve their
+// live payments. A route that was active and is in neither list is kept as switched off.
+func (s *Service) SetRoutes(active, off []Provider) {
 	s.mu.Lock()
-	s.providers = m
-	s.mu.Unlock()
+	defer s.mu.Unlock()
+	retired := map[string]Provider{}
+	for name, p := range s.providers {
+		retired[name] = p
+	}
+	for name, p := range s.retired {
+		if _, ok := retired[name]; !ok {
+			retired[name] = p
+		}
+	}
+	for _, p := range off {
+		retired[p.Name()] = p
+	}
+	m := map[string]Provider{}
+	for _, p := range active {
+		m[p.Name()] = p
+		delete(retired, p.Name())
+	}
+	s.providers, s.retired = m, retired
 }
 
-// provider returns a configured route.
-func (s *Service) provider(name string) (Provider, bool) {
+// activeProvider returns a route open for new payments.
+func (s *Service) activeProvider(name string) (Provider, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	p, ok := s.providers[name] // the one place the map is read
+	p, ok := s.providers[name]
 	return p, ok
 }
 
-// Has tells whether a payment route is configured.
-func (s *Service) Has(provider string) bool { _, ok := s.provider(provider); return ok }
+// provider returns a route that serves existing payments: active or switched off.
+func (s *Service) provider(name string) (Provider, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if p, ok := s.providers[name]; ok {
+		return p, ok
+	}
+	p, ok := s.retired[name]
+	return p, ok
+}
+
+// Has tells whether a payment route is open for new payments.
+func (s *Service) Has(provider string) bool { _, ok := s.activeProvider(provider); return ok }
+
+// Serves tells whether a route accepts notifications: open, or switched off with payments to finish.
+func (s *Service) Serves(provider string) bool { _, ok := s.provider(provider); return ok }
+
+// Unavailable says why a route cannot take a payment in this currency (nil when it can).
+func (s *Service) Unavailable(provider, currency string) error {
+	prov, ok := s.activeProvider(provider)
+	if !ok {
+		return ErrProviderNotConfigured
+	}
+	return Supports(prov, currency)
+}
 
 // Register adds the outbox handler that retries stored notifications.
 func (s *Service) Register(w *outbox.Worker) { w.Handle(TopicNotification, s.handleStoredNotification) }
@@ -109,11 +155,19 @@ func newID(prefix string, n int) string {
 	return prefix + base64.RawURLEncoding.EncodeToString(b)
 }
 
+// createGrace is how long a row may wait for its create call before reconciliation looks the
+// order up by our id (a crash between insert and create).
+const createGrace = 10 * time.Minute
+
+// detached keeps a provider call and its bookkeeping running when the caller's request is
+// cancelled (tab closed, proxy timeout): what the provider did must be recorded.
+func detached(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
+
 // Pay returns the payable's open payment through this provider, or creates one. There is never
 // more than one open payment per payable: an unknown one is resolved first, one through another
 // route or for another amount is cancelled at its provider before a new order is made.
 func (s *Service) Pay(ctx context.Context, memberID, kind string, id int64, provider string) (*Payment, error) {
-	prov, ok := s.provider(provider)
+	prov, ok := s.activeProvider(provider)
 	if !ok {
 		return nil, ErrProviderNotConfigured
 	}
@@ -121,9 +175,13 @@ func (s *Service) Pay(ctx context.Context, memberID, kind string, id int64, prov
 	if err != nil {
 		return nil, err
 	}
+	if err := Supports(prov, payable.Currency); err != nil {
+		return nil, err
+	}
 	if payable.OutstandingMinor <= 0 {
 		return nil, ErrNothingToPay
 	}
+	ctx = detached(ctx)
 	for range 4 {
 		open, err := s.openPayment(ctx, kind, id)
 		if err != nil {
@@ -139,16 +197,19 @@ func (s *Service) Pay(ctx context.Context, memberID, kind string, id int64, prov
 				return nil, err
 			}
 			return s.create(ctx, prov, p, payable)
-		case open.Status == StatusUnknown:
+		case open.Status == StatusUnknown || open.PayURL == "":
 			if err := s.resolve(ctx, open); err != nil {
 				return nil, err
+			}
+			if again, _ := s.Get(ctx, open.ID); again != nil && Open(again.Status) && again.PayURL == "" {
+				return nil, ErrOutcomeUnknown // its create is still running
 			}
 		case open.Provider == provider && open.AmountMinor == payable.OutstandingMinor:
 			return open, nil
 		case open.Provider == provider && s.updated(ctx, prov, open, payable):
 			return s.Get(ctx, open.ID)
 		default:
-			if err := s.cancel(ctx, open); err != nil {
+			if err := s.cancel(ctx, open, StatusCancelled); err != nil {
 				return nil, err
 			}
 		}
@@ -166,42 +227,64 @@ func (s *Service) openPayment(ctx context.Context, kind string, id int64) (*Paym
 	return &p, err
 }
 
-// insert commits the payment row before the provider hears of it.
+// insert commits the payment row before the provider hears of it, with a check time: if we
+// crash before the create is recorded, reconciliation looks the order up by our id.
 func (s *Service) insert(ctx context.Context, pb Payable, provider string) (*Payment, error) {
 	now := s.clock.Now()
+	check := now.Add(createGrace)
 	p := &Payment{ID: newID("pay_", 12), MemberID: pb.MemberID, PayableKind: pb.Kind, PayableID: pb.ID, Provider: provider,
 		AmountMinor: pb.OutstandingMinor, Currency: pb.Currency, Description: pb.Description, Status: StatusPending,
-		PayToken:  newID("", 24),
-		CreatedAt: now, UpdatedAt: now}
+		PayToken: newID("", 24), NextCheckAt: &check, CreatedAt: now, UpdatedAt: now}
 	return p, s.db.WithContext(ctx).Create(p).Error
 }
 
-// create asks the provider for the order; a lost answer leaves the payment unknown.
+// create asks the provider for the order and records the answer through the state machine under
+// the row lock: a notification or a cancel that got there first keeps its status; what the provider
+// told us (ref, link) is kept, and a live order on a closed row is left to reconciliation to withdraw.
 func (s *Service) create(ctx context.Context, prov Provider, p *Payment, pb Payable) (*Payment, error) {
-	now := s.clock.Now()
 	o := s.order(p.ID, pb, p.AmountMinor)
 	o.NotifyURL, o.ReturnURL = s.cfg.PublicURL+"/webhooks/"+prov.Name(), s.cfg.PublicURL+"/pay/"+p.PayToken
 	created, err := prov.Create(ctx, o)
-	updates := map[string]any{"updated_at": now}
-	switch {
-	case errors.Is(err, ErrUnknownOutcome):
-		updates["status"], updates["last_error"], updates["next_check_at"] = StatusUnknown, err.Error(), now.Add(time.Minute)
-	case err != nil:
-		updates["status"], updates["last_error"] = StatusFailed, err.Error()
-	default:
-		updates["provider_ref"], updates["pay_url"], updates["next_check_at"] = created.Ref, created.PayURL, now.Add(checkDelay(0))
-		if !created.ExpiresAt.IsZero() {
-			updates["expires_at"] = created.ExpiresAt.UTC()
+	now := s.clock.Now()
+	lerr := s.locked(ctx, p.ID, func(tx *gorm.DB, cur *Payment) error {
+		fields := map[string]any{}
+		to := cur.Status
+		switch {
+		case errors.Is(err, ErrUnknownOutcome):
+			fields["last_error"], fields["next_check_at"] = err.Error(), now.Add(time.Minute)
+			if cur.Status == StatusPending {
+				to = StatusUnknown
+			}
+		case err != nil:
+			fields["last_error"], fields["next_check_at"] = err.Error(), nil
+			if Open(cur.Status) {
+				to = StatusFailed
+			}
+		default:
+			if cur.ProviderRef == "" {
+				fields["provider_ref"] = created.Ref
+			}
+			fields["pay_url"], fields["next_check_at"] = created.PayURL, now.Add(checkDelay(0))
+			if Closed(cur.Status) {
+				fields["next_check_at"] = now // closed meanwhile: reconciliation withdraws this order
+			}
+			if !created.ExpiresAt.IsZero() {
+				fields["expires_at"] = created.ExpiresAt.UTC()
+			}
 		}
-	}
-	if uerr := s.db.WithContext(ctx).Model(&Payment{}).Where("id = ?", p.ID).Updates(updates).Error; uerr != nil {
-		return nil, uerr
-	}
-	stored, lerr := s.Get(ctx, p.ID)
+		if !Open(cur.Status) && !Closed(cur.Status) {
+			delete(fields, "next_check_at") // settled meanwhile
+		}
+		return s.transition(tx, cur, to, fields)
+	})
 	if lerr != nil {
 		return nil, lerr
 	}
-	if errors.Is(err, ErrUnknownOutcome) {
+	stored, gerr := s.Get(ctx, p.ID)
+	switch {
+	case gerr != nil:
+		return nil, gerr
+	case errors.Is(err, ErrUnknownOutcome):
 		return stored, ErrOutcomeUnknown
 	}
 	return stored, err
@@ -230,8 +313,8 @@ func (s *Service) order(paymentID string, pb Payable, amountMinor int64) Order {
 	if pb.Trusted {
 		limit = s.cfg.TrustedTimeLimit
 	}
-	return Order{PaymentID: paymentID, Amount: minorToDecimal(amountMinor), Currency: pb.Currency, Description: pb.Description,
-		Customer: pb.Customer, Now: s.clock.Now(), TimeLimit: limit, Trusted: pb.Trusted}
+	return Order{PaymentID: paymentID, Amount: toMajor(amountMinor, pb.Currency), Currency: pb.Currency,
+		Description: pb.Description, Customer: pb.Customer, Now: s.clock.Now(), TimeLimit: limit, Trusted: pb.Trusted}
 }
 
 // Get loads a payment by id.
@@ -254,58 +337,66 @@ func (s *Service) ByToken(ctx context.Context, token string) (*Payment, error) {
 	return &p, err
 }
 
-// cancel closes an open payment at its provider before another is made.
-func (s *Service) cancel(ctx context.Context, p *Payment) error {
-	if prov, ok := s.provider(p.Provider); ok && p.ProviderRef != "" {
-		if err := prov.Cancel(ctx, p.ProviderRef); err != nil {
-			// It may have been paid meanwhile: the provider's word decides.
-			if rerr := s.resolve(ctx, p); rerr != nil {
-				return fmt.Errorf("cancel %s: %w (then: %v)", p.ID, err, rerr)
-			}
-			return nil
-		}
+// cancel withdraws an open payment's order at its provider, then closes our row as to
+// (cancelled or expired). Without a ref the order is looked up by our id first. If the provider
+// cannot confirm the withdrawal (route off, no answer, create still running), the row is closed
+// but keeps a check time: reconciliation withdraws the order later or books money that came.
+func (s *Service) cancel(ctx context.Context, p *Payment, to string) error {
+	ctx = detached(ctx)
+	withdrawn, err := s.withdraw(ctx, p)
+	if errors.Is(err, errSettledMeanwhile) {
+		return nil
 	}
-	return s.move(ctx, p.ID, StatusCancelled, "")
-}
-
-// move changes an open payment's status (no money involved).
-func (s *Service) move(ctx context.Context, id, to, ref string) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		p, err := s.lock(tx, id)
-		if err != nil {
-			return err
-		}
-		if p.Status == to {
+	if err != nil {
+		s.log.Warn("order not withdrawn yet; reconciliation will", "payment", p.ID, "err", err)
+	}
+	return s.locked(ctx, p.ID, func(tx *gorm.DB, cur *Payment) error {
+		if !Open(cur.Status) {
 			return nil
 		}
-		if err := checkMove(p.Status, to); err != nil {
-			return err
+		fields := map[string]any{"settled_at": s.clock.Now(), "next_check_at": nil}
+		if !withdrawn {
+			fields["next_check_at"] = s.clock.Now().Add(checkDelay(1))
 		}
-		updates := map[string]any{"status": to, "updated_at": s.clock.Now()}
-		if ref != "" && p.ProviderRef == "" {
-			updates["provider_ref"] = ref
-		}
-		if !Open(to) {
-			updates["settled_at"], updates["next_check_at"] = s.clock.Now(), nil
-		}
-		return tx.Model(&Payment{}).Where("id = ?", id).Updates(updates).Error
+		return s.transition(tx, cur, to, fields)
 	})
 }
 
-// lock reads a payment under its row lock (SQLite has a single writer).
-func (s *Service) lock(tx *gorm.DB, id string) (*Payment, error) {
-	var p Payment
-	q := "SELECT * FROM payments WHERE id = ?"
-	if s.db.Dialect == store.Postgres {
-		q += " FOR UPDATE"
+var errSettledMeanwhile = errors.New("billing: the payment was settled meanwhile")
+
+// withdraw makes sure the provider's order for p can no longer be paid. true: it is closed there
+// (or never existed). If the provider says it was paid or closed meanwhile, that is recorded and
+// errSettledMeanwhile returned.
+func (s *Service) withdraw(ctx context.Context, p *Payment) (bool, error) {
+	prov, ok := s.provider(p.Provider)
+	if !ok {
+		return false, ErrProviderNotConfigured
 	}
-	if err := tx.Raw(q, id).Scan(&p).Error; err != nil {
-		return nil, err
+	st, err := prov.Lookup(ctx, p.ID, p.ProviderRef)
+	switch {
+	case errors.Is(err, ErrOrderNotFound):
+		return p.ProviderRef != "" || s.clock.Now().Sub(p.CreatedAt) >= createGrace, nil
+	case err != nil:
+		return false, err
+	case st.Status == StatusSucceeded:
+		if err := s.settle(ctx, p.ID, st.Ref, s.reportedPaid(ctx, p, st)); err != nil {
+			return false, err
+		}
+		return false, errSettledMeanwhile
+	case st.Status != StatusPending:
+		return true, nil
 	}
-	if p.ID == "" {
-		return nil, ErrPaymentNotFound
+	if err := prov.Cancel(ctx, st.Ref); err != nil {
+		// It may have been paid meanwhile: the provider's word decides.
+		if rerr := s.resolve(ctx, p); rerr != nil {
+			return false, fmt.Errorf("cancel %s: %w (then: %v)", p.ID, err, rerr)
+		}
+		if again, _ := s.Get(ctx, p.ID); again != nil && !Open(again.Status) {
+			return false, errSettledMeanwhile
+		}
+		return false, err
 	}
-	return &p, nil
+	return true, nil
 }
 
 // ListFor returns the payments of some payables, newest first.

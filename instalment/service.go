@@ -44,6 +44,7 @@ type Service struct {
 	clients  *portal.Clients
 	log      *slog.Logger
 	remindIn int
+	orders   Orders // withdraws open pay links before instalments are cancelled or changed
 }
 
 // Config tunes the service.
@@ -179,6 +180,9 @@ func instalmentsOf(tx *gorm.DB, scheduleID int64) ([]Instalment, error) {
 // Edit changes one unpaid instalment's date and/or amount; the other unpaid instalments are
 // rebalanced so the schedule's total is kept, or the change is refused with the engine's reason.
 func (s *Service) Edit(ctx context.Context, actor Actor, o Owner, instalmentID int64, due schedules.Date, amount decimal.Decimal) (*View, error) {
+	if err := s.withdrawBeforeEdit(ctx, o, instalmentID, amount); err != nil {
+		return nil, err
+	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		sch, err := active(tx, o)
 		if err != nil {
@@ -273,8 +277,16 @@ func joinLimited(parts []string, limit int) string {
 	return out
 }
 
-// Delete removes the owner's schedule: unpaid instalments are cancelled in Bitrix24, paid ones kept.
+// Delete removes the owner's schedule: every open pay link is withdrawn at its provider first, then
+// unpaid instalments are cancelled in Bitrix24, paid ones kept.
 func (s *Service) Delete(ctx context.Context, actor Actor, o Owner) error {
+	ids, err := s.scheduleInstalmentIDs(ctx, o)
+	if err != nil {
+		return err
+	}
+	if err := s.withdraw(ctx, o.MemberID, ids); err != nil {
+		return err
+	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		sch, err := active(tx, o)
 		if err != nil {

@@ -45,6 +45,11 @@ func (c Customer) validateLegal() error {
 	if strings.TrimSpace(c.Name) == "" {
 		return inputErr("customer.name", "an organisation or ИП needs a name")
 	}
+	if c.INN == "" && c.KPP == "" {
+		// Every Customer field is optional (reference §5.2): the payer enters the requisites on
+		// the payment page, where they are not locked.
+		return validatePhone(c.Phone)
+	}
 	if err := ValidateINN(c.INN); err != nil {
 		return err
 	}

@@ -17,6 +17,8 @@ func TestCustomerValidate(t *testing.T) {
 		{"SoleProprietor", Customer{Kind: CustomerLegal, Name: "ИП Иванов И. И.", INN: "500123456750"}, ""},
 		{"Person", Customer{Kind: CustomerPrivate, Name: "Иванов Иван", Email: "ivan@example.ru"}, ""},
 		{"PersonWithINN", Customer{Kind: CustomerPrivate, INN: "500123456750"}, ""},
+		{"OrganisationWithoutRequisites", Customer{Kind: CustomerLegal, Name: "ООО «Ромашка»"}, ""},
+		{"KPPWithoutINN", Customer{Kind: CustomerLegal, Name: "ООО", KPP: "770201001"}, "customer.inn"},
 		{"OrganisationWithoutKPP", Customer{Kind: CustomerLegal, Name: "ООО", INN: "7710044140"}, "customer.kpp"},
 		{"SoleProprietorWithKPP", Customer{Kind: CustomerLegal, Name: "ИП", INN: "500123456750", KPP: "770201001"}, "customer.kpp"},
 		{"BadCheckDigit", Customer{Kind: CustomerLegal, Name: "ООО", INN: "7710044141", KPP: "770201001"}, "customer.inn"},

@@ -47,8 +47,8 @@ type Notification struct {
 	CreatedAt       time.Time
 	PaidAt          time.Time
 	Probe           bool
-	// DedupKey identifies this notification: the same order reaching the same status
-	// is the same event however often it is delivered.
+	// DedupKey identifies this notification: the same order reaching the same status with the
+	// same amount is the same event however often it is delivered; a corrected amount is a new one.
 	DedupKey string
 }
 
@@ -95,7 +95,7 @@ func ParseNotification(body []byte) (Notification, error) {
 	if err := n.fill(w); err != nil {
 		return Notification{}, err
 	}
-	n.DedupKey = "invoicebox:" + n.InvoiceboxID + ":" + string(n.Status)
+	n.DedupKey = "invoicebox:" + n.InvoiceboxID + ":" + string(n.Status) + ":" + n.Amount.String()
 	return n, nil
 }
 

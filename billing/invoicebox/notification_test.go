@@ -21,7 +21,7 @@ func TestParseNotificationOurVector(t *testing.T) {
 	require.False(t, n.Probe)
 	require.Equal(t, "12200.00", n.Amount.StringFixed(2))
 	require.Equal(t, "RUB", n.Currency)
-	require.Equal(t, "invoicebox:0193a1b2-0000-7000-8000-000000000001:completed", n.DedupKey)
+	require.Equal(t, "invoicebox:0193a1b2-0000-7000-8000-000000000001:completed:12200", n.DedupKey)
 }
 
 // The SDK sample says "success" where the docs say "completed": not paid until re-read.

@@ -15,12 +15,38 @@ func paidOrder(t *testing.T, b *testBundle, id string) Order {
 	return o
 }
 
+// refundInput refunds part of the paid order's line (its sku, reference §8.2).
 func refundInput(orderID, refundID, amount string) RefundInput {
+	line := serviceLine(amount, VAT22)
+	line.SKU = "PLAN-BUSINESS-2026-12"
 	return RefundInput{
 		OrderID: orderID, RefundID: refundID, Amount: dec(amount),
 		Description: "Частичный возврат: 10 дней неиспользованного доступа",
-		Lines:       []Line{serviceLine(amount, VAT22)},
+		Lines:       []Line{line},
 	}
+}
+
+// Refund lines come from refund-basket-item: the order's lines by sku with what is left.
+func TestRefundLinesFromTheOrdersRefundableLines(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	o := paidOrder(t, b, "PAY-R6")
+	_, err := b.client.CreateRefund(ctx, refundInput(o.ID, "PAY-R6-R1", "3935.48"))
+	require.NoError(t, err)
+	lines, err := b.client.RefundableLines(ctx, o.ID)
+	require.NoError(t, err)
+	require.Len(t, lines, 1)
+	require.Equal(t, "PLAN-BUSINESS-2026-12", lines[0].SKU)
+	require.Equal(t, "8264.52", lines[0].Available.StringFixed(2))
+
+	refund, err := RefundLinesFor(lines, dec("8264.52"))
+	require.NoError(t, err)
+	_, err = b.client.CreateRefund(ctx, RefundInput{OrderID: o.ID, RefundID: "PAY-R6-R2", Amount: dec("8264.52"),
+		Description: "Остаток", Lines: refund})
+	require.NoError(t, err)
+	_, err = RefundLinesFor(lines, dec("8264.53"))
+	require.ErrorIs(t, err, ErrInvalidInput, "never more than a line has left")
 }
 
 func TestPartialThenFullRefund(t *testing.T) {

@@ -6,7 +6,7 @@
   var token = document.querySelector('meta[name="b24pay-token"]').content;
   var apiBase = document.querySelector('meta[name="b24pay-api"]').content;
   var $ = function (id) { return document.getElementById(id); };
-  var state = { currency: 'RUB', schedule: null, providers: [], pollTimer: null, previewTimer: null, previewSeq: 0 };
+  var state = { currency: 'RUB', schedule: null, providers: [], withheld: {}, pollTimer: null, previewTimer: null, previewSeq: 0 };
   var payLabels = { invoicebox: 'Счёт Invoicebox', sbp: 'QR СБП' };
   var routeNames = { invoicebox: 'Invoicebox', sbp: 'СБП' };
   var paymentStatus = { pending: 'Ожидает оплаты', unknown: 'Уточняется', succeeded: 'Оплачен', failed: 'Ошибка',
@@ -247,6 +247,9 @@
         b.onclick = function () { pay(i, code, b); };
         cell.appendChild(b);
       });
+      Object.keys(state.withheld).forEach(function (code) {
+        cell.appendChild(el('span', { class: 'sync', text: state.withheld[code], 'data-withheld': code }));
+      });
     }
     return cell;
   }
@@ -393,6 +396,7 @@
       if (r.status !== 200) { if (r.status !== 401) notice(r.data.message || 'Не удалось загрузить данные'); return; }
       renderOwner(r.data.owner);
       state.providers = r.data.providers || [];
+      state.withheld = r.data.providers_withheld || {};
       renderPayments(r.data.payments);
       if (r.data.schedule) renderCurrent(r.data.schedule);
       else if ($('builder').hidden) renderBuilder(r.data.defaults);

@@ -400,12 +400,13 @@ func TestRefunds(t *testing.T) {
 	b := setup(t)
 	o := b.create(t, "INV-RF")
 	id := o["id"].(string)
+	sku := "PLAN-BUSINESS-2026-12" // the paid order's line (reference §8.2)
 	refund := func(our, amount, vat, net string) answer {
 		body, _ := json.Marshal(map[string]any{
 			"parentId": id, "merchantOrderId": our, "description": "Возврат",
 			"amount": json.Number(amount), "vatAmount": json.Number(vat),
 			"basketItems": []map[string]any{{
-				"sku": "PLAN", "name": "Доступ", "measure": "шт.", "measureCode": "796", "quantity": 1,
+				"sku": sku, "name": "Доступ", "measure": "шт.", "measureCode": "796", "quantity": 1,
 				"amount": json.Number(amount), "amountWoVat": json.Number(net), "totalAmount": json.Number(amount),
 				"totalVatAmount": json.Number(vat), "vatCode": "RUS_VAT22", "type": "service", "paymentType": "full_payment",
 			}},
@@ -414,8 +415,18 @@ func TestRefunds(t *testing.T) {
 	}
 	require.Equal(t, "wrong_order_status", refund("R0", "100.00", "18.03", "81.97").Error.Code, "unpaid orders are not refunded")
 	require.NoError(t, b.fake.Pay(id, decimal.NewFromInt(12200)))
+	sku = "R1" // a line the order does not have
+	require.Equal(t, "wrong_basket_items", refund("R1", "3935.48", "709.68", "3225.80").Error.Code)
+	sku = "PLAN-BUSINESS-2026-12"
 	a := refund("R1", "3935.48", "709.68", "3225.80")
 	require.Equal(t, http.StatusOK, a.status, "%+v", a.Error)
+	lines := b.call(t, http.MethodGet, "/v3/billing/api/order/order/"+id+"/refund-basket-item", nil, DemoToken)
+	require.Equal(t, http.StatusOK, lines.status)
+	var available []map[string]any
+	require.NoError(t, json.Unmarshal(lines.Data, &available))
+	require.Len(t, available, 1)
+	require.Equal(t, sku, available[0]["sku"])
+	require.EqualValues(t, 8264.52, available[0]["availableAmount"], "what is left of the line")
 	require.Equal(t, "merchant_order_id_duplicate", refund("R1", "3935.48", "709.68", "3225.80").Error.Code)
 	require.Equal(t, "merchant_order_id_duplicate", refund("INV-RF", "1.00", "0.18", "0.82").Error.Code, "ids are shared with orders")
 	require.Equal(t, "wrong_total_amount", refund("R2", "8264.53", "1490.33", "6774.20").Error.Code, "more than is left")

@@ -21,6 +21,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, path string) {
 	switch {
 	case path == pathOrder && r.Method == http.MethodPost:
 		s.createOrder(w, r)
+	case strings.HasPrefix(path, pathOrder+"/") && strings.HasSuffix(path, refundBasketSuffix) && r.Method == http.MethodGet:
+		s.refundBasket(w, strings.TrimSuffix(strings.TrimPrefix(path, pathOrder+"/"), refundBasketSuffix))
 	case strings.HasPrefix(path, pathOrder+"/"):
 		s.serveOrder(w, r, strings.TrimPrefix(path, pathOrder+"/"))
 	case path == pathFilterOrder && r.Method == http.MethodGet:

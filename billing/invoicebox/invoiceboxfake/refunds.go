@@ -98,6 +98,9 @@ func (s *Server) addRefundLocked(in refundIn, basket []basketItem, amount, vat d
 		return nil, unprocessable("wrong_total_amount", "Refund exceeds the refundable amount",
 			fieldErr{Name: "amount", Code: "wrong_value"})
 	}
+	if err := s.checkRefundLinesLocked(parent, basket); err != nil {
+		return nil, err
+	}
 	status := "created"
 	if in.Status == "draft" {
 		status = "draft"
@@ -150,4 +153,68 @@ func (s *Server) sortedRefundsLocked() []*refund {
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
 	return list
+}
+
+// refundBasketSuffix is GET /v3/billing/api/order/order/{id}/refund-basket-item (reference §8.1):
+// the paid order's lines with what can still be refunded of each.
+const refundBasketSuffix = "/refund-basket-item"
+
+// refundableLine is a paid order's basket line with its refundable remainder.
+type refundableLine struct {
+	basketItem
+	AvailableAmount    money `json:"availableAmount"`
+	AvailableVatAmount money `json:"availableVatAmount"`
+}
+
+func (s *Server) refundBasket(w http.ResponseWriter, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, ok := s.orders[id]
+	if !ok {
+		writeError(w, http.StatusNotFound, "", "Order not found")
+		return
+	}
+	if o.Status != "completed" {
+		writeAPIError(w, unprocessable("wrong_order_status", "Wrong order status"))
+		return
+	}
+	writeData(w, s.refundableLinesLocked(o))
+}
+
+// refundableLinesLocked is each line of the order less what refunds (not canceled) took of it.
+func (s *Server) refundableLinesLocked(o *order) []refundableLine {
+	out := make([]refundableLine, 0, len(o.Basket))
+	for _, line := range o.Basket {
+		amount, vat := line.TotalAmount.dec(), line.TotalVatAmount.dec()
+		for _, rf := range s.refunds {
+			if rf.ParentID != o.ID || rf.Status == "canceled" {
+				continue
+			}
+			for _, back := range rf.Basket {
+				if back.SKU == line.SKU {
+					amount, vat = amount.Sub(back.TotalAmount.dec()), vat.Sub(back.TotalVatAmount.dec())
+				}
+			}
+		}
+		out = append(out, refundableLine{basketItem: line, AvailableAmount: money(amount), AvailableVatAmount: money(vat)})
+	}
+	return out
+}
+
+// checkRefundLinesLocked: a refund names the paid order's lines by their sku and takes no more of
+// a line than is still available (reference §8.1–8.2).
+func (s *Server) checkRefundLinesLocked(o *order, basket []basketItem) *apiErr {
+	available := map[string]decimal.Decimal{}
+	for _, l := range s.refundableLinesLocked(o) {
+		available[l.SKU] = l.AvailableAmount.dec()
+	}
+	for _, line := range basket {
+		left, ok := available[line.SKU]
+		if !ok || line.TotalAmount.dec().GreaterThan(left) {
+			return unprocessable("wrong_basket_items", "Refund basket items do not match the order",
+				fieldErr{Name: "basketItems", Code: "wrong_value"})
+		}
+		available[line.SKU] = left.Sub(line.TotalAmount.dec())
+	}
+	return nil
 }
