@@ -46,6 +46,9 @@ func apiError(c *gin.Context, err error) {
 		jsonError(c, http.StatusConflict, "has_invoice", "Счёт на этот платёж уже выставлен")
 	case errors.Is(err, portal.ErrNotInstalled), errors.Is(err, portal.ErrNotFound):
 		jsonError(c, http.StatusConflict, "not_installed", "Приложение не установлено на портале")
+	case errors.Is(err, bitrix.ErrQueryLimitExceeded):
+		_ = c.Error(err)
+		jsonError(c, http.StatusServiceUnavailable, "b24_busy", "Битрикс24 занят — ничего не изменено, повторите через минуту")
 	case errors.Is(err, bitrix.ErrNotFound):
 		jsonError(c, http.StatusNotFound, "b24_not_found", "Объект не найден в Битрикс24")
 	case errors.As(err, new(*bitrix.APIError)), errors.Is(err, bitrix.ErrTransport):

@@ -22,7 +22,7 @@ func (a *App) wireB24() error {
 		return nil
 	}
 	bcfg := bitrix.Config{ClientID: a.cfg.B24.ClientID, ClientSecret: a.cfg.B24.ClientSecret, Rate: a.cfg.B24.Rate,
-		Burst: a.cfg.B24.Burst, Now: a.clock.Now}
+		Burst: a.cfg.B24.Burst, Now: a.clock.Now, RetryBase: a.cfg.B24.RetryBase}
 	endpoints := portal.Endpoints{Client: a.cfg.B24.PortalURL + "/rest/", Server: a.cfg.B24.OAuthURL + "/rest/"}
 	a.b24 = portal.NewClients(a.portals, bcfg, endpoints, a.log)
 	a.instalments = instalment.NewService(a.db, a.clock, a.portals, a.b24, a.log,
@@ -63,6 +63,6 @@ func (a *App) b24Routes(r *gin.Engine) {
 	api.POST("/preview", a.apiPreview)
 	api.POST("/schedule", a.apiCreate)
 	api.DELETE("/schedule", a.apiDelete)
-	api.PATCH("/instalments/:id", a.apiEdit)
-	api.POST("/instalments/:id/invoice", a.apiInvoice)
+	api.PATCH("/instalments/:id", a.ownInstalment, a.apiEdit)
+	api.POST("/instalments/:id/invoice", a.ownInstalment, a.apiInvoice)
 }

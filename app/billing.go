@@ -77,7 +77,7 @@ func (a *App) billingRoutes(r *gin.Engine) {
 	}
 	r.POST("/webhooks/invoicebox", a.routeOn("invoicebox"), a.invoiceboxWebhook)
 	r.POST("/webhooks/sbp", a.routeOn("sbp"), a.sbpWebhook)
-	r.POST("/api/v1/instalments/:id/pay", a.tabAuth, a.apiPay)
+	r.POST("/api/v1/instalments/:id/pay", a.tabAuth, a.ownInstalment, a.apiPay)
 	r.POST("/api/v1/payments/:id/refund", a.tabAuth, a.apiRefund)
 	r.GET("/pay/:token", a.payPage)
 	r.GET("/pay/:token/qr.png", a.payQR)

@@ -34,6 +34,7 @@ type Config struct {
 	RemindDays      int            // B24PAY_REMIND_DAYS
 	B24             B24Config
 	Billing         BillingConfig
+	Security        SecurityConfig
 }
 
 // B24Config describes the one portal this local application serves.
@@ -44,6 +45,8 @@ type B24Config struct {
 	OAuthURL     string  // B24PAY_B24_OAUTH_URL, default by the portal's region
 	Rate         float64 // B24PAY_B24_RATE requests/s
 	Burst        int     // B24PAY_B24_BURST
+
+	RetryBase time.Duration // not from the environment: tests shorten the backoff; zero = bitrix default
 }
 
 // Enabled tells whether the Bitrix24 routes are served.
@@ -108,6 +111,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		},
 		func() error { return parseRate(get("B24PAY_B24_RATE", "2"), &c.B24.Rate) },
 		func() error { return loadBilling(get, &c.Billing) },
+		func() error { return loadSecurity(get, &c.Security) },
 		func() error { return c.Validate() }, // a method value would copy c before the parsers fill it
 	}
 	for _, step := range steps {

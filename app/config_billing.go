@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/robfig/cron/v3"
 
@@ -21,6 +22,7 @@ type BillingConfig struct {
 	SBPURL               string // B24PAY_SBP_API_URL
 	SBPMerchantID        string // B24PAY_SBP_MERCHANT_ID
 	SBPSecretKey         string // B24PAY_SBP_SECRET_KEY
+	AllowPrivateHosts    bool   // B24PAY_ALLOW_PRIVATE_PROVIDER_HOSTS: provider APIs on http/loopback (tests, sandbox)
 }
 
 // SBPEnabled tells whether the SBP route is configured (it is hidden otherwise).
@@ -42,6 +44,11 @@ func loadBilling(get func(name, def string) string, dst *BillingConfig) error {
 		SBPMerchantID:        get("B24PAY_SBP_MERCHANT_ID", ""),
 		SBPSecretKey:         get("B24PAY_SBP_SECRET_KEY", ""),
 	}
+	allow, err := strconv.ParseBool(get("B24PAY_ALLOW_PRIVATE_PROVIDER_HOSTS", "false"))
+	if err != nil {
+		return &ConfigError{"B24PAY_ALLOW_PRIVATE_PROVIDER_HOSTS", "must be true or false"}
+	}
+	dst.AllowPrivateHosts = allow
 	return dst.validate()
 }
 
@@ -61,10 +68,12 @@ func (b *BillingConfig) validate() error {
 		}
 	}
 	if b.SBPEnabled() {
-		return requireAll("B24PAY_SBP_SECRET_KEY", "B24PAY_SBP_API_URL", b.SBPURL,
-			map[string]string{"B24PAY_SBP_MERCHANT_ID": b.SBPMerchantID})
+		if err := requireAll("B24PAY_SBP_SECRET_KEY", "B24PAY_SBP_API_URL", b.SBPURL,
+			map[string]string{"B24PAY_SBP_MERCHANT_ID": b.SBPMerchantID}); err != nil {
+			return err
+		}
 	}
-	return nil
+	return b.checkProviderHosts()
 }
 
 // withSaved applies what a portal admin saved on the settings page over the environment: a saved

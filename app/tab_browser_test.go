@@ -4,7 +4,6 @@ import (
 	"context"
 	"html/template"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -77,14 +76,14 @@ func TestTabInBrowser(t *testing.T) {
 	status, _ := e.install()
 	require.Equal(t, http.StatusOK, status)
 	action, fields := e.PlacementForm(e.dealID, 2)
-	portalPage := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	// The deal card is a page of the configured portal: the tab's CSP lets only that origin frame it.
+	e.portalPages.HandleFunc("/crm/deal/details/", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_ = bitrixFrame.Execute(w, map[string]any{"Action": action, "Fields": fields})
-	}))
-	t.Cleanup(portalPage.Close)
+	})
 
 	ctx := newBrowser(t)
-	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(portalPage.URL)))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(e.portalURL+"/crm/deal/details/1/")))
 	in := chromedp.FromNode(waitForFrame(t, ctx))
 	text := func(sel string) string {
 		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel), in))
