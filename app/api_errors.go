@@ -41,7 +41,8 @@ func apiError(c *gin.Context, err error) {
 	case errors.Is(err, instalment.ErrNotFound):
 		jsonError(c, http.StatusNotFound, "not_found", "Платёж не найден")
 	case errors.Is(err, instalment.ErrNotEditable):
-		jsonError(c, http.StatusConflict, "not_editable", "Изменить можно только неоплаченный платёж без выставленного счёта")
+		jsonError(c, http.StatusConflict, "not_editable",
+			"Изменить можно только неоплаченный платёж без выставленного счёта и начатой оплаты; первый взнос не меняется")
 	case errors.Is(err, instalment.ErrHasInvoice):
 		jsonError(c, http.StatusConflict, "has_invoice", "Счёт на этот платёж уже выставлен")
 	case errors.Is(err, portal.ErrNotInstalled), errors.Is(err, portal.ErrNotFound):

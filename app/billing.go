@@ -31,6 +31,7 @@ func (a *App) wireBilling() error {
 	a.payments = billing.NewService(a.db, a.clock, a.log, payables{a.instalments, b24Payments{a}},
 		billing.Config{PublicURL: a.cfg.PublicURL}, providers...)
 	a.payments.Register(a.outbox)
+	a.instalments.SetInFlight(a.instalmentsInFlight)
 	a.outbox.Handle(topicB24PayMark, b24Payments{a}.markPaid)
 	return a.sched.Add("reconcile-payments", a.cfg.Billing.CronReconcile, a.payments.Reconcile)
 }
