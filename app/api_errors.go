@@ -47,6 +47,9 @@ func apiError(c *gin.Context, err error) {
 		jsonError(c, http.StatusConflict, "has_invoice", "Счёт на этот платёж уже выставлен")
 	case errors.Is(err, portal.ErrNotInstalled), errors.Is(err, portal.ErrNotFound):
 		jsonError(c, http.StatusConflict, "not_installed", "Приложение не установлено на портале")
+	case errors.Is(err, bitrix.ErrQueryLimitExceeded) && c.GetBool(changeSavedKey):
+		_ = c.Error(err)
+		jsonError(c, http.StatusAccepted, "b24_busy", "Битрикс24 занят, изменения сохранены и будут отправлены")
 	case errors.Is(err, bitrix.ErrQueryLimitExceeded):
 		_ = c.Error(err)
 		jsonError(c, http.StatusServiceUnavailable, "b24_busy", "Битрикс24 занят — ничего не изменено, повторите через минуту")
@@ -60,6 +63,12 @@ func apiError(c *gin.Context, err error) {
 		jsonError(c, http.StatusInternalServerError, "internal", "Внутренняя ошибка сервиса")
 	}
 }
+
+// changeSavedKey marks a request whose change is committed (its Bitrix24 side queued in the
+// outbox) before it reads Bitrix24 again to answer: a busy portal then only delays the answer.
+const changeSavedKey = "change_saved"
+
+func markSaved(c *gin.Context) { c.Set(changeSavedKey, true) }
 
 func jsonError(c *gin.Context, status int, code, message string) {
 	c.AbortWithStatusJSON(status, gin.H{"error": code, "message": message})

@@ -9,8 +9,10 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
+	"b24pay/billing"
 	"b24pay/clock"
 	"b24pay/store"
 )
@@ -265,4 +267,26 @@ func TestSettingsRefuseBeforeReadingTheBody(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+}
+
+// A refund is booked before the tab reads the deal again: a busy portal then says the change is
+// saved and will be sent, not that nothing happened.
+func TestBusyBitrix24AfterASavedChangeSaysItIsSaved(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, store.SQLite, withSBP(t))
+	token, s := e.payable()
+	pay := e.pay(token, s.Instalments[0].ID, "sbp")
+	_, err := e.bank.Pay(pay.Payment.ID, decimal.NewFromInt(10000))
+	require.NoError(t, err)
+	e.waitStatus(pay.Payment.ID, billing.StatusSucceeded)
+	e.drain()
+
+	e.portal.SetQueryLimitAlways(true)
+	var body struct{ Error, Message string }
+	require.Equal(t, http.StatusAccepted, e.api(token, http.MethodPost, "/payments/"+pay.Payment.ID+"/refund",
+		map[string]string{"amount": "100.00"}, &body))
+	require.Equal(t, "Битрикс24 занят, изменения сохранены и будут отправлены", body.Message)
+	require.Equal(t, int64(100_00), e.payment(pay.Payment.ID).RefundedMinor)
+	e.portal.SetQueryLimitAlways(false)
+	e.drain() // the outbox delivers the change once the portal has room
 }
