@@ -41,13 +41,20 @@ func apiError(c *gin.Context, err error) {
 	case errors.Is(err, instalment.ErrNotFound):
 		jsonError(c, http.StatusNotFound, "not_found", "Платёж не найден")
 	case errors.Is(err, instalment.ErrNotEditable):
-		jsonError(c, http.StatusConflict, "not_editable", "Изменить можно только неоплаченный платёж без выставленного счёта")
+		jsonError(c, http.StatusConflict, "not_editable",
+			"Изменить можно только неоплаченный платёж без выставленного счёта; первый взнос не меняется")
 	case errors.Is(err, instalment.ErrPayLinkLive):
 		jsonError(c, http.StatusConflict, "pay_link_live", "Не удалось отозвать открытую ссылку на оплату у платёжной системы. Ничего не изменено — повторите через минуту.")
 	case errors.Is(err, instalment.ErrHasInvoice):
 		jsonError(c, http.StatusConflict, "has_invoice", "Счёт на этот платёж уже выставлен")
 	case errors.Is(err, portal.ErrNotInstalled), errors.Is(err, portal.ErrNotFound):
 		jsonError(c, http.StatusConflict, "not_installed", "Приложение не установлено на портале")
+	case errors.Is(err, bitrix.ErrQueryLimitExceeded) && c.GetBool(changeSavedKey):
+		_ = c.Error(err)
+		jsonError(c, http.StatusAccepted, "b24_busy", "Битрикс24 занят, изменения сохранены и будут отправлены")
+	case errors.Is(err, bitrix.ErrQueryLimitExceeded):
+		_ = c.Error(err)
+		jsonError(c, http.StatusServiceUnavailable, "b24_busy", "Битрикс24 занят — ничего не изменено, повторите через минуту")
 	case errors.Is(err, bitrix.ErrNotFound):
 		jsonError(c, http.StatusNotFound, "b24_not_found", "Объект не найден в Битрикс24")
 	case errors.As(err, new(*bitrix.APIError)), errors.Is(err, bitrix.ErrTransport):
@@ -58,6 +65,12 @@ func apiError(c *gin.Context, err error) {
 		jsonError(c, http.StatusInternalServerError, "internal", "Внутренняя ошибка сервиса")
 	}
 }
+
+// changeSavedKey marks a request whose change is committed (its Bitrix24 side queued in the
+// outbox) before it reads Bitrix24 again to answer: a busy portal then only delays the answer.
+const changeSavedKey = "change_saved"
+
+func markSaved(c *gin.Context) { c.Set(changeSavedKey, true) }
 
 func jsonError(c *gin.Context, status int, code, message string) {
 	c.AbortWithStatusJSON(status, gin.H{"error": code, "message": message})

@@ -80,6 +80,7 @@ func (a *App) apiRefund(c *gin.Context) {
 		_ = c.Error(err)
 		jsonError(c, http.StatusBadGateway, "provider_refused", "Платёжная система не приняла возврат: "+err.Error())
 	default:
+		markSaved(c)
 		a.apiTab(c)
 	}
 }

@@ -32,6 +32,10 @@ func (a *App) tabAuth(c *gin.Context) {
 		jsonError(c, http.StatusUnauthorized, "unauthorized", "Нет доступа — откройте вкладку из карточки Битрикс24")
 		return
 	}
+	if err := a.checkGeneration(c.Request.Context(), claims); err != nil {
+		a.refuseRevoked(c, err)
+		return
+	}
 	c.Set(claimsKey, claims)
 	c.Next()
 }

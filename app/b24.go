@@ -21,7 +21,7 @@ func (a *App) wireB24() error {
 		return nil // logged with the other route groups at start (logRoutes)
 	}
 	bcfg := bitrix.Config{ClientID: a.cfg.B24.ClientID, ClientSecret: a.cfg.B24.ClientSecret, Rate: a.cfg.B24.Rate,
-		Burst: a.cfg.B24.Burst, Now: a.clock.Now}
+		Burst: a.cfg.B24.Burst, Now: a.clock.Now, RetryBase: a.cfg.B24.RetryBase}
 	endpoints := portal.Endpoints{Client: a.cfg.B24.PortalURL + "/rest/", Server: a.cfg.B24.OAuthURL + "/rest/",
 		ServerFixed: a.cfg.B24.OAuthFixed}
 	a.b24 = portal.NewClients(a.portals, bcfg, endpoints, a.log)
@@ -64,7 +64,7 @@ func (a *App) b24Routes(r *gin.Engine) {
 	api.POST("/preview", a.apiPreview)
 	api.POST("/schedule", a.apiCreate)
 	api.DELETE("/schedule", a.apiDelete)
-	api.PATCH("/instalments/:id", a.apiEdit)
-	api.POST("/instalments/:id/invoice", a.apiInvoice)
+	api.PATCH("/instalments/:id", a.ownInstalment, a.apiEdit)
+	api.POST("/instalments/:id/invoice", a.ownInstalment, a.apiInvoice)
 	a.robotRoutes(b, api)
 }

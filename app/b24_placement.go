@@ -1,7 +1,6 @@
 package app
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -20,14 +19,10 @@ func (a *App) b24Placement(c *gin.Context) {
 		a.renderError(c, http.StatusBadRequest, "Некорректный запрос", "Откройте вкладку из карточки сделки или лида.")
 		return
 	}
-	profile, err := a.verifyPage(c.Request.Context(), req)
+	ctx := c.Request.Context()
+	profile, err := a.verifyPage(ctx, req)
 	if err != nil {
-		_ = c.Error(err)
-		msg := "Не удалось подтвердить вход через Битрикс24. Обновите страницу."
-		if errors.Is(err, errNotInstalled) {
-			msg = "Приложение не установлено на этом портале."
-		}
-		a.renderError(c, http.StatusUnauthorized, "Доступ запрещён", msg)
+		a.refusePage(c, err, "Не удалось подтвердить вход через Битрикс24. Обновите страницу.")
 		return
 	}
 	target, err := req.Target()
@@ -36,9 +31,17 @@ func (a *App) b24Placement(c *gin.Context) {
 		a.renderError(c, http.StatusBadRequest, "Вкладка недоступна", "График платежей строится в сделках и лидах.")
 		return
 	}
+	if err := a.b24.CanRead(ctx, req.MemberID, req.AuthID, ownerType, int64(target.ID)); err != nil {
+		a.refuseOwner(c, err)
+		return
+	}
 	name := profile.Name + " " + profile.LastName
-	token := a.tabs.sign(TabClaims{MemberID: req.MemberID, UserID: int64(profile.ID), UserName: name,
-		OwnerType: ownerType, OwnerID: int64(target.ID)}, a.clock.Now())
+	token, err := a.signFor(ctx, TabClaims{MemberID: req.MemberID, UserID: int64(profile.ID), UserName: name,
+		OwnerType: ownerType, OwnerID: int64(target.ID)})
+	if err != nil {
+		a.refusePage(c, err, "")
+		return
+	}
 	a.render(c, http.StatusOK, "tab.html", templates.TabPage{Token: token, OwnerType: ownerType, OwnerID: int64(target.ID),
 		APIBase: "/api/v1"})
 }
@@ -53,8 +56,7 @@ func (a *App) b24App(c *gin.Context) {
 	}
 	profile, err := a.verifyPage(ctx, req)
 	if err != nil {
-		_ = c.Error(err)
-		a.renderError(c, http.StatusUnauthorized, "Доступ запрещён", "Не удалось подтвердить вход через Битрикс24.")
+		a.refusePage(c, err, "Не удалось подтвердить вход через Битрикс24.")
 		return
 	}
 	var form *templates.SettingsForm
@@ -63,8 +65,12 @@ func (a *App) b24App(c *gin.Context) {
 		if err != nil {
 			_ = c.Error(err)
 		}
-		token := a.tabs.sign(TabClaims{MemberID: req.MemberID, UserID: int64(profile.ID), OwnerType: settingsOwner, OwnerID: 1,
-			Admin: true}, a.clock.Now())
+		token, err := a.signFor(ctx, TabClaims{MemberID: req.MemberID, UserID: int64(profile.ID), OwnerType: settingsOwner,
+			OwnerID: 1, Admin: true})
+		if err != nil {
+			a.refusePage(c, err, "")
+			return
+		}
 		form = a.settingsForm(cfg, token)
 	}
 	a.renderAppPage(c, http.StatusOK, req.MemberID, form)

@@ -58,6 +58,9 @@ func (a *App) verifyPage(ctx context.Context, req *bitrix.AppRequest) (*bitrix.P
 		}
 	}
 	profile, err := a.b24.Verify(ctx, req.MemberID, req.AuthID)
+	if err != nil && unreachable(err) {
+		return nil, errors.Join(errPortalUnreachable, err)
+	}
 	if err != nil {
 		a.log.Warn("placement token rejected by Bitrix24", "member_id", req.MemberID, "err", err)
 		return nil, errTokenRejected

@@ -43,6 +43,7 @@ func (a *App) wireBilling() error {
 	} else if n > 0 {
 		a.log.Info("notifications left unprocessed by the last run queued", "count", n)
 	}
+	a.instalments.SetInFlight(a.instalmentsInFlight)
 	a.outbox.Handle(topicB24PayMark, b24Payments{a}.markPaid)
 	return a.sched.Add("reconcile-payments", a.cfg.Billing.CronReconcile, a.payments.Reconcile)
 }
@@ -110,7 +111,7 @@ func (a *App) billingRoutes(r *gin.Engine) {
 	}
 	r.POST("/webhooks/invoicebox", a.routeOn("invoicebox"), a.invoiceboxWebhook)
 	r.POST("/webhooks/sbp", a.routeOn("sbp"), a.sbpWebhook)
-	r.POST("/api/v1/instalments/:id/pay", a.tabAuth, a.apiPay)
+	r.POST("/api/v1/instalments/:id/pay", a.tabAuth, a.ownInstalment, a.apiPay)
 	r.POST("/api/v1/payments/:id/refund", a.tabAuth, a.apiRefund)
 	r.GET("/pay/:token", a.payPage)
 	r.GET("/pay/:token/qr.png", a.payQR)

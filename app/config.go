@@ -35,6 +35,7 @@ type Config struct {
 	B24             B24Config
 	Billing         BillingConfig
 	Version         string // the binary's version, set by main (not from the environment)
+	Security        SecurityConfig
 }
 
 // B24Config describes the one portal this local application serves.
@@ -47,6 +48,8 @@ type B24Config struct {
 	OAuthFixed bool
 	Rate       float64 // B24PAY_B24_RATE requests/s
 	Burst      int     // B24PAY_B24_BURST
+
+	RetryBase time.Duration // not from the environment: tests shorten the backoff; zero = bitrix default
 }
 
 // Enabled tells whether the Bitrix24 routes are served.
@@ -111,6 +114,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		},
 		func() error { return parseRate(get("B24PAY_B24_RATE", "2"), &c.B24.Rate) },
 		func() error { return loadBilling(get, &c.Billing) },
+		func() error { return loadSecurity(get, &c.Security) },
 		func() error { return c.Validate() }, // a method value would copy c before the parsers fill it
 	}
 	for _, step := range steps {

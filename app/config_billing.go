@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/robfig/cron/v3"
 
@@ -24,8 +25,9 @@ type BillingConfig struct {
 	SBPSecretKey         string // B24PAY_SBP_SECRET_KEY
 	// Routes an admin switched off: no new payments, but their notifications, reconciliation and
 	// refunds go on with these settings.
-	InvoiceboxOff *BillingConfig
-	SBPOff        *BillingConfig
+	InvoiceboxOff     *BillingConfig
+	SBPOff            *BillingConfig
+	AllowPrivateHosts bool // B24PAY_ALLOW_PRIVATE_PROVIDER_HOSTS: provider APIs on http/loopback (tests, sandbox)
 }
 
 // SBPEnabled tells whether the SBP route is configured (it is hidden otherwise).
@@ -47,6 +49,11 @@ func loadBilling(get func(name, def string) string, dst *BillingConfig) error {
 		SBPMerchantID:        get("B24PAY_SBP_MERCHANT_ID", ""),
 		SBPSecretKey:         get("B24PAY_SBP_SECRET_KEY", ""),
 	}
+	allow, err := strconv.ParseBool(get("B24PAY_ALLOW_PRIVATE_PROVIDER_HOSTS", "false"))
+	if err != nil {
+		return &ConfigError{"B24PAY_ALLOW_PRIVATE_PROVIDER_HOSTS", "must be true or false"}
+	}
+	dst.AllowPrivateHosts = allow
 	return dst.validate()
 }
 
@@ -66,10 +73,12 @@ func (b *BillingConfig) validate() error {
 		}
 	}
 	if b.SBPEnabled() {
-		return requireAll("B24PAY_SBP_SECRET_KEY", "B24PAY_SBP_API_URL", b.SBPURL,
-			map[string]string{"B24PAY_SBP_MERCHANT_ID": b.SBPMerchantID})
+		if err := requireAll("B24PAY_SBP_SECRET_KEY", "B24PAY_SBP_API_URL", b.SBPURL,
+			map[string]string{"B24PAY_SBP_MERCHANT_ID": b.SBPMerchantID}); err != nil {
+			return err
+		}
 	}
-	return nil
+	return b.checkProviderHosts()
 }
 
 // withSaved applies what a portal admin saved on the settings page over the environment: a saved

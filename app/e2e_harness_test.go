@@ -39,6 +39,9 @@ type e2e struct {
 	ib     *invoiceboxfake.Server // nil unless the test asked for Invoicebox
 	bank   *sbpfake.Bank          // nil unless the test asked for SBP
 	front  *lateHandler           // what the app's public URL serves (a test may put a balancer there)
+
+	portalURL   string         // the configured portal's origin
+	portalPages *http.ServeMux // extra pages served on the portal's origin
 }
 
 // e2eOption adds a payment route to the harness.
@@ -96,7 +99,14 @@ func newE2E(t testing.TB, dialect string, opts ...e2eOption) *e2e {
 
 	fake := b24fake.New(b24fake.Options{MemberID: "a1b2c3d4e5f6", ClientID: "local.b24pay.1", ClientSecret: "client-secret",
 		ApplicationToken: "app-token-0451", Rate: 1000, Burst: 1000})
-	b24Srv := httptest.NewServer(fake)
+	pages := http.NewServeMux() // pages of the portal itself (the deal card that frames the tab)
+	b24Srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h, pattern := pages.Handler(r); pattern != "" {
+			h.ServeHTTP(w, r)
+			return
+		}
+		fake.ServeHTTP(w, r)
+	}))
 	t.Cleanup(b24Srv.Close)
 	fake.SetBaseURL(b24Srv.URL)
 
@@ -104,14 +114,16 @@ func newE2E(t testing.TB, dialect string, opts ...e2eOption) *e2e {
 		"B24PAY_ADDR": "127.0.0.1:0", "B24PAY_DATA_DIR": t.TempDir(), "B24PAY_PUBLIC_URL": appSrv.URL,
 		"B24PAY_SECRET_KEY": e2eSecretKey, "B24PAY_B24_CLIENT_ID": "local.b24pay.1", "B24PAY_B24_CLIENT_SECRET": "client-secret",
 		"B24PAY_B24_PORTAL_URL": b24Srv.URL, "B24PAY_B24_OAUTH_URL": b24Srv.URL, "B24PAY_B24_RATE": "1000", "B24PAY_B24_BURST": "1000",
+		"B24PAY_ALLOW_PRIVATE_PROVIDER_HOSTS": "true", // the provider fakes listen on loopback
 	}
 	clk := clock.NewFrozen(time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC))
-	e := &e2e{t: t, url: appSrv.URL, portal: fake, clock: clk, front: late}
+	e := &e2e{t: t, url: appSrv.URL, portal: fake, clock: clk, front: late, portalPages: pages, portalURL: b24Srv.URL}
 	for _, opt := range opts {
 		opt(e, env, clk, appSrv.URL)
 	}
 	cfg, err := LoadConfig(func(k string) string { return env[k] })
 	require.NoError(t, err)
+	cfg.B24.RetryBase = time.Millisecond // Bitrix24's rate-limit and transient backoff, shortened
 	db := storetest.New(t, dialect)
 	a, err := assemble(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), clk, db)
 	require.NoError(t, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -20,7 +21,7 @@ import (
 	"b24pay/portal"
 )
 
-var settingsToken = regexp.MustCompile(`name="token" value="([^"]+)"`)
+var settingsToken = regexp.MustCompile(`action="/b24/settings\?token=([^"]+)"`)
 
 func (e *e2e) appPage(userID int) (int, string) {
 	e.t.Helper()
@@ -31,7 +32,11 @@ func (e *e2e) appPage(userID int) (int, string) {
 
 func (e *e2e) saveSettings(form url.Values) (int, string) {
 	e.t.Helper()
-	resp, err := http.Post(e.url+"/b24/settings", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	form = maps.Clone(form) // the token rides in the URL, as the page's form sends it
+	token := form.Get("token")
+	form.Del("token")
+	resp, err := http.Post(e.url+"/b24/settings?token="+url.QueryEscape(token), "application/x-www-form-urlencoded",
+		strings.NewReader(form.Encode()))
 	require.NoError(e.t, err)
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)

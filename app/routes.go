@@ -1,6 +1,8 @@
 package app
 
 import (
+	"net/url"
+
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
@@ -11,14 +13,23 @@ func (a *App) routes() *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.ContextWithFallback = true
-	r.Use(requestID(), observe(a.log, newHTTPMetrics(a.registry)), recovery())
+	r.Use(requestID(), observe(a.log, newHTTPMetrics(a.registry)), recovery(), securityHeaders(a.portalOrigin()), limitBody(), interactive())
 	r.GET("/", a.home)
 	r.GET("/docs/:name", a.docsFile)
 	r.GET("/healthz", a.healthz)
 	r.GET("/readyz", a.readyz)
-	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{})))
+	r.GET("/metrics", metricsGuard(a.cfg.Security), gin.WrapH(promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{})))
 	r.StaticFS("/static", templates.Static())
 	a.b24Routes(r)
 	a.billingRoutes(r)
 	return r
+}
+
+// portalOrigin is the configured portal's scheme://host[:port], the only page that may frame ours.
+func (a *App) portalOrigin() string {
+	u, err := url.Parse(a.cfg.B24.PortalURL)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
 }

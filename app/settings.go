@@ -37,8 +37,18 @@ func (a *App) settingsForm(cfg BillingConfig, token string) *templates.SettingsF
 // in Bitrix24's Sales Center.
 func (a *App) saveSettings(c *gin.Context) {
 	ctx := c.Request.Context()
-	claims, err := a.tabs.verify(c.PostForm("token"), a.clock.Now())
-	if err != nil || claims.OwnerType != settingsOwner || !claims.Admin {
+	// The token rides in the form's action URL, so it is checked before any of the body is read.
+	token := c.Query("token")
+	claims, err := a.tabs.verify(token, a.clock.Now())
+	if err == nil && (claims.OwnerType != settingsOwner || !claims.Admin) {
+		err = ErrTokenInvalid
+	}
+	if err == nil {
+		err = a.checkGeneration(ctx, claims)
+	}
+	if err != nil {
+		_ = c.Error(err)
+		c.Header("Connection", "close") // the body is never read: do not drain it for a next request
 		a.renderError(c, http.StatusUnauthorized, "Доступ запрещён", "Настройки оплаты меняет администратор портала. Откройте приложение заново.")
 		return
 	}
@@ -50,8 +60,12 @@ func (a *App) saveSettings(c *gin.Context) {
 	}
 	saved := routeSettingsFrom(c, current)
 	candidate := a.cfg.Billing.withSaved(saved)
-	form := a.settingsForm(candidate, c.PostForm("token"))
-	if field, msg := checkRoutes(c, candidate); field != "" {
+	form := a.settingsForm(candidate, token)
+	field, msg := secretFollowsURL(c, current, candidate)
+	if field == "" {
+		field, msg = checkRoutes(c, candidate)
+	}
+	if field != "" {
 		form.Errors[field] = msg
 		a.renderAppPage(c, http.StatusUnprocessableEntity, claims.MemberID, form)
 		return
@@ -113,7 +127,7 @@ func checkRoutes(c *gin.Context, cfg BillingConfig) (string, string) {
 		var ce *ConfigError
 		if errors.As(err, &ce) && settingsFields[ce.Var] != "" {
 			if strings.HasSuffix(ce.Var, "_URL") {
-				return settingsFields[ce.Var], "Нужен адрес вида https://api.example.ru"
+				return settingsFields[ce.Var], msgProviderURL
 			}
 			return settingsFields[ce.Var], "Обязательное поле"
 		}

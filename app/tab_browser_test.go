@@ -4,7 +4,6 @@ import (
 	"context"
 	"html/template"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -126,13 +125,13 @@ func TestTabInBrowser(t *testing.T) {
 // returns the browser and the query option that looks inside the tab's frame.
 func openTabInBrowser(t *testing.T, e *e2e) (context.Context, chromedp.QueryOption) {
 	action, fields := e.PlacementForm(e.dealID, 2)
-	portalPage := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	// The deal card is a page of the configured portal: the tab's CSP lets only that origin frame it.
+	e.portalPages.HandleFunc("/crm/deal/details/", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_ = bitrixFrame.Execute(w, map[string]any{"Action": action, "Fields": fields})
-	}))
-	t.Cleanup(portalPage.Close)
+	})
 	ctx := newBrowser(t)
-	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(portalPage.URL)))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(e.portalURL+"/crm/deal/details/1/")))
 	return ctx, chromedp.FromNode(waitForFrame(t, ctx))
 }
 

@@ -24,6 +24,7 @@ type TabClaims struct {
 	OwnerType string `json:"t"`
 	OwnerID   int64  `json:"i"`
 	Admin     bool   `json:"a,omitempty"` // may change the portal's settings
+	Gen       int64  `json:"g"`           // the portal's token generation when signed (see portal.TokenGeneration)
 	Expires   int64  `json:"e"`
 }
 

@@ -191,6 +191,9 @@ func (c *Client) recover(ctx context.Context, method string, creds Credentials, 
 	case errors.Is(err, ErrQueryLimitExceeded):
 		a.limited++
 		c.limiter.drain()
+		if isInteractive(ctx) && a.limited > c.cfg.InteractiveRetries {
+			return false, err
+		}
 		return c.backoff(ctx, a.limited, err)
 	case errors.Is(err, ErrOperationTimeLimit):
 		var ae *APIError

@@ -92,6 +92,9 @@ type Config struct {
 	// TransientRetries bounds retries of network errors/5xx for idempotent
 	// calls (default 3).
 	TransientRetries int
+	// InteractiveRetries bounds QUERY_LIMIT_EXCEEDED retries of calls whose context is
+	// Interactive (default 3); other calls retry it without a cap.
+	InteractiveRetries int
 	// OperationPause is how long a method is paused on OPERATION_TIME_LIMIT
 	// when no operating_reset_at is known (default 60 s).
 	OperationPause time.Duration
@@ -123,6 +126,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.TransientRetries <= 0 {
 		c.TransientRetries = 3
+	}
+	if c.InteractiveRetries <= 0 {
+		c.InteractiveRetries = 3
 	}
 	if c.OperationPause <= 0 {
 		c.OperationPause = time.Minute

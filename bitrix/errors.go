@@ -103,7 +103,7 @@ func (e *APIError) Error() string {
 // is not a rate or overload limit.
 func (e *APIError) Is(target error) bool {
 	s, ok := codeSentinels[strings.ToLower(e.Code)]
-	if ok && s == target {
+	if ok && s == target || !ok && legacySentinel(e) == target && target != nil {
 		return true
 	}
 	if e.codeless() {

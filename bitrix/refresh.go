@@ -25,6 +25,9 @@ func (c *Client) refresh(ctx context.Context, usedToken string) error {
 	if cur.AccessToken != usedToken {
 		return nil
 	}
+	if cur.RefreshToken == "" { // a page's user token: nothing to refresh it with, never ask the OAuth server
+		return ErrExpiredToken
+	}
 	if failed {
 		return prev
 	}

@@ -143,3 +143,18 @@ func TestRefreshReplyForAnotherPortalIsRejected(t *testing.T) {
 	require.ErrorIs(t, err, ErrRefreshFailed)
 	require.Empty(t, b.saved)
 }
+
+// A user token from a page comes without a refresh token: when it expires the call fails as
+// expired and the OAuth server is never asked with an empty refresh_token.
+func TestExpiredTokenWithoutRefreshTokenNeverAsksTheOAuthServer(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	expiringPortal(t, b, nil)
+	creds := b.stub.credentials()
+	creds.RefreshToken = ""
+	c, err := New(b.cfg, creds, func(context.Context, Credentials) error { return nil })
+	require.NoError(t, err)
+	_, err = c.Call(context.Background(), "profile", nil)
+	require.ErrorIs(t, err, ErrExpiredToken)
+	require.Zero(t, b.stub.callsOf("oauth"))
+}

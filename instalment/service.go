@@ -44,7 +44,8 @@ type Service struct {
 	clients  *portal.Clients
 	log      *slog.Logger
 	remindIn int
-	orders   Orders // withdraws open pay links before instalments are cancelled or changed
+	orders   Orders   // withdraws open pay links before instalments are cancelled or changed
+	inFlight InFlight // nil without billing: nothing is ever being paid
 }
 
 // Config tunes the service.
@@ -177,13 +178,20 @@ func instalmentsOf(tx *gorm.DB, scheduleID int64) ([]Instalment, error) {
 	return rows, tx.Where("schedule_id = ?", scheduleID).Order("seq").Find(&rows).Error
 }
 
-// Edit changes one unpaid instalment's date and/or amount; the other unpaid instalments are
+// Edit changes one free instalment's date and/or amount; the other free instalments are
 // rebalanced so the schedule's total is kept, or the change is refused with the engine's reason.
+// Paid, invoiced and being-paid instalments and the down payment are frozen (see frozen).
 func (s *Service) Edit(ctx context.Context, actor Actor, o Owner, instalmentID int64, due schedules.Date, amount decimal.Decimal) (*View, error) {
+	// The edited instalment's own pay link is withdrawn first (its amount changes); other
+	// instalments being paid stay frozen and the rebalance goes around them.
 	if err := s.withdrawBeforeEdit(ctx, o, instalmentID, amount); err != nil {
 		return nil, err
 	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	paying, err := s.paying(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		sch, err := active(tx, o)
 		if err != nil {
 			return err
@@ -203,12 +211,13 @@ func (s *Service) Edit(ctx context.Context, actor Actor, o Owner, instalmentID i
 				continue
 			}
 			d, _ := schedules.ParseDate(r.Due)
-			open = append(open, schedules.Open{Seq: r.Seq, Due: d, Amount: major(r.AmountMinor, cur), Paid: major(r.PaidMinor, cur)})
+			open = append(open, schedules.Open{Seq: r.Seq, Due: d, Amount: major(r.AmountMinor, cur), Paid: major(r.PaidMinor, cur),
+				Frozen: frozen(r, paying)})
 		}
 		if target < 0 {
 			return ErrNotFound
 		}
-		if rows[target].PaidMinor > 0 || rows[target].Status == StatusCancelled || rows[target].InvoiceID != nil {
+		if rows[target].PaidMinor > 0 || rows[target].Status == StatusCancelled || frozen(rows[target], paying) {
 			return ErrNotEditable
 		}
 		out, err := schedules.Rebalance(open, schedules.Edit{Seq: rows[target].Seq, Due: due, Amount: amount}, sch.Currency)

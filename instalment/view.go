@@ -86,7 +86,7 @@ func buildView(sch Schedule, rows []Instalment, changes []Change) *View {
 		paid += r.PaidMinor
 		iv := InstalmentView{ID: r.ID, Seq: r.Seq, Kind: r.Kind, Due: r.Due, Amount: money(r.AmountMinor), Paid: money(r.PaidMinor),
 			Status: r.Status, StatusLabel: StatusLabels[r.Status], Sync: r.B24Sync, SyncError: r.B24Error, ItemID: r.B24ItemID,
-			InvoiceID: r.InvoiceID, Editable: r.PaidMinor == 0 && r.Status != StatusCancelled && r.InvoiceID == nil}
+			InvoiceID: r.InvoiceID, Editable: r.PaidMinor == 0 && r.Status != StatusCancelled && !frozen(r, nil)}
 		if r.PrincipalMinor != 0 || r.InterestMinor != 0 {
 			iv.Principal, iv.Interest = money(r.PrincipalMinor), money(r.InterestMinor)
 		}

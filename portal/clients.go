@@ -97,11 +97,7 @@ func (c *Clients) endpointMoved(_ context.Context, creds bitrix.Credentials) err
 // Verify checks a user token against the configured portal (never a host from the request) and
 // returns the user's profile. It performs no refresh.
 func (c *Clients) Verify(ctx context.Context, memberID, accessToken string) (*bitrix.Profile, error) {
-	creds := bitrix.Credentials{MemberID: memberID, ClientEndpoint: c.endpoints.Client, ServerEndpoint: c.endpoints.Server,
-		AccessToken: accessToken}
-	cl, err := bitrix.New(c.cfg, creds, func(context.Context, bitrix.Credentials) error {
-		return errors.New("a user token from a page request is never refreshed")
-	})
+	cl, err := c.userClient(memberID, accessToken)
 	if err != nil {
 		return nil, err
 	}

@@ -43,6 +43,7 @@ type Portal struct {
 	Provisioning     string
 	InstalledAt      time.Time
 	UninstalledAt    *time.Time
+	TokenGeneration  int64     // bumped by every install and uninstall; signed into tab and admin tokens
 	UpdatedAt        time.Time `gorm:"autoUpdateTime:false"`
 }
 
@@ -151,7 +152,7 @@ func (r *Repo) SaveInstall(ctx context.Context, domain string, c bitrix.Credenti
 		return nil, err
 	}
 	if err := r.db.WithContext(ctx).Model(&Portal{}).Where("member_id = ?", p.MemberID).
-		Update("uninstalled_at", nil).Error; err != nil {
+		Updates(map[string]any{"uninstalled_at": nil, "token_generation": gorm.Expr("token_generation + 1")}).Error; err != nil {
 		return nil, err
 	}
 	return r.Get(ctx, c.MemberID)
@@ -198,6 +199,6 @@ func (r *Repo) MarkUninstalled(ctx context.Context, memberID string) error {
 	now := r.clock.Now()
 	return r.db.WithContext(ctx).Model(&Portal{}).Where("member_id = ?", memberID).Updates(map[string]any{
 		"status": StatusUninstalled, "access_token": "", "refresh_token": "", "expires_at": nil,
-		"uninstalled_at": now, "updated_at": now,
+		"uninstalled_at": now, "updated_at": now, "token_generation": gorm.Expr("token_generation + 1"),
 	}).Error
 }

@@ -14,7 +14,13 @@ type Open struct {
 	Due    Date
 	Amount decimal.Decimal
 	Paid   decimal.Decimal
+	// Frozen instalments (invoiced, being paid, or the down payment) keep their amount and date:
+	// Rebalance neither edits them nor spreads money over them.
+	Frozen bool
 }
+
+// free tells whether an edit may change the instalment.
+func (o Open) free() bool { return o.Paid.IsZero() && !o.Frozen }
 
 // Outstanding is what is still owed on the instalment (never negative).
 func (o Open) Outstanding() decimal.Decimal {

@@ -36,6 +36,8 @@ const (
 	CodeNotAllowed    Code = "not_allowed"    // the field makes no sense for this scheme
 	CodeExceedsLeft   Code = "exceeds_left"   // a new amount exceeds what is left to spread; Diff = excess
 	CodeAlreadyPaid   Code = "already_paid"   // a paid or partly paid instalment cannot be edited
+	CodeFrozen        Code = "frozen"         // invoiced, being paid or the down payment: cannot be edited
+	CodeNoneFree      Code = "none_free"      // no other instalment is free to take the difference; Diff = new − old
 	CodeNotFound      Code = "not_found"      // no instalment with this number
 	CodeInvalid       Code = "invalid"        // malformed value (impossible date, bad period)
 )

@@ -65,6 +65,10 @@ func codeRU(e *ValidationError) string {
 		return "сумма больше остатка, превышение " + decimalRU(e.Diff)
 	case CodeAlreadyPaid:
 		return "оплаченный платёж изменить нельзя"
+	case CodeFrozen:
+		return "платёж нельзя изменить: по нему выставлен счёт, идёт оплата или это первый взнос"
+	case CodeNoneFree:
+		return "сумму не на кого перераспределить: остальные платежи оплачены, выставлены или в оплате — измените только дату"
 	case CodeNotFound:
 		return "не найден"
 	}

@@ -16,14 +16,14 @@ type Edit struct {
 }
 
 // Rebalance applies an edit to a schedule's instalments and returns them in
-// Seq order. Instalments with anything paid keep their amounts. When the
-// amount changes, the other unpaid instalments share what is left of the
-// schedule's total by the equal rule (earliest get the extra minor units),
-// so the total is kept. Errors are ValidationErrors: not_found (seq),
-// already_paid, out_of_range / too_precise (amount), exceeds_left (amount,
-// Diff = how much too large), sum_mismatch (amount, when no other unpaid
-// instalment can take the difference; Diff = new − allowed) and
-// not_increasing (due, Row = Seq of the first date out of order).
+// Seq order. Instalments with anything paid, and frozen ones, keep their
+// amounts. When the amount changes, the other free instalments share what is
+// left of the schedule's total by the equal rule (earliest get the extra
+// minor units), so the total is kept. Errors are ValidationErrors: not_found
+// (seq), already_paid / frozen (seq), out_of_range / too_precise (amount),
+// exceeds_left (amount, Diff = how much too large), none_free (amount, when
+// no other free instalment can take the difference) and not_increasing
+// (due, Row = Seq of the first date out of order).
 func Rebalance(items []Open, e Edit, currency string) ([]Open, error) {
 	cur, err := LookupCurrency(currency)
 	if err != nil {
@@ -37,6 +37,8 @@ func Rebalance(items []Open, e Edit, currency string) ([]Open, error) {
 		return nil, ValidationErrors{{Field: "seq", Code: CodeNotFound, Row: e.Seq}}
 	case !out[i].Paid.IsZero():
 		return nil, ValidationErrors{{Field: "seq", Code: CodeAlreadyPaid, Row: e.Seq}}
+	case out[i].Frozen:
+		return nil, ValidationErrors{{Field: "seq", Code: CodeFrozen, Row: e.Seq}}
 	}
 	if !e.Due.IsZero() {
 		out[i].Due = e.Due
@@ -53,21 +55,24 @@ func Rebalance(items []Open, e Edit, currency string) ([]Open, error) {
 }
 
 // respread sets out[i] to amount and spreads the rest of the total over the
-// other unpaid instalments.
+// other free instalments.
 func respread(out []Open, i int, amount decimal.Decimal, cur Currency) error {
 	var es ValidationErrors
 	if !validateAmount(&es, "amount", out[i].Seq, amount, cur.Unit(), MaxTotal, cur, true) {
 		return es
 	}
-	left := decimal.Zero // what the unpaid instalments share
+	left := decimal.Zero // what the free instalments share
 	var others []int
 	for k, o := range out {
-		if o.Paid.IsZero() {
+		if o.free() {
 			left = left.Add(o.Amount)
 			if k != i {
 				others = append(others, k)
 			}
 		}
+	}
+	if len(others) == 0 && !amount.Equal(out[i].Amount) {
+		return ValidationErrors{{Field: "amount", Code: CodeNoneFree, Row: out[i].Seq, Diff: amount.Sub(out[i].Amount)}}
 	}
 	if err := checkFits(amount, left, len(others), out[i].Seq, cur); err != nil {
 		return err
@@ -83,14 +88,8 @@ func respread(out []Open, i int, amount decimal.Decimal, cur Currency) error {
 }
 
 // checkFits makes sure that after the edit each of n other instalments keeps
-// at least one minor unit (or, with none, that the amount is exactly left).
+// at least one minor unit.
 func checkFits(amount, left decimal.Decimal, n, seq int, cur Currency) error {
-	if n == 0 {
-		if !amount.Equal(left) {
-			return ValidationErrors{{Field: "amount", Code: CodeSumMismatch, Row: seq, Diff: amount.Sub(left)}}
-		}
-		return nil
-	}
 	allowed := left.Sub(cur.Unit().Mul(decimal.NewFromInt(int64(n))))
 	if amount.GreaterThan(allowed) {
 		return ValidationErrors{{Field: "amount", Code: CodeExceedsLeft, Row: seq, Diff: amount.Sub(allowed)}}

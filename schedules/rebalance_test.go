@@ -62,6 +62,21 @@ func decsOf(os []Open) []decimal.Decimal {
 	return out
 }
 
+// Frozen instalments (invoiced, being paid, the down payment) keep their amounts: the difference
+// goes to the free ones only.
+func TestRebalanceSpreadsOnlyOverFreeInstalments(t *testing.T) {
+	t.Parallel()
+	items := fourInstalments(t)
+	items[2].Frozen = true
+	got, err := Rebalance(items, Edit{Seq: 2, Amount: dec("2000")}, "RUB")
+	require.NoError(t, err)
+	want := []string{"2515", "2000", "2515", "3030"}
+	for i, o := range got {
+		require.True(t, dec(want[i]).Equal(o.Amount), "seq %d: %s", o.Seq, o.Amount)
+	}
+	require.True(t, got[2].Frozen)
+}
+
 func TestRebalanceRejects(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -85,7 +100,17 @@ func TestRebalanceRejects(t *testing.T) {
 			o := fourInstalments(t)
 			o[1].Paid, o[2].Paid = dec("2515"), dec("100")
 			return o
-		}, Edit{Seq: 4, Amount: dec("2000")}, "RUB", "amount", CodeSumMismatch, "-515"},
+		}, Edit{Seq: 4, Amount: dec("2000")}, "RUB", "amount", CodeNoneFree, "-515"},
+		{"FrozenInstalment", func(t *testing.T) []Open {
+			o := fourInstalments(t)
+			o[1].Frozen = true
+			return o
+		}, Edit{Seq: 2, Due: date(t, "2025-03-01")}, "RUB", "seq", CodeFrozen, ""},
+		{"OthersFrozenOrPaid", func(t *testing.T) []Open {
+			o := fourInstalments(t)
+			o[1].Frozen, o[3].Frozen = true, true
+			return o
+		}, Edit{Seq: 3, Amount: dec("3000")}, "RUB", "amount", CodeNoneFree, "485"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -38,6 +38,8 @@ func validateRowDates(es *ValidationErrors, rows []Row) {
 			es.add(&ValidationError{Field: "rows.due", Code: CodeRequired, Row: i + 1})
 		case !r.Due.Valid():
 			es.add(&ValidationError{Field: "rows.due", Code: CodeInvalid, Row: i + 1})
+		case EarliestDue.After(r.Due):
+			es.add(&ValidationError{Field: "rows.due", Code: CodeOutOfRange, Row: i + 1, Min: EarliestDue.String(), Max: "9999-12-31"})
 		case i > 0 && rows[i-1].Due.Valid() && !r.Due.After(rows[i-1].Due):
 			es.add(&ValidationError{Field: "rows.due", Code: CodeNotIncreasing, Row: i + 1})
 		}

@@ -2,6 +2,7 @@ package schedules
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/shopspring/decimal"
 )
@@ -59,12 +60,18 @@ func validateAmount(es *ValidationErrors, field string, row int, v, lo, hi decim
 	return true
 }
 
+// EarliestDue is the earliest due date a plan may name: year 0001 and its neighbours are typos,
+// and the zero date is the allocation's "first in line" marker.
+var EarliestDue = Date{Year: 1900, Month: time.January, Day: 1}
+
 func (p Plan) validateFirst(es *ValidationErrors) {
 	switch {
 	case p.First.IsZero():
 		es.addCode("first", CodeRequired)
 	case !p.First.Valid():
 		es.addCode("first", CodeInvalid)
+	case EarliestDue.After(p.First):
+		es.add(&ValidationError{Field: "first", Code: CodeOutOfRange, Min: EarliestDue.String(), Max: "9999-12-31"})
 	}
 }
 
@@ -98,7 +105,21 @@ func (p Plan) validateFit(es *ValidationErrors, financed decimal.Decimal, count 
 	}
 	if units(financed, cur.Minor) < int64(count) || !p.annuityRepresentable(financed, count, cur) {
 		es.add(&ValidationError{Field: "total", Code: CodeTooSmall})
+		return
 	}
+	if p.Scheme.hasInterest() && p.payableWithInterest(financed, count, cur).GreaterThan(MaxTotal) {
+		es.add(&ValidationError{Field: "total", Code: CodeOutOfRange, Min: MinTotal.String(), Max: MaxTotal.String()})
+	}
+}
+
+// payableWithInterest is what the plan makes the client pay in all: the down payment plus every
+// instalment with its interest.
+func (p Plan) payableWithInterest(financed decimal.Decimal, count int, cur Currency) decimal.Decimal {
+	sum := p.Total.Sub(financed)
+	for _, row := range instalmentRows(p, financed, count, cur) {
+		sum = sum.Add(row.Amount)
+	}
+	return sum
 }
 
 // annuityRepresentable reports whether rounding to minor units leaves every

@@ -53,6 +53,15 @@ func TestValidatePlan(t *testing.T) {
 		{name: "NoFirstDate", edit: func(p *Plan) { p.First = Date{} }, field: "first", code: CodeRequired},
 		{name: "LastDateAfterYear9999", edit: func(p *Plan) { p.First = NewDate(9999, 1, 31); p.Count = 600 }, field: "first", code: CodeOutOfRange},
 		{name: "ImpossibleFirstDate", edit: func(p *Plan) { p.First = NewDate(2025, 2, 30) }, field: "first", code: CodeInvalid},
+		{name: "FirstDateInYear1", edit: func(p *Plan) { p.First = NewDate(1, 1, 1) }, field: "first", code: CodeOutOfRange},
+		{name: "CustomRowInYear1", plan: &Plan{Scheme: Custom, Total: dec("100"), Currency: "RUB",
+			Rows: []Row{{Due: NewDate(1, 3, 1), Percent: dec("100")}}}, field: "rows.due", code: CodeOutOfRange, row: 1},
+		{name: "AnnuityPayableAboveMaxTotal", edit: func(p *Plan) {
+			p.Scheme, p.Total, p.Count, p.AnnualRate = Annuity, MaxTotal, 600, MaxRate
+		}, field: "total", code: CodeOutOfRange},
+		{name: "DifferentiatedPayableAboveMaxTotal", edit: func(p *Plan) {
+			p.Scheme, p.Total, p.Count, p.AnnualRate = Differentiated, dec("900000000000"), 24, dec("100")
+		}, field: "total", code: CodeOutOfRange},
 		{name: "DownEqualsTotal", edit: func(p *Plan) { p.Down.Amount = dec("10060") }, field: "down", code: CodeOutOfRange},
 		{name: "DownHundredPercent", edit: func(p *Plan) { p.Down.Percent = dec("100") }, field: "down", code: CodeOutOfRange},
 		{name: "DownAmountAndPercent", edit: func(p *Plan) { p.Down = DownPayment{Amount: dec("1"), Percent: dec("1")} }, field: "down", code: CodeConflict},

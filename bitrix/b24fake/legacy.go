@@ -82,6 +82,9 @@ func legacy(etid int) map[string]handler {
 			if c.p.state.store(etid).rows[id] == nil {
 				return nil, legacyNotFound()
 			}
+			if !c.p.canRead(c.userID, etid, id) {
+				return nil, accessDenied("crm.deal.get")
+			}
 			return c.p.state.renderLegacyRecord(etid, id, nil), nil
 		},
 		"delete": func(c *call) (any, error) {

@@ -73,8 +73,9 @@ type Portal struct {
 	bucket   leakyBucket
 	tokens   tokenStore
 
-	mu    sync.Mutex // portal data
-	state *state
+	mu         sync.Mutex // portal data
+	state      *state
+	readDenied map[readKey]bool // see access.go
 
 	events eventQueue
 }
