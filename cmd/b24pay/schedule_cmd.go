@@ -299,13 +299,25 @@ func printSchedule(w io.Writer, s schedules.Schedule) {
 	if s.HasInterest() {
 		header += "Основной долг\tПроценты\tОстаток\t"
 	}
-	fmt.Fprintln(tw, header+"Вид\t")
+	shifted := false
+	for _, p := range s.Payments {
+		shifted = shifted || !p.ShiftedFrom.IsZero()
+	}
+	header += "Вид\t"
+	if shifted {
+		header += "Перенос\t"
+	}
+	fmt.Fprintln(tw, header)
 	for _, p := range s.Payments {
 		line := fmt.Sprintf("%d\t%s\t%s\t", p.N, russianDate(p.Due), c.Human(p.Amount))
 		if s.HasInterest() {
 			line += fmt.Sprintf("%s\t%s\t%s\t", c.Human(p.Principal), c.Human(p.Interest), c.Human(p.Remaining))
 		}
-		fmt.Fprintln(tw, line+kindNamesRU[p.Kind]+"\t")
+		line += kindNamesRU[p.Kind] + "\t"
+		if shifted {
+			line += p.ShiftNoteRU() + "\t"
+		}
+		fmt.Fprintln(tw, line)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nИтого к оплате: %s", c.Human(s.Payable()))
