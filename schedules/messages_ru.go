@@ -31,6 +31,10 @@ func MessageRU(e *ValidationError) string {
 	return b.String()
 }
 
+// ReasonRU is MessageRU without the field's name, for a message shown next
+// to the field: «укажите будний день, который не является праздником».
+func ReasonRU(e *ValidationError) string { return codeRU(e) }
+
 func fieldRU(f string) string {
 	if s, ok := fieldNamesRU[f]; ok {
 		return s
