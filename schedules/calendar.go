@@ -153,9 +153,6 @@ func (c *Calendar) offReason(d Date) ShiftReason {
 	return ""
 }
 
-// Transfers returns the transfers in force, built-in and extra.
-func (c *Calendar) Transfers() []Transfer { return append([]Transfer(nil), c.transfers...) }
-
 // year returns the dates of year y that are not plain weekdays or weekend days.
 func (c *Calendar) year(y int) map[Date]dayKind {
 	if m, ok := c.years.Load(y); ok {
