@@ -44,12 +44,13 @@ func customPayments(p Plan, cur Currency) []Payment {
 // anchored on First.
 func periodicPayments(p Plan, cur Currency, rows []unitRow) []Payment {
 	down, m := p.downAmount(cur), cur.Minor
-	out := make([]Payment, 0, len(rows)+1)
 	offset := 0
 	if down.IsPositive() {
-		out = append(out, Payment{Due: p.First, Amount: down, Kind: KindDownPayment,
-			Principal: down, Remaining: p.Total.Sub(down)})
 		offset = 1
+	}
+	out := make([]Payment, offset, len(rows)+offset)
+	if offset == 1 {
+		out[0] = Payment{Due: p.First, Amount: down, Kind: KindDownPayment, Principal: down, Remaining: p.Total.Sub(down)}
 	}
 	var amount decimal.Decimal // annuity rows share one amount: decimals are immutable
 	prev := int64(-1)
