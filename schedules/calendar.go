@@ -42,7 +42,10 @@ const (
 	kindWorkingDay                    // a weekend day made a working day by a transfer
 )
 
-// holidaysRU are the art. 112 non-working holidays as month and day.
+// holidaysRU are the art. 112 non-working holidays as month and day, the
+// januaryHolidays New Year and Christmas days first.
+const januaryHolidays = 8
+
 var holidaysRU = [...]struct {
 	month time.Month
 	day   int
@@ -170,7 +173,7 @@ func (c *Calendar) year(y int) map[Date]dayKind {
 			m[t.From] = kindWorkingDay
 		}
 	}
-	for _, h := range holidaysRU[8:] { // art. 112 part 2: not the January holidays
+	for _, h := range holidaysRU[januaryHolidays:] { // art. 112 part 2 excludes January
 		d := NewDate(y, h.month, h.day)
 		if !isWeekend(d) || c.moved[d] {
 			continue
