@@ -112,7 +112,7 @@ func (a *App) apiPreview(c *gin.Context) {
 	if !ok {
 		return
 	}
-	built, err := a.instalments.Preview(p)
+	built, err := a.instalments.Preview(c.Request.Context(), claimsOf(c).MemberID, p)
 	if err != nil {
 		apiError(c, err)
 		return

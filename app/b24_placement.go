@@ -77,6 +77,14 @@ func (a *App) b24App(c *gin.Context) {
 }
 
 func (a *App) renderAppPage(c *gin.Context, status int, memberID string, form *templates.SettingsForm) {
+	var holidays *templates.HolidaysForm
+	if form != nil {
+		holidays = a.holidaysForm(c, memberID, form.Token)
+	}
+	a.renderAppPageWith(c, status, memberID, form, holidays)
+}
+
+func (a *App) renderAppPageWith(c *gin.Context, status int, memberID string, form *templates.SettingsForm, holidays *templates.HolidaysForm) {
 	sum, err := a.instalments.Summary(c.Request.Context(), memberID)
 	if err != nil {
 		_ = c.Error(err)
@@ -84,5 +92,5 @@ func (a *App) renderAppPage(c *gin.Context, status int, memberID string, form *t
 		return
 	}
 	a.render(c, status, "app.html", templates.AppPage{PortalDomain: a.cfg.B24.PortalHost(), Installed: true,
-		Schedules: sum.Schedules, Instalments: sum.Instalments, Debt: sum.Debt, Settings: form})
+		Schedules: sum.Schedules, Instalments: sum.Instalments, Debt: sum.Debt, Settings: form, Holidays: holidays})
 }

@@ -22,6 +22,7 @@ func (a *App) routes() *gin.Engine {
 	r.StaticFS("/static", templates.Static())
 	a.b24Routes(r)
 	a.billingRoutes(r)
+	a.holidayRoutes(r)
 	return r
 }
 

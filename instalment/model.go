@@ -66,6 +66,8 @@ type Instalment struct {
 	Seq               int
 	Kind              string
 	Due               string // YYYY-MM-DD in the portal's time zone
+	ShiftedFrom       string // the nominal due date when it was moved to a working day, else ""
+	ShiftReason       string // schedules.ShiftReason of that move
 	AmountMinor       int64
 	PaidMinor         int64
 	PrincipalMinor    int64

@@ -65,11 +65,29 @@ func (s *Service) today() schedules.Date {
 	return schedules.NewDate(t.Year(), t.Month(), t.Day())
 }
 
-// Preview builds a plan without storing anything.
-func (s *Service) Preview(p schedules.Plan) (schedules.Schedule, error) { return schedules.Build(p) }
+// Preview builds a plan by the portal's calendar without storing anything.
+func (s *Service) Preview(ctx context.Context, memberID string, p schedules.Plan) (schedules.Schedule, error) {
+	if err := s.withCalendar(ctx, memberID, &p); err != nil {
+		return schedules.Schedule{}, err
+	}
+	return schedules.Build(p)
+}
+
+// withCalendar gives a business-day plan the portal's calendar (its own decree transfers).
+func (s *Service) withCalendar(ctx context.Context, memberID string, p *schedules.Plan) error {
+	if !p.BusinessDays {
+		return nil
+	}
+	cal, err := s.Calendar(ctx, memberID)
+	p.Calendar = cal
+	return err
+}
 
 // Create stores a new schedule for the owner and queues its items for Bitrix24.
 func (s *Service) Create(ctx context.Context, actor Actor, o OwnerInfo, p schedules.Plan) (*View, error) {
+	if err := s.withCalendar(ctx, o.MemberID, &p); err != nil {
+		return nil, err
+	}
 	built, err := schedules.Build(p)
 	if err != nil {
 		return nil, err
@@ -96,7 +114,10 @@ func (s *Service) Create(ctx context.Context, actor Actor, o OwnerInfo, p schedu
 		for i, pm := range built.Payments {
 			rows[i] = Instalment{ScheduleID: sch.ID, MemberID: o.MemberID, Seq: pm.N, Kind: string(pm.Kind), Due: pm.Due.String(),
 				AmountMinor: minor(pm.Amount, cur), PrincipalMinor: minor(pm.Principal, cur), InterestMinor: minor(pm.Interest, cur),
-				Status: StatusPlanned, B24Sync: SyncPending, UpdatedAt: now}
+				Status: StatusPlanned, B24Sync: SyncPending, UpdatedAt: now, ShiftReason: string(pm.ShiftReason)}
+			if !pm.ShiftedFrom.IsZero() {
+				rows[i].ShiftedFrom = pm.ShiftedFrom.String()
+			}
 		}
 		if err := tx.Create(&rows).Error; err != nil {
 			return err
@@ -260,6 +281,7 @@ func (s *Service) applyRebalance(tx *gorm.DB, sch Schedule, rows []Instalment, o
 			"updated_at": s.clock.Now()}
 		if moved {
 			updates["reminded_at"], updates["overdue_notified_at"] = nil, nil // remind again for the new date
+			updates["shifted_from"], updates["shift_reason"] = "", ""         // the manager's date, not a shift
 		}
 		if err := tx.Model(&Instalment{}).Where("id = ?", r.ID).Updates(updates).Error; err != nil {
 			return err

@@ -27,6 +27,8 @@ type InstalmentView struct {
 	Seq         int    `json:"seq"`
 	Kind        string `json:"kind"`
 	Due         string `json:"due"`
+	ShiftedFrom string `json:"shifted_from,omitempty"`
+	ShiftNote   string `json:"shift_note,omitempty"` // «перенесено с 01.01.2029 — праздник»
 	Amount      string `json:"amount"`
 	Paid        string `json:"paid"`
 	Principal   string `json:"principal"`
@@ -87,6 +89,10 @@ func buildView(sch Schedule, rows []Instalment, changes []Change) *View {
 		iv := InstalmentView{ID: r.ID, Seq: r.Seq, Kind: r.Kind, Due: r.Due, Amount: money(r.AmountMinor), Paid: money(r.PaidMinor),
 			Status: r.Status, StatusLabel: StatusLabels[r.Status], Sync: r.B24Sync, SyncError: r.B24Error, ItemID: r.B24ItemID,
 			InvoiceID: r.InvoiceID, Editable: r.PaidMinor == 0 && r.Status != StatusCancelled && !frozen(r, nil)}
+		if from, err := schedules.ParseDate(r.ShiftedFrom); err == nil {
+			iv.ShiftedFrom = r.ShiftedFrom
+			iv.ShiftNote = schedules.Payment{ShiftedFrom: from, ShiftReason: schedules.ShiftReason(r.ShiftReason)}.ShiftNoteRU()
+		}
 		if r.PrincipalMinor != 0 || r.InterestMinor != 0 {
 			iv.Principal, iv.Interest = money(r.PrincipalMinor), money(r.InterestMinor)
 		}

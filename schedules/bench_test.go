@@ -16,7 +16,7 @@ func BenchmarkBuildEqual12(b *testing.B) {
 	}
 }
 
-func BenchmarkBuildAnnuity360(b *testing.B) {
+func BenchmarkAnnuity360(b *testing.B) {
 	p := Plan{Scheme: Annuity, Total: dec("3000000"), Currency: "RUB", Count: 360, Period: Period{Month, 1},
 		First: NewDate(2025, 1, 31), AnnualRate: dec("10.5")}
 	for b.Loop() {

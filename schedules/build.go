@@ -6,25 +6,26 @@ import "github.com/shopspring/decimal"
 // point for the live preview in the web UI and for the CLI. Errors are
 // ValidationErrors.
 func Build(p Plan) (Schedule, error) {
-	if err := p.Validate(); err != nil {
+	rows, err := p.validate()
+	if err != nil {
 		return Schedule{}, err
 	}
 	cur, _ := LookupCurrency(p.Currency)
-	s := Schedule{Scheme: p.Scheme, Currency: cur, Total: p.Total}
+	s := Schedule{Scheme: p.Scheme, Currency: cur, Total: p.Total, Interest: decimal.Zero}
 	switch p.Scheme {
 	case Full:
 		s.Payments = []Payment{{Due: p.First, Amount: p.Total, Kind: KindInstalment}}
 	case Custom:
 		s.Payments = customPayments(p, cur)
 	default:
-		s.Payments = periodicPayments(p, cur)
+		s.Payments = periodicPayments(p, cur, rows)
+		s.Interest = fromUnits(totalInterest(rows), cur.Minor)
 	}
 	for i := range s.Payments {
 		s.Payments[i].N = i + 1
-		s.Interest = s.Interest.Add(s.Payments[i].Interest)
 	}
 	if p.BusinessDays {
-		shiftToWorkingDays(s.Payments)
+		shiftToWorkingDays(s.Payments, p.calendar())
 	}
 	return s, nil
 }
@@ -38,50 +39,51 @@ func customPayments(p Plan, cur Currency) []Payment {
 	return out
 }
 
-// periodicPayments builds equal, annuity and differentiated plans: an
-// optional down payment on First, then instalments anchored on First.
-func periodicPayments(p Plan, cur Currency) []Payment {
-	n, down := p.count(), p.downAmount(cur)
-	var out []Payment
+// periodicPayments builds equal, annuity and differentiated plans from their
+// instalment rows: an optional down payment on First, then instalments
+// anchored on First.
+func periodicPayments(p Plan, cur Currency, rows []unitRow) []Payment {
+	down, m := p.downAmount(cur), cur.Minor
 	offset := 0
 	if down.IsPositive() {
-		out = append(out, Payment{Due: p.First, Amount: down, Kind: KindDownPayment,
-			Principal: down, Remaining: p.Total.Sub(down)})
 		offset = 1
 	}
-	rows := instalmentRows(p, p.Total.Sub(down), n, cur)
+	out := make([]Payment, offset, len(rows)+offset)
+	if offset == 1 {
+		out[0] = Payment{Due: p.First, Amount: down, Kind: KindDownPayment, Principal: down, Remaining: p.Total.Sub(down)}
+	}
+	var amount decimal.Decimal // annuity rows share one amount: decimals are immutable
+	prev := int64(-1)
 	for i, r := range rows {
-		r.Due = p.Period.Nth(p.First, i+offset)
-		r.Kind = KindInstalment
-		out = append(out, r)
+		pay := Payment{Due: p.Period.Nth(p.First, i+offset), Kind: KindInstalment, Principal: fromUnits(r.principal, m)}
+		pay.Amount = pay.Principal
+		if p.Scheme.hasInterest() {
+			if r.amount() != prev {
+				amount, prev = fromUnits(r.amount(), m), r.amount()
+			}
+			pay.Amount, pay.Interest, pay.Remaining = amount, fromUnits(r.interest, m), fromUnits(r.remaining, m)
+		}
+		out = append(out, pay)
 	}
 	return out
 }
 
-func instalmentRows(p Plan, principal decimal.Decimal, n int, cur Currency) []Payment {
+// instalmentUnits computes the instalment rows of a periodic plan in minor units.
+func (p Plan) instalmentUnits(financed int64, n int) []unitRow {
+	if !p.Scheme.hasInterest() {
+		return equalUnits(financed, n)
+	}
 	r := p.Period.rate(p.AnnualRate)
-	switch {
-	case p.Scheme == Annuity && r.IsPositive():
-		return annuityRows(principal, r, n, cur.Minor)
-	case p.Scheme == Differentiated || p.Scheme == Annuity:
-		return differentiatedRows(principal, r, n, cur.Minor)
+	if p.Scheme == Annuity && r.positive() {
+		return annuityUnits(financed, r, n)
 	}
-	rows := make([]Payment, n)
-	for i, a := range spreadEqual(principal, n, cur.Minor) {
-		rows[i] = Payment{Amount: a, Principal: a}
-	}
-	return rows
+	return differentiatedUnits(financed, r, n)
 }
 
-// shiftToWorkingDays moves each due date to the next working day; a date
-// that would then not be after the previous due date moves to the first
-// working day after it, so dates keep strictly increasing.
-func shiftToWorkingDays(ps []Payment) {
-	for i := range ps {
-		d := NextWorkingDay(ps[i].Due)
-		if i > 0 && !d.After(ps[i-1].Due) {
-			d = NextWorkingDay(ps[i-1].Due.AddDays(1))
-		}
-		ps[i].Due = d
+func totalInterest(rows []unitRow) int64 {
+	var sum int64
+	for _, r := range rows {
+		sum += r.interest
 	}
+	return sum
 }

@@ -67,3 +67,14 @@ func TestDateCompareAndDays(t *testing.T) {
 	require.Equal(t, date(t, "2024-03-01"), date(t, "2024-02-28").AddDays(2))
 	require.Equal(t, time.Wednesday, b.Weekday())
 }
+
+func TestDaysInAgreesWithTimePackage(t *testing.T) {
+	t.Parallel()
+	for y := 1; y <= 9999; y++ {
+		for m := time.January; m <= time.December; m++ {
+			if want := time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day(); daysIn(y, m) != want {
+				t.Fatalf("%04d-%02d: %d days, want %d", y, m, daysIn(y, m), want)
+			}
+		}
+	}
+}

@@ -3,8 +3,8 @@
 // the Russian business-day calendar, invoice split with VAT, allocation of a
 // payment over instalments and rebalancing after a manual edit.
 //
-// It does no I/O (apart from the embedded holiday file), reads no clock and
-// knows no database. Money is decimal.Decimal, rounded by the single rule
+// It does no I/O (apart from the embedded table of holiday transfers), reads
+// no clock and knows no database. Money is decimal.Decimal, rounded by the single rule
 // written in rounding.go; dates are civil Dates written as YYYY-MM-DD.
 // Every input has a Validate method returning ValidationErrors that the UI
 // can place next to its fields (MessageRU gives Russian wording).

@@ -40,6 +40,9 @@ const (
 	CodeNoneFree      Code = "none_free"      // no other instalment is free to take the difference; Diff = new − old
 	CodeNotFound      Code = "not_found"      // no instalment with this number
 	CodeInvalid       Code = "invalid"        // malformed value (impossible date, bad period)
+	CodeNotWeekend    Code = "not_weekend"    // a transfer's From is not a Saturday or Sunday
+	CodeNotWeekday    Code = "not_weekday"    // a transfer's To is a weekend day or a holiday
+	CodeDuplicate     Code = "duplicate"      // the same date is given twice
 )
 
 // ValidationError is one problem with one input field, typed for the UI to

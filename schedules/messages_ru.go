@@ -15,6 +15,7 @@ var fieldNamesRU = map[string]string{
 	"lines": "строки счёта", "lines.name": "название", "lines.quantity": "количество",
 	"lines.price": "цена", "lines.vat": "ставка НДС", "parts": "число частей", "shares": "доли частей",
 	"seq": "платёж", "amount": "сумма платежа", "due": "дата платежа",
+	"transfers.from": "выходной день", "transfers.to": "новый выходной",
 }
 
 // MessageRU is the engine's Russian wording of a validation error, for the
@@ -29,6 +30,10 @@ func MessageRU(e *ValidationError) string {
 	b.WriteString(codeRU(e))
 	return b.String()
 }
+
+// ReasonRU is MessageRU without the field's name, for a message shown next
+// to the field: «укажите будний день, который не является праздником».
+func ReasonRU(e *ValidationError) string { return codeRU(e) }
 
 func fieldRU(f string) string {
 	if s, ok := fieldNamesRU[f]; ok {
@@ -71,9 +76,30 @@ func codeRU(e *ValidationError) string {
 		return "сумму не на кого перераспределить: остальные платежи оплачены, выставлены или в оплате — измените только дату"
 	case CodeNotFound:
 		return "не найден"
+	case CodeNotWeekend:
+		return "переносится выходной: укажите субботу или воскресенье"
+	case CodeNotWeekday:
+		return "укажите будний день, который не является праздником"
+	case CodeDuplicate:
+		return "эта дата уже указана в другом переносе"
 	}
 	return "неверное значение"
 }
 
 // decimalRU writes a number with a decimal comma: -0,01.
 func decimalRU(d decimal.Decimal) string { return strings.Replace(d.String(), ".", ",", 1) }
+
+var shiftReasonsRU = map[ShiftReason]string{
+	ReasonHoliday: "праздник", ReasonWeekend: "выходной", ReasonDayOff: "перенесённый выходной",
+	ReasonAfterPrevious: "занята предыдущим платежом",
+}
+
+// ShiftNoteRU explains a moved due date for the tab and the CLI:
+// «перенесено с 01.01.2029 — праздник»; "" when the date was not moved.
+func (p Payment) ShiftNoteRU() string {
+	if p.ShiftedFrom.IsZero() {
+		return ""
+	}
+	d := p.ShiftedFrom
+	return fmt.Sprintf("перенесено с %02d.%02d.%04d — %s", d.Day, int(d.Month), d.Year, shiftReasonsRU[p.ShiftReason])
+}

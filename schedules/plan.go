@@ -62,6 +62,17 @@ type Plan struct {
 	AnnualRate decimal.Decimal `json:"annual_rate"`
 	// BusinessDays moves due dates off weekends and Russian holidays.
 	BusinessDays bool `json:"business_days"`
+	// Calendar is the holiday calendar for BusinessDays; nil means Russia.
+	// The app sets it (with the portal's own decree transfers); it is never
+	// read from or written to JSON.
+	Calendar *Calendar `json:"-"`
+}
+
+func (p Plan) calendar() *Calendar {
+	if p.Calendar != nil {
+		return p.Calendar
+	}
+	return Russia
 }
 
 func (s Scheme) valid() bool {

@@ -27,6 +27,10 @@ type Payment struct {
 	Principal decimal.Decimal
 	Interest  decimal.Decimal
 	Remaining decimal.Decimal
+	// ShiftedFrom is the nominal due date when BusinessDays moved it to a
+	// working day (zero otherwise), and ShiftReason says why.
+	ShiftedFrom Date
+	ShiftReason ShiftReason
 }
 
 // Schedule is a built plan: payments numbered from 1 with strictly
@@ -59,6 +63,10 @@ type paymentJSON struct {
 	Principal string `json:"principal,omitempty"`
 	Interest  string `json:"interest,omitempty"`
 	Remaining string `json:"remaining,omitempty"`
+	// shifted_from, shift_reason and shift_note (Russian) are set on moved dates.
+	ShiftedFrom string      `json:"shifted_from,omitempty"`
+	ShiftReason ShiftReason `json:"shift_reason,omitempty"`
+	ShiftNote   string      `json:"shift_note,omitempty"`
 }
 
 type scheduleJSON struct {
@@ -80,7 +88,10 @@ func (s Schedule) MarshalJSON() ([]byte, error) {
 		out.Interest = c.Plain(s.Interest)
 	}
 	for i, p := range s.Payments {
-		row := paymentJSON{N: p.N, Due: p.Due, Amount: c.Plain(p.Amount), Kind: p.Kind}
+		row := paymentJSON{N: p.N, Due: p.Due, Amount: c.Plain(p.Amount), Kind: p.Kind, ShiftReason: p.ShiftReason, ShiftNote: p.ShiftNoteRU()}
+		if !p.ShiftedFrom.IsZero() {
+			row.ShiftedFrom = p.ShiftedFrom.String()
+		}
 		if s.HasInterest() {
 			row.Principal, row.Interest, row.Remaining = c.Plain(p.Principal), c.Plain(p.Interest), c.Plain(p.Remaining)
 		}

@@ -10,7 +10,15 @@ import (
 // Validate checks the plan and returns ValidationErrors listing every
 // problem found, or nil. Build calls it first.
 func (p Plan) Validate() error {
+	_, err := p.validate()
+	return err
+}
+
+// validate checks the plan; for a valid periodic plan it also returns the
+// instalment rows it had to compute to check them, so Build computes them once.
+func (p Plan) validate() ([]unitRow, error) {
 	var es ValidationErrors
+	var rows []unitRow
 	cur, curOK := p.validateCurrency(&es)
 	if !p.Scheme.valid() {
 		es.addCode("scheme", CodeUnknown)
@@ -25,9 +33,9 @@ func (p Plan) Validate() error {
 		validateRows(&es, p.Rows, p.Total, cur, curOK)
 	case p.Scheme.periodic():
 		p.validateFirst(&es)
-		p.validatePeriodic(&es, cur, curOK)
+		rows = p.validatePeriodic(&es, cur, curOK)
 	}
-	return es.err()
+	return rows, es.err()
 }
 
 func (p Plan) validateCurrency(es *ValidationErrors) (Currency, bool) {
@@ -82,8 +90,9 @@ func (p Plan) forbidDown(es *ValidationErrors) {
 }
 
 // validatePeriodic checks the fields of equal, annuity and differentiated
-// plans, then whether the resolved plan fits (dates, minor units).
-func (p Plan) validatePeriodic(es *ValidationErrors, cur Currency, curOK bool) {
+// plans, then whether the resolved plan fits (dates, minor units), and
+// returns the instalment rows of a plan that fits.
+func (p Plan) validatePeriodic(es *ValidationErrors, cur Currency, curOK bool) []unitRow {
 	before := len(*es)
 	periodOK := validatePeriod(es, p.Period)
 	count, countOK := p.validateCount(es, periodOK)
@@ -92,47 +101,52 @@ func (p Plan) validatePeriodic(es *ValidationErrors, cur Currency, curOK bool) {
 		es.add(&ValidationError{Field: "rate", Code: CodeOutOfRange, Min: "0", Max: MaxRate.String()})
 	}
 	if len(*es) == before && countOK && downOK && curOK {
-		p.validateFit(es, p.Total.Sub(down), count, cur)
+		return p.validateFit(es, p.Total.Sub(down), count, cur)
 	}
+	return nil
 }
 
 // validateFit checks that the last due date stays within year 9999 and that
-// every instalment gets at least one minor unit.
-func (p Plan) validateFit(es *ValidationErrors, financed decimal.Decimal, count int, cur Currency) {
+// every instalment gets at least one minor unit; it returns the rows.
+func (p Plan) validateFit(es *ValidationErrors, financed decimal.Decimal, count int, cur Currency) []unitRow {
 	if last := p.Period.Nth(p.First, count); p.First.Valid() && !last.Valid() {
 		es.add(&ValidationError{Field: "first", Code: CodeOutOfRange, Min: "0001-01-01", Max: "9999-12-31"})
-		return
+		return nil
 	}
-	if units(financed, cur.Minor) < int64(count) || !p.annuityRepresentable(financed, count, cur) {
+	u := units(financed, cur.Minor)
+	if u < int64(count) {
 		es.add(&ValidationError{Field: "total", Code: CodeTooSmall})
-		return
+		return nil
 	}
-	if p.Scheme.hasInterest() && p.payableWithInterest(financed, count, cur).GreaterThan(MaxTotal) {
+	rows := p.instalmentUnits(u, count)
+	if !representable(rows) {
+		es.add(&ValidationError{Field: "total", Code: CodeTooSmall})
+		return nil
+	}
+	if p.Scheme.hasInterest() && p.payableWithInterest(financed, rows, cur).GreaterThan(MaxTotal) {
 		es.add(&ValidationError{Field: "total", Code: CodeOutOfRange, Min: MinTotal.String(), Max: MaxTotal.String()})
+		return nil
 	}
+	return rows
 }
 
 // payableWithInterest is what the plan makes the client pay in all: the down payment plus every
 // instalment with its interest.
-func (p Plan) payableWithInterest(financed decimal.Decimal, count int, cur Currency) decimal.Decimal {
-	sum := p.Total.Sub(financed)
-	for _, row := range instalmentRows(p, financed, count, cur) {
-		sum = sum.Add(row.Amount)
+func (p Plan) payableWithInterest(financed decimal.Decimal, rows []unitRow, cur Currency) decimal.Decimal {
+	var sum int64
+	for _, r := range rows {
+		sum += r.amount()
 	}
-	return sum
+	return p.Total.Sub(financed).Add(fromUnits(sum, cur.Minor))
 }
 
-// annuityRepresentable reports whether rounding to minor units leaves every
-// annuity row with a positive payment and a non-negative principal. Tiny
-// amounts at high rates over many periods fail: the rounding of the payment,
-// compounded, would make the last payment negative.
-func (p Plan) annuityRepresentable(financed decimal.Decimal, count int, cur Currency) bool {
-	r := p.Period.rate(p.AnnualRate)
-	if p.Scheme != Annuity || !r.IsPositive() {
-		return true
-	}
-	for _, row := range annuityRows(financed, r, count, cur.Minor) {
-		if !row.Amount.IsPositive() || row.Principal.IsNegative() {
+// representable reports whether rounding to minor units leaves every row
+// with a positive payment and a non-negative principal. Tiny annuities at high
+// rates over many periods fail: the rounding of the payment, compounded,
+// would make the last payment negative.
+func representable(rows []unitRow) bool {
+	for _, r := range rows {
+		if r.amount() <= 0 || r.principal < 0 {
 			return false
 		}
 	}

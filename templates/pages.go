@@ -25,6 +25,25 @@ type AppPage struct {
 	Instalments  int
 	Debt         string
 	Settings     *SettingsForm // the payment settings; nil for users who are not admins
+	Holidays     *HolidaysForm // the production calendar's transfers; nil for users who are not admins
+}
+
+// HolidaysForm is the admin-only list and form of the portal's decree transfers of days off.
+type HolidaysForm struct {
+	Token        string            // signed admin token, sent back with the form
+	Notice       string            // «Перенос добавлен…»
+	Errors       map[string]string // form field (hol_from, hol_to, hol_note, list) → message
+	BuiltInYears string            // «2025–2027»: years whose decrees the release knows
+	Transfers    []TransferRow
+	From, To     string // the values entered, shown back with errors
+	Note         string
+}
+
+// TransferRow is one transfer of the portal, dates as ДД.ММ.ГГГГ.
+type TransferRow struct {
+	ID       int64
+	From, To string
+	Note     string
 }
 
 // SettingsForm is the admin-only form of the payment routes (secrets are never shown back).

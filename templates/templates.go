@@ -12,7 +12,7 @@ import (
 	"net/http"
 )
 
-//go:embed pages/*.html
+//go:embed pages/*.html pages/partials/*.html
 var pageFiles embed.FS
 
 //go:embed static
@@ -23,7 +23,7 @@ type Engine struct {
 	pages map[string]*template.Template
 }
 
-// New parses every page with the shared layout.
+// New parses every page with the shared layout and the partials (pages/partials).
 func New() (*Engine, error) {
 	names, err := fs.Glob(pageFiles, "pages/*.html")
 	if err != nil {
@@ -35,7 +35,7 @@ func New() (*Engine, error) {
 		if name == "layout.html" {
 			continue
 		}
-		t, err := template.New(name).ParseFS(pageFiles, "pages/layout.html", path)
+		t, err := template.New(name).ParseFS(pageFiles, "pages/layout.html", "pages/partials/*.html", path)
 		if err != nil {
 			return nil, fmt.Errorf("templates: %s: %w", name, err)
 		}

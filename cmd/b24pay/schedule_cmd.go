@@ -205,6 +205,14 @@ var schemeNames = map[schedules.Scheme]string{
 	schedules.Annuity: "annuity", schedules.Differentiated: "differentiated payments",
 }
 
+// shiftNote says why a due date moved ("from 2029-01-01: holiday"); empty when it did not.
+func shiftNote(p schedules.Payment) string {
+	if p.ShiftedFrom.IsZero() {
+		return ""
+	}
+	return "from " + p.ShiftedFrom.String() + ": " + strings.ReplaceAll(string(p.ShiftReason), "_", " ")
+}
+
 var kindNames = map[schedules.Kind]string{
 	schedules.KindDownPayment: "down payment", schedules.KindInstalment: "instalment",
 }
@@ -218,13 +226,25 @@ func printSchedule(w io.Writer, s schedules.Schedule) {
 	if s.HasInterest() {
 		header += "Principal\tInterest\tRemaining\t"
 	}
-	fmt.Fprintln(tw, header+"Kind\t")
+	shifted := false
+	for _, p := range s.Payments {
+		shifted = shifted || !p.ShiftedFrom.IsZero()
+	}
+	header += "Kind\t"
+	if shifted {
+		header += "Moved\t"
+	}
+	fmt.Fprintln(tw, header)
 	for _, p := range s.Payments {
 		line := fmt.Sprintf("%d\t%s\t%s\t", p.N, p.Due, c.Human(p.Amount))
 		if s.HasInterest() {
 			line += fmt.Sprintf("%s\t%s\t%s\t", c.Human(p.Principal), c.Human(p.Interest), c.Human(p.Remaining))
 		}
-		fmt.Fprintln(tw, line+kindNames[p.Kind]+"\t")
+		line += kindNames[p.Kind] + "\t"
+		if shifted {
+			line += shiftNote(p) + "\t"
+		}
+		fmt.Fprintln(tw, line)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nTotal payable: %s", c.Human(s.Payable()))

@@ -136,6 +136,40 @@ func TestScheduleHumanTable(t *testing.T) {
 	require.Contains(t, r.stdout, "1\u00a0000,00\u00a0₽") // first month's interest
 }
 
+func TestScheduleHumanTableSaysWhyADateMoved(t *testing.T) {
+	t.Parallel()
+	r := scheduleCmd("--total", "100", "--scheme", "full", "--first", "2029-01-01", "--business-days")
+	require.Equal(t, 0, r.code, r.stderr)
+	require.Contains(t, r.stdout, "2029-01-09")
+	require.Contains(t, r.stdout, "from 2029-01-01: holiday")
+}
+
+// The examples of issue 21: each row's interest is exactly half a kopeck, rounded up.
+func TestScheduleHalfKopeckInterest(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		args     []string
+		row      int
+		interest string
+	}{
+		{"Differentiated12000At39_79Row2", []string{"--total", "12000.00", "--scheme", "differentiated", "--count", "20",
+			"--first", "2024-02-29", "--rate", "39.79"}, 2, "378.01"},
+		{"Differentiated6At1PercentOneMonth", []string{"--total", "6.00", "--scheme", "differentiated", "--rate", "1",
+			"--count", "1", "--first", "2025-01-31"}, 1, "0.01"},
+		{"Annuity1735_39At10Row3", []string{"--total", "1735.39", "--scheme", "annuity", "--count", "7", "--rate", "10",
+			"--first", "2026-08-28"}, 3, "10.42"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			out := scheduleJSON(t, tt.args...)
+			require.Equal(t, tt.interest, out.Payments[tt.row-1].Interest)
+			require.Equal(t, "0.00", out.Payments[len(out.Payments)-1].Remaining)
+		})
+	}
+}
+
 func TestScheduleBadInputNamesTheFlag(t *testing.T) {
 	t.Parallel()
 	base := []string{"--total", "10060", "--count", "7", "--first", "2025-01-31"}

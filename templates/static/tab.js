@@ -31,6 +31,13 @@
     return m ? m[3] + '.' + m[2] + '.' + m[1] : iso || '';
   }
 
+  // A due date with «перенесено с 01.01.2029 — праздник» under it when business days moved it.
+  function dueCell(due, suffix, note) {
+    var td = el('td', { text: date(due) + suffix });
+    if (note) td.appendChild(el('div', { class: 'shift-note', 'data-test': 'shift-note', text: note }));
+    return td;
+  }
+
   function el(tag, attrs, children) {
     var n = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) {
@@ -148,7 +155,7 @@
     (result.payments || []).forEach(function (p) {
       body.appendChild(el('tr', { 'data-test': 'preview-row' }, [
         el('td', { text: String(p.n) }),
-        el('td', { text: date(p.due) + (p.kind === 'down_payment' ? ' · первый взнос' : '') }),
+        dueCell(p.due, p.kind === 'down_payment' ? ' · первый взнос' : '', p.shift_note),
         el('td', { class: 'num', text: money(p.amount, result.currency) }),
         el('td', { class: 'num extra', text: money(p.principal, result.currency) }),
         el('td', { class: 'num extra', text: money(p.interest, result.currency) })
@@ -314,7 +321,7 @@
       if (i.sync === 'synced') synced++;
       body.appendChild(el('tr', { 'data-seq': String(i.seq), 'data-test': 'instalment-row', 'data-status': i.status }, [
         el('td', { text: String(i.seq) }),
-        el('td', { text: date(i.due) + (i.kind === 'down_payment' ? ' · взнос' : '') }),
+        dueCell(i.due, i.kind === 'down_payment' ? ' · взнос' : '', i.shift_note),
         el('td', { class: 'num', text: money(i.amount) }),
         el('td', { class: 'num', text: money(i.paid) }),
         el('td', {}, [el('span', { class: 'badge ' + i.status, text: i.status_label })]),
