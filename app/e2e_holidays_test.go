@@ -12,7 +12,11 @@ import (
 
 func (e *e2e) postHolidays(path string, form url.Values) (int, string) {
 	e.t.Helper()
-	resp, err := http.Post(e.url+"/b24/settings/holidays"+path, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	// The token rides in the action URL, like the payment settings form's.
+	token := form.Get("token")
+	form.Del("token")
+	resp, err := http.Post(e.url+"/b24/settings/holidays"+path+"?token="+url.QueryEscape(token), "application/x-www-form-urlencoded",
+		strings.NewReader(form.Encode()))
 	require.NoError(e.t, err)
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)

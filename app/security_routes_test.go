@@ -79,6 +79,7 @@ type probe struct {
 	form               url.Values // sent as a form body
 	json               any
 	want               int
+	has                string // the answer's body must contain this, when set
 }
 
 func (w *routeWalk) do(p probe) (int, string) {
@@ -154,6 +155,20 @@ func pageRow(path, placement string, userID int) routeRow {
 	}} // revoked: page requests carry the portal's own live token, not ours
 }
 
+// adminFormRow attacks an admin form of the app page, whose signed admin token rides in the URL.
+func adminFormRow(path string, form url.Values) routeRow {
+	row := func(tok func(w *routeWalk) string) func(w *routeWalk) probe {
+		return func(w *routeWalk) probe {
+			return probe{method: http.MethodPost, path: path, query: url.Values{"token": {tok(w)}}, form: form, want: http.StatusUnauthorized}
+		}
+	}
+	return routeRow{
+		foreign: row(func(w *routeWalk) string { return w.dealTok }), // a tab token is no admin token
+		expired: row(func(w *routeWalk) string { return w.expired(true) }),
+		revoked: row(func(w *routeWalk) string { return w.oldAdm }),
+	}
+}
+
 var edit = map[string]any{"due": "2027-02-01", "amount": "9000"}
 
 // securityRoutes has a row for every route of the engine; TestEveryRouteRefusesForeignExpiredRevokedAndOversized
@@ -201,12 +216,24 @@ var securityRoutes = map[string]routeRow{
 		},
 	},
 	"POST /b24/paysystem/:code": {
-		foreign: func(w *routeWalk) probe { // a key of another portal
-			return probe{method: http.MethodPost, path: "/b24/paysystem/sbp", want: http.StatusForbidden,
+		foreign: func(w *routeWalk) probe { // a key of another portal: refused the way Bitrix24 reads it (200 + PAYMENT_ERRORS)
+			return probe{method: http.MethodPost, path: "/b24/paysystem/sbp", want: http.StatusOK, has: "PAYMENT_ERRORS",
 				form: url.Values{"B24PAY_KEY": {"other-portal"}, "BX_SYSTEM_PARAMS[PAYMENT_ID]": {"1"},
 					"BX_SYSTEM_PARAMS[SUM]": {"100"}}}
 		},
 	},
+	"POST /b24/robot/split": {
+		foreign: func(w *routeWalk) probe { // another portal's member id
+			return probe{method: http.MethodPost, path: "/b24/robot/split", want: http.StatusUnauthorized,
+				form: w.robotForm("walk-1", 1, w.portal.ApplicationToken(), "someone-else")}
+		},
+		expired: func(w *routeWalk) probe { // an application token of an earlier install
+			return probe{method: http.MethodPost, path: "/b24/robot/split", want: http.StatusUnauthorized,
+				form: w.robotForm("walk-2", 1, "old-app-token", w.portal.MemberID())}
+		},
+	},
+	"POST /b24/settings/holidays":        adminFormRow("/b24/settings/holidays", url.Values{"hol_from": {"2029-01-06"}, "hol_to": {"2029-12-31"}}),
+	"POST /b24/settings/holidays/delete": adminFormRow("/b24/settings/holidays/delete", url.Values{"id": {"1"}}),
 	"POST /b24/settings": {
 		foreign: func(w *routeWalk) probe { // a tab token is no admin token
 			return probe{method: http.MethodPost, path: "/b24/settings", query: url.Values{"token": {w.dealTok}},
@@ -222,6 +249,17 @@ var securityRoutes = map[string]routeRow{
 		},
 	},
 
+	// The split API: the owner comes from the token; a split of another deal is not found
+	// (TestE2ETabSplitChecksOwnership walks a real one).
+	"GET /api/v1/split/invoices": apiRow(http.MethodGet, "/split/invoices", nil),
+	"POST /api/v1/split/preview": apiRow(http.MethodPost, "/split/preview", map[string]any{"parts": 2}),
+	"POST /api/v1/split":         apiRow(http.MethodPost, "/split", map[string]any{"parts": 2}),
+	"GET /api/v1/split/:id": func() routeRow {
+		r := apiRow(http.MethodGet, "/split/1", nil)
+		r.foreign = bearer(http.MethodGet, "/api/v1/split/987654", nil, http.StatusNotFound, func(w *routeWalk) string { return w.dealTok })
+		return r
+	}(),
+
 	// Pay pages: the token in the path is the capability; one that was never issued is not found.
 	"GET /pay/:token": {foreign: func(*routeWalk) probe {
 		return probe{method: http.MethodGet, path: "/pay/never-issued", want: http.StatusNotFound}
@@ -231,7 +269,7 @@ var securityRoutes = map[string]routeRow{
 	}},
 
 	// Public or provider-signed routes: only the body cap applies here.
-	"GET /healthz": {}, "GET /readyz": {}, "GET /metrics": {},
+	"GET /healthz": {}, "GET /readyz": {}, "GET /metrics": {}, "GET /": {}, "GET /docs/:name": {},
 	"GET /static/*filepath": {}, "HEAD /static/*filepath": {},
 	"POST /webhooks/invoicebox": {}, "POST /webhooks/sbp": {},
 }
@@ -257,8 +295,9 @@ func TestEveryRouteRefusesForeignExpiredRevokedAndOversized(t *testing.T) {
 				p := attack(w)
 				status, body := w.do(p)
 				require.Equal(t, p.want, status, "%s: %s", name, body)
+				require.Contains(t, body, p.has, name)
 			}
-			path := strings.NewReplacer(":id", "1", ":token", "x", ":code", "sbp", "*filepath", "b24pay.css").Replace(rt.Path)
+			path := strings.NewReplacer(":id", "1", ":token", "x", ":code", "sbp", "*filepath", "b24pay.css", ":name", "ARCHITECTURE.md").Replace(rt.Path)
 			limit := int64(defaultBodyCap)
 			if n, ok := bodyCaps[key]; ok {
 				limit = n

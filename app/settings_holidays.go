@@ -46,9 +46,10 @@ func (a *App) holidaysForm(c *gin.Context, memberID, token string) *templates.Ho
 	return form
 }
 
-// settingsAdmin checks the signed admin token of the settings page.
+// settingsAdmin checks the signed admin token of the settings page. It rides in the form's action
+// URL, so it is checked before any of the body is read.
 func (a *App) settingsAdmin(c *gin.Context) (TabClaims, bool) {
-	claims, err := a.tabs.verify(c.PostForm("token"), a.clock.Now())
+	claims, err := a.tabs.verify(c.Query("token"), a.clock.Now())
 	if err != nil || claims.OwnerType != settingsOwner || !claims.Admin {
 		a.renderError(c, http.StatusUnauthorized, "Доступ запрещён", "Производственный календарь меняет администратор портала. Откройте приложение заново.")
 		return TabClaims{}, false
@@ -71,7 +72,7 @@ func (a *App) addHolidayTransfer(c *gin.Context) {
 			return
 		}
 	}
-	form := a.holidaysForm(c, claims.MemberID, c.PostForm("token"))
+	form := a.holidaysForm(c, claims.MemberID, c.Query("token"))
 	status := http.StatusOK
 	if len(errs) > 0 {
 		status, form.Errors = http.StatusUnprocessableEntity, errs
@@ -93,7 +94,7 @@ func (a *App) deleteHolidayTransfer(c *gin.Context) {
 		a.renderError(c, http.StatusInternalServerError, "Ошибка", "Не удалось удалить перенос.")
 		return
 	}
-	form := a.holidaysForm(c, claims.MemberID, c.PostForm("token"))
+	form := a.holidaysForm(c, claims.MemberID, c.Query("token"))
 	form.Notice = "Перенос удалён."
 	a.renderSettingsPage(c, http.StatusOK, claims, form)
 }
@@ -104,7 +105,7 @@ func (a *App) renderSettingsPage(c *gin.Context, status int, claims TabClaims, h
 	if err != nil {
 		_ = c.Error(err)
 	}
-	a.renderAppPageWith(c, status, claims.MemberID, a.settingsForm(cfg, c.PostForm("token")), holidays)
+	a.renderAppPageWith(c, status, claims.MemberID, a.settingsForm(cfg, c.Query("token")), holidays)
 }
 
 // transferFromForm reads the dates (YYYY-MM-DD from a date input, or ДД.ММ.ГГГГ typed by hand).
