@@ -37,19 +37,8 @@ func (a *App) settingsForm(cfg BillingConfig, token string) *templates.SettingsF
 // in Bitrix24's Sales Center.
 func (a *App) saveSettings(c *gin.Context) {
 	ctx := c.Request.Context()
-	// The token rides in the form's action URL, so it is checked before any of the body is read.
-	token := c.Query("token")
-	claims, err := a.tabs.verify(token, a.clock.Now())
-	if err == nil && (claims.OwnerType != settingsOwner || !claims.Admin) {
-		err = ErrTokenInvalid
-	}
-	if err == nil {
-		err = a.checkGeneration(ctx, claims)
-	}
-	if err != nil {
-		_ = c.Error(err)
-		c.Header("Connection", "close") // the body is never read: do not drain it for a next request
-		a.renderError(c, http.StatusUnauthorized, "Доступ запрещён", "Настройки оплаты меняет администратор портала. Откройте приложение заново.")
+	claims, ok := a.settingsAdmin(c)
+	if !ok {
 		return
 	}
 	current, err := a.effectiveBilling(ctx)
@@ -60,7 +49,7 @@ func (a *App) saveSettings(c *gin.Context) {
 	}
 	saved := routeSettingsFrom(c, current)
 	candidate := a.cfg.Billing.withSaved(saved)
-	form := a.settingsForm(candidate, token)
+	form := a.settingsForm(candidate, c.Query("token"))
 	field, msg := secretFollowsURL(c, current, candidate)
 	if field == "" {
 		field, msg = checkRoutes(c, candidate)
