@@ -11,18 +11,18 @@ import (
 
 // apply records the gateway's answer about a charge's current attempt. It is idempotent: an
 // answer for a charge that is already settled, or for an older attempt, changes nothing.
-func (s *Service) apply(ctx context.Context, chargeID string, res PayResult) error {
+func (s *Service) apply(ctx context.Context, asked Charge, res PayResult) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var c Charge
-		if err := tx.Where("id = ?", chargeID).Take(&c).Error; err != nil {
-			return err
-		}
-		sub, err := s.locked(tx, c.SubscriptionID)
+		sub, err := s.locked(tx, asked.SubscriptionID)
 		if err != nil {
 			return err
 		}
-		if err := tx.Where("id = ?", chargeID).Take(&c).Error; err != nil { // re-read under the lock
+		var c Charge
+		if err := tx.Where("id = ?", asked.ID).Take(&c).Error; err != nil { // read under the lock
 			return err
+		}
+		if c.Attempt != asked.Attempt {
+			return nil // the answer is about an attempt that is over
 		}
 		if c.Status != ChargePending && c.Status != ChargeUnknown {
 			return nil

@@ -21,9 +21,11 @@ const keyLifetime = 23 * time.Hour
 func (s *Service) openCharge(tx *gorm.DB, sub Subscription, seq int, kind string, now time.Time) (Charge, error) {
 	c := Charge{ID: chargeID(sub.ID, seq), SubscriptionID: sub.ID, MemberID: sub.MemberID, Kind: kind, Seq: seq,
 		PeriodStart: sub.PeriodStart(seq).String(), AmountMinor: sub.amountFor(seq), Currency: sub.Currency,
-		Status: ChargePending, Attempt: 1, CustomerInitiated: kind == KindFirst, CreatedAt: now, UpdatedAt: now}
-	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&c).Error; err != nil {
-		return Charge{}, err
+		Status: ChargePending, Attempt: 1, CustomerInitiated: kind == KindFirst, AttemptedAt: &now,
+		CreatedAt: now, UpdatedAt: now}
+	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&c)
+	if res.Error != nil || res.RowsAffected == 1 {
+		return c, res.Error
 	}
 	var stored Charge
 	err := tx.Where("subscription_id = ? AND period_start = ?", sub.ID, c.PeriodStart).Take(&stored).Error
@@ -37,7 +39,7 @@ func (s *Service) retryCharge(tx *gorm.DB, c *Charge, customer bool, now time.Ti
 	}
 	c.Attempt++
 	c.CustomerInitiated = customer
-	c.ProviderRef, c.PayURL, c.DeclineReason, c.NextAttemptOn, c.AttemptedAt = "", "", "", "", nil
+	c.ProviderRef, c.PayURL, c.DeclineReason, c.NextAttemptOn, c.AttemptedAt = "", "", "", "", &now
 	return saveCharge(tx, c, now)
 }
 
@@ -51,12 +53,6 @@ func (s *Service) attempt(ctx context.Context, sub Subscription, c Charge) (PayR
 			"charge_id", c.ID, "subscription_id", sub.ID)
 		return PayResult{}, fmt.Errorf("%w: charge %s", ErrOutcomeUnknown, c.ID)
 	}
-	if c.AttemptedAt == nil {
-		c.AttemptedAt = &now
-		if err := s.db.WithContext(ctx).Model(&Charge{}).Where("id = ?", c.ID).Update("attempted_at", now).Error; err != nil {
-			return PayResult{}, err
-		}
-	}
 	res, err := s.ask(ctx, sub, c)
 	if errors.Is(err, ErrOutcomeUnknown) {
 		s.log.WarnContext(ctx, "subscription charge outcome unknown", "charge_id", c.ID, "error", err.Error())
@@ -68,7 +64,7 @@ func (s *Service) attempt(ctx context.Context, sub Subscription, c Charge) (PayR
 	if err != nil {
 		return PayResult{}, err
 	}
-	return res, s.apply(ctx, c.ID, res)
+	return res, s.apply(ctx, c, res)
 }
 
 func (s *Service) ask(ctx context.Context, sub Subscription, c Charge) (PayResult, error) {

@@ -67,11 +67,12 @@ func (s *Service) work(ctx context.Context, batch []Subscription, now time.Time,
 		wg.Go(func() {
 			for sub := range jobs {
 				atomic.AddInt64(&rep.Claimed, 1)
+				// The lease is not released: it runs out by itself, so a subscription that is
+				// still due (an unknown outcome) is looked at again after it, not at once.
 				if err := s.process(ctx, sub, now); err != nil {
 					atomic.AddInt64(&rep.Errors, 1)
 					s.log.WarnContext(ctx, "subscription billing failed", "subscription_id", sub.ID, "error", err.Error())
 				}
-				s.release(ctx, sub.ID)
 			}
 		})
 	}
@@ -80,14 +81,6 @@ func (s *Service) work(ctx context.Context, batch []Subscription, now time.Time,
 	}
 	close(jobs)
 	wg.Wait()
-}
-
-func (s *Service) release(ctx context.Context, id int64) {
-	err := s.db.WithContext(context.WithoutCancel(ctx)).Model(&Subscription{}).Where("id = ?", id).
-		Update("lease_until", nil).Error
-	if err != nil {
-		s.log.WarnContext(ctx, "subscription lease not released; it expires by itself", "subscription_id", id, "error", err.Error())
-	}
 }
 
 // process does what is due for one claimed subscription.

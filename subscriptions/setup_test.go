@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http/httptest"
+	"net/url"
 	"testing"
 	"time"
 
@@ -149,4 +150,13 @@ func (tb *testBundle) count(t *testing.T, table string) int64 {
 	var n int64
 	require.NoError(t, tb.db.Table(table).Count(&n).Error)
 	return n
+}
+
+func urlWithPath(base, name string) (string, error) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", err
+	}
+	u.Path = "/" + name
+	return u.String(), nil
 }
