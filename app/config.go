@@ -34,6 +34,7 @@ type Config struct {
 	RemindDays      int            // B24PAY_REMIND_DAYS
 	B24             B24Config
 	Billing         BillingConfig
+	Recur           RecurConfig
 }
 
 // B24Config describes the one portal this local application serves.
@@ -108,6 +109,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		},
 		func() error { return parseRate(get("B24PAY_B24_RATE", "2"), &c.B24.Rate) },
 		func() error { return loadBilling(get, &c.Billing) },
+		func() error { return loadRecur(get, c.DataDir, &c.Recur) },
 		func() error { return c.Validate() }, // a method value would copy c before the parsers fill it
 	}
 	for _, step := range steps {

@@ -18,5 +18,6 @@ func (a *App) routes() *gin.Engine {
 	r.StaticFS("/static", templates.Static())
 	a.b24Routes(r)
 	a.billingRoutes(r)
+	a.subscriptionRoutes(r)
 	return r
 }

@@ -127,3 +127,15 @@ func (s *Service) ChargeByRef(ctx context.Context, ref string) (Charge, error) {
 	err := s.db.WithContext(ctx).Where("provider_ref = ?", ref).Take(&c).Error
 	return c, notFound(err)
 }
+
+// OpenCharge is the id of the subscription's charge that waits for the client's payment on the
+// gateway's page, or "".
+func (s *Service) OpenCharge(ctx context.Context, sub Subscription) string {
+	var c Charge
+	err := s.db.WithContext(ctx).Where("id = ? AND status IN ? AND customer_initiated AND provider_ref <> ''",
+		chargeID(sub.ID, sub.Seq), []string{ChargePending, ChargeUnknown}).Take(&c).Error
+	if err != nil {
+		return ""
+	}
+	return c.ID
+}

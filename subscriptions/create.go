@@ -118,3 +118,17 @@ func Human(m int64, currency string) string {
 	}
 	return cur.Human(major(m, currency))
 }
+
+// ClientRef reads our copy of a client of the portal; email, when given, is used instead of the
+// copy's (the manager may type the address the client wants mail at).
+func (s *Service) ClientRef(ctx context.Context, memberID string, clientID int64, email string) (ClientRef, error) {
+	var c clientRow
+	err := s.db.WithContext(ctx).Where("member_id = ? AND id = ?", memberID, clientID).Take(&c).Error
+	if err != nil {
+		return ClientRef{}, notFound(err)
+	}
+	if email == "" {
+		email = c.Email
+	}
+	return ClientRef{EntityType: c.EntityType, B24ID: c.B24ID, Name: c.Name, Email: email}, nil
+}

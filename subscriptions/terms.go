@@ -65,3 +65,6 @@ func ruDate(iso string) string {
 	}
 	return iso[8:10] + "." + iso[5:7] + "." + iso[0:4]
 }
+
+// NextDateText is the next charge date for people, «28.02.2027».
+func (s *Service) NextDateText(sub Subscription) string { return ruDate(sub.NextChargeOn) }
