@@ -1,6 +1,8 @@
 package app
 
 import (
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +17,7 @@ import (
 
 	"b24pay/billing/yookassa/yookassafake"
 	"b24pay/clock"
+	"b24pay/portal"
 	"b24pay/subscriptions"
 )
 
@@ -109,9 +112,39 @@ func TestSubscriptionFromTheTabToTheFirstPayment(t *testing.T) {
 		require.Contains(t, page, `data-state="active"`)
 		require.Contains(t, page, "22.12.2026")
 		e.drain()
+		item := e.subscriptionItem(created.Subscription.ID)
+		require.Equal(t, "Действует", item["status"])
+		require.Equal(t, "990.00", item["amount"])
+		require.EqualValues(t, 1, item["paid_count"])
+		require.Equal(t, "990.00", item["paid_total"])
+		require.Equal(t, "Карта (автоплатёж)", item["route"])
+		require.Contains(t, item["next_date"], "2026-12-22")
+		require.EqualValues(t, e.dealID, item["parentId2"])
+		require.NotZero(t, item["companyId"], "the item is bound to the deal's company")
+		comments := e.portal.TimelineComments(item["timeline_type"].(string), int(item["id"].(float64)))
+		require.Len(t, comments, 1)
+		require.Contains(t, comments[0], "Оплачено 990,00")
+
+		// A month later the card is declined: dunning starts, the manager is told, the item follows.
+		var method string
+		require.NoError(t, e.db.Table("subscriptions").Select("payment_method_id").Scan(&method).Error)
+		shop.SetMethodDecline(method, "insufficient_funds")
+		e.clock.Set(time.Date(2026, 12, 22, 7, 0, 0, 0, time.UTC))
+		rep, err := e.app.recur.subs.RunDue(t.Context(), e.clock.Now())
+		require.NoError(t, err)
+		require.EqualValues(t, 1, rep.Claimed)
+		e.drain()
+		notes := e.portal.Notifications(2)
+		require.Len(t, notes, 1)
+		require.Contains(t, notes[0].Message, "не удалось списать 990,00")
+		item = e.subscriptionItem(created.Subscription.ID)
+		require.Equal(t, "Просрочена", item["status"])
+		require.Contains(t, item["next_date"], "2026-12-23")
+		require.Len(t, e.portal.TimelineComments(item["timeline_type"].(string), int(item["id"].(float64))), 2)
+
 		mails, err := filepath.Glob(filepath.Join(e.app.cfg.DataDir, "mailbox", "*.eml"))
 		require.NoError(t, err)
-		require.Len(t, mails, 1)
+		require.Len(t, mails, 2, "the receipt and the failed-payment letter")
 		raw, err := os.ReadFile(mails[0])
 		require.NoError(t, err)
 		require.Contains(t, string(raw), "buh@romashka.example")
@@ -151,4 +184,43 @@ func TestYooKassaNotificationFromAForeignAddressIsRefused(t *testing.T) {
 	var st string
 	require.NoError(t, e.db.Table("subscriptions").Select("status").Scan(&st).Error)
 	require.Equal(t, subscriptions.StatusActive, st)
+}
+
+// subscriptionItem reads the «Подписки» item of a subscription from the fake portal, with our
+// fields under short names.
+func (e *e2e) subscriptionItem(id int64) map[string]any {
+	e.t.Helper()
+	var types struct {
+		Types []struct {
+			ID           int    `json:"id"`
+			EntityTypeID int    `json:"entityTypeId"`
+			Title        string `json:"title"`
+		} `json:"types"`
+	}
+	require.NoError(e.t, json.Unmarshal(e.rest("crm.type.list", map[string]any{}), &types))
+	var spa portal.SubscriptionsSPA
+	for _, tp := range types.Types {
+		if tp.Title == portal.SubscriptionsSPATitle {
+			spa = portal.SubscriptionsSPA{TypeID: tp.ID, EntityTypeID: tp.EntityTypeID}
+		}
+	}
+	require.NotZero(e.t, spa.EntityTypeID, "the «Подписки» smart process is provisioned")
+	var items struct {
+		Items []map[string]any `json:"items"`
+	}
+	require.NoError(e.t, json.Unmarshal(e.rest("crm.item.list", map[string]any{"entityTypeId": spa.EntityTypeID,
+		"filter": map[string]any{spa.Field("SUBSCRIPTION"): id}}), &items))
+	require.Len(e.t, items.Items, 1)
+	it := items.Items[0]
+	for _, f := range []string{"STATUS", "NEXT_DATE", "AMOUNT", "ROUTE", "PAID_COUNT", "PAID_TOTAL"} {
+		it[strings.ToLower(f)] = it[spa.Field(f)]
+	}
+	if v, ok := it["amount"].(float64); ok {
+		it["amount"] = fmt.Sprintf("%.2f", v)
+	}
+	if v, ok := it["paid_total"].(float64); ok {
+		it["paid_total"] = fmt.Sprintf("%.2f", v)
+	}
+	it["timeline_type"] = spa.TimelineType()
+	return it
 }

@@ -8,6 +8,7 @@ import (
 
 	"b24pay/billing/yookassa"
 	"b24pay/mail"
+	"b24pay/portal"
 	"b24pay/subscriptions"
 )
 
@@ -52,6 +53,11 @@ func (a *App) wireSubscriptions() error {
 		return err
 	}
 	a.recur = r
+	if a.b24 != nil {
+		sync := &subscriptionsB24{a: a, spa: map[string]portal.SubscriptionsSPA{}}
+		a.outbox.Handle(subscriptions.TopicB24Sync, sync.update)
+		a.outbox.Handle(subscriptions.TopicNotifyManager, sync.notify)
+	}
 	return a.sched.Add("subscriptions", cfg.CronSubscriptions, func(ctx context.Context, now time.Time) error {
 		_, err := r.subs.RunDue(ctx, now)
 		return err
