@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -22,6 +23,7 @@ type RecurConfig struct {
 	DunningDays       []int    // B24PAY_DUNNING_DAYS: retry offsets in days, default 1,3,5
 	DunningEnd        string   // B24PAY_DUNNING_END: suspended or cancelled
 	Merchant          string   // B24PAY_MERCHANT_NAME: the seller's name shown to clients
+	RemindDays        int      // B24PAY_SUBSCRIPTION_REMIND_DAYS: upcoming-charge e-mail, days before (0 = off)
 	Mail              mail.Config
 }
 
@@ -43,7 +45,14 @@ func loadRecur(get func(name, def string) string, dataDir string, dst *RecurConf
 		return err
 	}
 	dst.DunningDays = days
+	if err := parseInt("B24PAY_SUBSCRIPTION_REMIND_DAYS", get("B24PAY_SUBSCRIPTION_REMIND_DAYS", "3"), 0, 30, &dst.RemindDays); err != nil {
+		return err
+	}
 	if dst.Mail, err = mail.LoadConfig(get, dataDir); err != nil {
+		var me *mail.ConfigError
+		if errors.As(err, &me) {
+			return &ConfigError{me.Var, me.Msg}
+		}
 		return err
 	}
 	return dst.validate()

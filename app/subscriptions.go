@@ -48,7 +48,8 @@ func (a *App) wireSubscriptions() error {
 		gw = subscriptions.YooKassa{Client: r.yookassa}
 	}
 	r.subs, err = subscriptions.NewService(a.db, a.clock, a.log, subscriptions.Config{Merchant: cfg.Merchant,
-		PublicURL: a.cfg.PublicURL, Dunning: cfg.DunningDays, AfterDunning: cfg.DunningEnd, Location: a.cfg.Timezone}, gw)
+		PublicURL: a.cfg.PublicURL, Dunning: cfg.DunningDays, AfterDunning: cfg.DunningEnd, Location: a.cfg.Timezone,
+		RemindDays: cfg.RemindDays}, gw)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ import (
 func TestFullLifeOfAMonthlySubscription(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		tb := setup(t, db, "2027-01-31")
+		tb := setup(t, db, "2027-01-31", func(c *Config) { c.RemindDays = 3 })
 		in := monthly("2027-01-31")
 		in.EndKind, in.EndCount = EndCount, 13
 		sub := tb.subscribe(t, in)
@@ -47,7 +47,16 @@ func TestFullLifeOfAMonthlySubscription(t *testing.T) {
 		require.Equal(t, []string{"2027-01-31", "2027-02-28", "2027-03-31", "2027-04-30", "2027-05-31", "2027-06-30",
 			"2027-07-31", "2027-08-31", "2027-09-30", "2027-10-31", "2027-11-30", "2027-12-31", "2028-01-31"}, starts)
 
-		letters := tb.letters(t)
+		var letters []mail.Letter
+		upcoming := 0
+		for _, l := range tb.letters(t) {
+			if l.Kind == mail.UpcomingCharge {
+				upcoming++
+				continue
+			}
+			letters = append(letters, l)
+		}
+		require.Equal(t, 12, upcoming, "one reminder three days before each charge")
 		require.Len(t, letters, 13)
 		for _, l := range letters {
 			require.Equal(t, mail.Receipt, l.Kind)

@@ -32,8 +32,11 @@ func (s *Service) RunDue(ctx context.Context, now time.Time) (Report, error) {
 	var after int64
 	for ctx.Err() == nil {
 		batch, err := s.claim(ctx, now, today, after)
-		if err != nil || len(batch) == 0 {
+		if err != nil {
 			return rep, err
+		}
+		if len(batch) == 0 {
+			return rep, s.remindUpcoming(ctx, now)
 		}
 		after = batch[len(batch)-1].ID
 		s.work(ctx, batch, now, &rep)

@@ -34,6 +34,7 @@ type Config struct {
 	Workers        int            // subscriptions charged in parallel by one pass; default 4
 	Location       *time.Location // the portal's zone for calendar dates; default Europe/Moscow
 	ConsentVersion string         // version of the consent text; default "2026-12"
+	RemindDays     int            // e-mail the client this many days before a charge; 0 = never
 }
 
 func (c Config) withDefaults() Config {
@@ -67,6 +68,9 @@ func (c Config) Validate() error {
 		if d < 1 || d > 60 || (i > 0 && d <= c.Dunning[i-1]) {
 			return fmt.Errorf("subscriptions: dunning days %v must grow, each 1..60", c.Dunning)
 		}
+	}
+	if c.RemindDays < 0 || c.RemindDays > 30 {
+		return fmt.Errorf("subscriptions: reminder days %d is not 0..30", c.RemindDays)
 	}
 	if c.AfterDunning != "" && c.AfterDunning != AfterDunningSuspend && c.AfterDunning != AfterDunningCancel {
 		return fmt.Errorf("subscriptions: after-dunning %q is not suspended or cancelled", c.AfterDunning)
