@@ -10,9 +10,6 @@ const (
 	StatusCanceled          = "canceled"
 )
 
-// Final reports whether a payment status can no longer change.
-func Final(status string) bool { return status == StatusSucceeded || status == StatusCanceled }
-
 // Payment is the payment object (GET /v3/payments/{id}, POST answers, notification objects).
 type Payment struct {
 	ID                  string               `json:"id"`

@@ -82,7 +82,6 @@ func (s *Shop) postLocked(r *http.Request, body []byte, fn func(*http.Request, [
 		s.failLeft--
 		return s.serverError()
 	}
-	s.posts++
 	a := fn(r, body)
 	raw := encode(a.body)
 	s.keys[key] = keyed{route: route, body: string(body), at: s.now(), status: a.status, answer: raw}

@@ -57,7 +57,6 @@ type Shop struct {
 	failLeft int
 	failSts  int
 	failDone bool // carry the failing request out before answering the failure
-	posts    int  // POSTs that reached a handler
 
 	deliveries sync.WaitGroup
 	delivered  []Delivery

@@ -84,8 +84,5 @@ func (s *Shop) Charges(methodID string) int {
 	return n
 }
 
-// Payments counts every payment created, and Posts every POST carried out.
+// Payments counts every payment created.
 func (s *Shop) Payments() int { s.mu.Lock(); defer s.mu.Unlock(); return len(s.order) }
-
-// Posts counts POSTs that reached a handler (replays by key are not counted).
-func (s *Shop) Posts() int { s.mu.Lock(); defer s.mu.Unlock(); return s.posts }
