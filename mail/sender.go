@@ -38,9 +38,6 @@ func NewSender(cfg Config, tpl *Templates, log *slog.Logger) (*Sender, error) {
 	if cfg.SMTP() {
 		log.Info("mail: sending over SMTP", "mail", cfg)
 	} else {
-		if err := os.MkdirAll(cfg.MailboxDir, 0o750); err != nil {
-			return nil, fmt.Errorf("mail: create mailbox: %w", err)
-		}
 		log.Warn("mail: no SMTP configured (B24PAY_SMTP_HOST); e-mails are written to the local mailbox",
 			"dir", cfg.MailboxDir)
 	}
@@ -135,6 +132,9 @@ func (s *Sender) clientOptions() []gomail.Option {
 func (s *Sender) drop(l Letter, m *gomail.Msg) error {
 	sum := sha256.Sum256([]byte(l.Key))
 	name := filepath.Join(s.cfg.MailboxDir, hex.EncodeToString(sum[:12])+".eml")
+	if err := os.MkdirAll(s.cfg.MailboxDir, 0o750); err != nil {
+		return fmt.Errorf("mail: create mailbox: %w", err)
+	}
 	tmp, err := os.CreateTemp(s.cfg.MailboxDir, ".letter-*")
 	if err != nil {
 		return fmt.Errorf("mail: mailbox: %w", err)
