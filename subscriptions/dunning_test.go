@@ -3,8 +3,10 @@ package subscriptions
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
 
 	"b24pay/billing/yookassa"
 	"b24pay/mail"
@@ -116,5 +118,35 @@ func TestHardDeclineIsNotRetried(t *testing.T) {
 		require.Equal(t, StatusCancelled, tb.sub(t, sub.ID).Status)
 		require.Equal(t, ChargeVoid, tb.charges(t, sub.ID)[1].Status)
 		require.Equal(t, mail.SubscriptionCancelled, tb.kinds(t)[2])
+	})
+}
+
+// A crash in ReplaceCard after the new attempt is committed but before its payment is created
+// must not stall dunning: the pass creates the payment, and when the client never pays it expires
+// and the retries go on.
+func TestCrashedCardReplacementDoesNotStallDunning(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		tb := setup(t, db, "2027-01-15")
+		sub := tb.subscribe(t, monthly("2027-01-15"))
+		tb.shop.SetMethodDecline(sub.PaymentMethodID, yookassa.ReasonInsufficientFunds)
+		tb.at(t, "2027-02-15")
+		tb.run(t)
+		c := tb.charges(t, sub.ID)[1]
+		require.NoError(t, db.Transaction(func(tx *gorm.DB) error { return tb.svc.retryCharge(tx, &c, true, tb.clock.Now()) }))
+
+		tb.at(t, "2027-02-16")
+		tb.run(t)
+		c = tb.charges(t, sub.ID)[1]
+		require.Equal(t, ChargePending, c.Status)
+		require.NotEmpty(t, c.ProviderRef, "the client's payment is created")
+		require.NoError(t, tb.shop.Decline(c.ProviderRef, yookassa.ReasonExpiredOnConfirmation))
+
+		tb.clock.Advance(tb.svc.cfg.Lease + time.Second)
+		tb.run(t)
+		c = tb.charges(t, sub.ID)[1]
+		require.Equal(t, ChargeFailed, c.Status)
+		require.Equal(t, "2027-02-18", c.NextAttemptOn)
+		require.Equal(t, StatusPastDue, tb.sub(t, sub.ID).Status)
 	})
 }

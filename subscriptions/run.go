@@ -109,9 +109,10 @@ func (s *Service) process(ctx context.Context, sub Subscription, now time.Time) 
 func (s *Service) followUp(ctx context.Context, sub Subscription, c Charge, now time.Time) error {
 	today := s.today(now).String()
 	switch {
-	case c.Status == ChargePending && c.CustomerInitiated && c.ProviderRef == "":
-		return nil // waiting for the client to open the payment page
 	case c.Status == ChargePending || c.Status == ChargeUnknown:
+		// A customer-initiated attempt whose payment was never created (a crash in ReplaceCard) is
+		// created now: it only waits for the client and expires if they never come, which moves
+		// dunning on.
 		_, err := s.attempt(ctx, sub, c)
 		return ignoreUnknown(err)
 	case c.NextAttemptOn != "" && c.NextAttemptOn <= today:
