@@ -142,9 +142,20 @@ func TestSubscriptionFromTheTabToTheFirstPayment(t *testing.T) {
 		require.Contains(t, item["next_date"], "2026-12-23")
 		require.Len(t, e.portal.TimelineComments(item["timeline_type"].(string), int(item["id"].(float64))), 2)
 
+		// The client cancels from the page their e-mails link to: past due, so at once.
+		_, _, page = get(t, link)
+		require.Contains(t, page, `data-test="cancel"`)
+		status, location, _ = postConsent(t, link+"/cancel", nil)
+		require.Equal(t, http.StatusSeeOther, status)
+		require.Equal(t, "/s/"+strings.TrimPrefix(link, e.url+"/s/"), location)
+		_, _, page = get(t, link)
+		require.Contains(t, page, `data-state="closed"`)
+		require.NotContains(t, page, `data-test="cancel"`)
+		e.drain()
+
 		mails, err := filepath.Glob(filepath.Join(e.app.cfg.DataDir, "mailbox", "*.eml"))
 		require.NoError(t, err)
-		require.Len(t, mails, 2, "the receipt and the failed-payment letter")
+		require.Len(t, mails, 3, "the receipt, the failed-payment and the cancellation letters")
 		raw, err := os.ReadFile(mails[0])
 		require.NoError(t, err)
 		require.Contains(t, string(raw), "buh@romashka.example")

@@ -40,6 +40,20 @@ func (a *App) subscriptionReplaceCard(c *gin.Context) {
 	a.redirectOr(c, sub, url, err)
 }
 
+// subscriptionCancel is the client cancelling from the page their e-mails link to.
+func (a *App) subscriptionCancel(c *gin.Context) {
+	if _, ok := a.subscriptionOf(c); !ok {
+		return
+	}
+	if _, err := a.recur.subs.CancelByToken(c.Request.Context(), c.Param("token")); err != nil &&
+		!errors.Is(err, subscriptions.ErrIllegalTransition) {
+		_ = c.Error(err)
+		a.renderError(c, http.StatusInternalServerError, "Ошибка", "Попробуйте ещё раз.")
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/s/"+c.Param("token"))
+}
+
 // subscriptionDone is where the gateway returns the client: the payment is read back at once.
 func (a *App) subscriptionDone(c *gin.Context) {
 	sub, ok := a.subscriptionOf(c)
@@ -89,7 +103,8 @@ func (a *App) renderSubscription(c *gin.Context, status int, sub subscriptions.S
 	t := a.recur.subs.Terms(sub)
 	v := templates.SubscriptionPage{Merchant: t.Merchant, Title: t.Title, Amount: t.Amount, FirstAmount: t.FirstAmount,
 		Period: t.Period, Start: t.Anchor, End: t.End, Card: sub.CardTitle, HowToCancel: t.HowToCancel,
-		Action: "/s/" + sub.PayToken, Error: problem}
+		Action: "/s/" + sub.PayToken, CancelAction: "/s/" + sub.PayToken + "/cancel", Error: problem,
+		CancelsAtPeriodEnd: sub.CancelAtPeriodEnd}
 	switch sub.Status {
 	case subscriptions.StatusAwaitingConsent:
 		v.State = "consent"

@@ -75,5 +75,6 @@ func (a *App) subscriptionRoutes(r *gin.Engine) {
 	r.GET("/s/:token/done", a.subscriptionDone)
 	r.GET("/s/:token/card", a.subscriptionPage)
 	r.POST("/s/:token/card", a.subscriptionReplaceCard)
+	r.POST("/s/:token/cancel", a.subscriptionCancel)
 	r.POST("/webhooks/yookassa", a.yookassaWebhook)
 }

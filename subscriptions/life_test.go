@@ -148,3 +148,16 @@ func TestCancelNow(t *testing.T) {
 		require.ErrorIs(t, err, ErrIllegalTransition)
 	})
 }
+
+// The client's own cancellation keeps an active subscription to the end of the paid period.
+func TestClientCancelsFromTheirLink(t *testing.T) {
+	t.Parallel()
+	tb := setup(t, storetest.New(t, store.SQLite), "2027-01-15")
+	sub := tb.subscribe(t, monthly("2027-01-15"))
+	got, err := tb.svc.CancelByToken(t.Context(), sub.PayToken)
+	require.NoError(t, err)
+	require.Equal(t, StatusActive, got.Status)
+	require.True(t, got.CancelAtPeriodEnd)
+	_, err = tb.svc.CancelByToken(t.Context(), "no-such-token")
+	require.ErrorIs(t, err, ErrNotFound)
+}

@@ -131,3 +131,13 @@ func (s *Service) ReplaceCard(ctx context.Context, token string) (string, error)
 	}
 	return res.ConfirmURL, nil
 }
+
+// CancelByToken is the client's own cancellation from the link in their e-mails: an active
+// subscription ends with the paid period, any other one at once.
+func (s *Service) CancelByToken(ctx context.Context, token string) (Subscription, error) {
+	sub, err := s.ByToken(ctx, token)
+	if err != nil {
+		return sub, err
+	}
+	return s.Cancel(ctx, sub.MemberID, sub.ID, sub.Status == StatusActive)
+}

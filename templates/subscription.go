@@ -16,4 +16,7 @@ type SubscriptionPage struct {
 	HowToCancel string
 	Action      string // where the form posts
 	Error       string // next to the checkbox
+
+	CancelAction       string // where «Отменить подписку» posts
+	CancelsAtPeriodEnd bool   // cancelled by the client; ends with the paid period
 }
