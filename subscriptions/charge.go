@@ -39,7 +39,7 @@ func (s *Service) retryCharge(tx *gorm.DB, c *Charge, customer bool, now time.Ti
 	}
 	c.Attempt++
 	c.CustomerInitiated = customer
-	c.ProviderRef, c.PayURL, c.DeclineReason, c.NextAttemptOn, c.AttemptedAt = "", "", "", "", &now
+	c.ProviderRef, c.PayURL, c.DeclineReason, c.NextAttemptOn, c.AttemptedAt = "", "", "", "", nil
 	return saveCharge(tx, c, now)
 }
 
@@ -48,10 +48,17 @@ func (s *Service) retryCharge(tx *gorm.DB, c *Charge, customer bool, now time.Ti
 // applied before returning.
 func (s *Service) attempt(ctx context.Context, sub Subscription, c Charge) (PayResult, error) {
 	now := s.clock.Now()
-	if c.Status == ChargeUnknown && c.AttemptedAt != nil && now.Sub(*c.AttemptedAt) > keyLifetime {
+	if c.ProviderRef == "" && c.AttemptedAt != nil && now.Sub(*c.AttemptedAt) > keyLifetime {
 		s.log.ErrorContext(ctx, "subscription charge outcome unknown past the key lifetime; check it by hand",
 			"charge_id", c.ID, "subscription_id", sub.ID)
 		return PayResult{}, fmt.Errorf("%w: charge %s", ErrOutcomeUnknown, c.ID)
+	}
+	if c.AttemptedAt == nil { // a retry: mark when its key is first sent (a new charge has it from its insert)
+		c.AttemptedAt = &now
+		if err := s.db.WithContext(ctx).Model(&Charge{}).Where("id = ? AND attempt = ?", c.ID, c.Attempt).
+			Update("attempted_at", now).Error; err != nil {
+			return PayResult{}, err
+		}
 	}
 	res, err := s.ask(ctx, sub, c)
 	if errors.Is(err, ErrOutcomeUnknown) {

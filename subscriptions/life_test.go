@@ -161,3 +161,20 @@ func TestClientCancelsFromTheirLink(t *testing.T) {
 	_, err = tb.svc.CancelByToken(t.Context(), "no-such-token")
 	require.ErrorIs(t, err, ErrNotFound)
 }
+
+// A lost answer still unresolved after the gateway forgot the key is never re-sent under it (that
+// would be a new payment); the charge waits for a person.
+func TestUnknownChargeIsNotResentAfterTheKeyExpires(t *testing.T) {
+	t.Parallel()
+	tb := setup(t, storetest.New(t, store.SQLite), "2027-01-15")
+	sub := tb.subscribe(t, monthly("2027-01-15"))
+	tb.at(t, "2027-02-15")
+	tb.shop.FailNext(1, 500, true)
+	tb.run(t)
+	tb.clock.Advance(25 * time.Hour)
+	rep, err := tb.svc.RunDue(t.Context(), tb.clock.Now())
+	require.NoError(t, err)
+	require.EqualValues(t, 1, rep.Errors)
+	require.Equal(t, ChargeUnknown, tb.charges(t, sub.ID)[1].Status)
+	require.Equal(t, 1, tb.shop.Charges(sub.PaymentMethodID))
+}
