@@ -20,9 +20,10 @@ type Report struct {
 }
 
 // RunDue processes every subscription due by now: looks up charges whose outcome is unknown,
-// charges periods that started, retries declined charges on their dunning day, ends dunning,
-// pauses and subscriptions. Safe to run twice, after missed ticks, and on several replicas at
-// once: subscriptions are claimed with a lease, and a charge is unique per period.
+// charges periods that started, retries declined charges on their dunning day, ends dunning and
+// finished pauses, cancels at period end, then sends the upcoming-charge e-mails. Safe to run
+// twice, after missed ticks, and on several replicas at once: subscriptions are claimed with a
+// lease, and a charge is unique per period.
 func (s *Service) RunDue(ctx context.Context, now time.Time) (Report, error) {
 	var rep Report
 	if s.card == nil {
