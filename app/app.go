@@ -46,6 +46,7 @@ type App struct {
 	payments      *billing.Service // nil without Bitrix24
 	routeSettings *billing.SettingsStore
 	tabs          tabSigner
+	recur         *recurring
 }
 
 // New opens the database, applies migrations and wires routes and workers.
@@ -100,6 +101,9 @@ func (a *App) wire() error {
 		return err
 	}
 	if err := a.wireBilling(); err != nil {
+		return err
+	}
+	if err := a.wireSubscriptions(); err != nil {
 		return err
 	}
 	a.router = a.routes()

@@ -1,0 +1,86 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/shopspring/decimal"
+
+	"b24pay/subscriptions"
+)
+
+// subscriptionForm is the manager's form on the deal tab.
+type subscriptionForm struct {
+	Title       string           `json:"title"`
+	Amount      decimal.Decimal  `json:"amount"`
+	FirstAmount *decimal.Decimal `json:"first_amount"`
+	Currency    string           `json:"currency"`
+	PeriodUnit  string           `json:"period_unit"`
+	PeriodEvery int              `json:"period_every"`
+	Start       string           `json:"start"`
+	EndKind     string           `json:"end_kind"`
+	EndCount    int              `json:"end_count"`
+	EndDate     string           `json:"end_date"`
+	Route       string           `json:"route"`
+	Email       string           `json:"email"`
+}
+
+// apiCreateSubscription creates a subscription for the client of the tab's deal and returns the
+// link to send the client (consent and first payment).
+func (a *App) apiCreateSubscription(c *gin.Context) {
+	var f subscriptionForm
+	if err := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, 1<<14)).Decode(&f); err != nil {
+		jsonError(c, http.StatusBadRequest, "bad_json", "Не удалось прочитать форму")
+		return
+	}
+	owner := ownerOf(c)
+	if owner.Type != "deal" {
+		jsonError(c, http.StatusUnprocessableEntity, "deal_only", "Подписку можно оформить из сделки")
+		return
+	}
+	ctx := c.Request.Context()
+	info, err := a.instalments.LoadOwner(ctx, owner) // the deal must exist in the token's portal
+	if err != nil {
+		apiError(c, err)
+		return
+	}
+	if info.ClientID == nil {
+		jsonError(c, http.StatusUnprocessableEntity, "no_client", "Укажите в сделке контакт или компанию клиента")
+		return
+	}
+	client, err := a.recur.subs.ClientRef(ctx, owner.MemberID, *info.ClientID, f.Email)
+	if err != nil {
+		subscriptionError(c, err)
+		return
+	}
+	sub, err := a.recur.subs.Create(ctx, subscriptions.CreateInput{MemberID: owner.MemberID, Client: client,
+		DealID: owner.ID, ManagerID: claimsOf(c).UserID, Title: f.Title, Amount: f.Amount, FirstAmount: f.FirstAmount,
+		Currency: f.Currency, PeriodUnit: f.PeriodUnit, PeriodEvery: f.PeriodEvery, Start: f.Start,
+		EndKind: f.EndKind, EndCount: f.EndCount, EndDate: f.EndDate, Route: f.Route})
+	if err != nil {
+		subscriptionError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"subscription": gin.H{"id": sub.ID, "status": sub.Status,
+		"link": a.recur.subs.PageURL(sub)}})
+}
+
+// subscriptionError maps the subscriptions domain's errors to HTTP; others go to apiError.
+func subscriptionError(c *gin.Context, err error) {
+	var fe *subscriptions.FieldError
+	switch {
+	case errors.As(err, &fe):
+		c.JSON(http.StatusUnprocessableEntity, gin.H{"error": "validation", "message": fe.Message,
+			"fields": []fieldError{{Field: fe.Field, Code: "invalid", Message: fe.Message}}})
+	case errors.Is(err, subscriptions.ErrNotFound):
+		jsonError(c, http.StatusNotFound, "not_found", "Подписка не найдена")
+	case errors.Is(err, subscriptions.ErrConflict), errors.Is(err, subscriptions.ErrIllegalTransition):
+		jsonError(c, http.StatusConflict, "conflict", "Подписка уже в другом состоянии — обновите страницу")
+	case errors.Is(err, subscriptions.ErrGatewayUnavailable):
+		jsonError(c, http.StatusAccepted, "outcome_unknown", "Платёжная система не ответила вовремя; повторите через минуту")
+	default:
+		apiError(c, err)
+	}
+}

@@ -1,0 +1,80 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"b24pay/billing/yookassa"
+	"b24pay/mail"
+	"b24pay/portal"
+	"b24pay/subscriptions"
+)
+
+// recurring is the wiring of subscriptions: the service, the card gateway and the notification
+// allow-list.
+type recurring struct {
+	subs     *subscriptions.Service
+	yookassa *yookassa.Client // nil when not configured
+	ips      yookassa.Allowlist
+	anyIP    bool
+}
+
+// wireSubscriptions builds e-mail sending, the card gateway, the subscriptions service and its
+// billing pass.
+func (a *App) wireSubscriptions() error {
+	cfg := a.cfg.Recur
+	tpl, err := mail.Parse()
+	if err != nil {
+		return err
+	}
+	sender, err := mail.NewSender(cfg.Mail, tpl, a.log)
+	if err != nil {
+		return err
+	}
+	a.outbox.Handle(mail.Topic, sender.Handle)
+	r := &recurring{anyIP: len(cfg.YooKassaNotifyIPs) == 1 && cfg.YooKassaNotifyIPs[0] == "any"}
+	if !r.anyIP {
+		r.ips, _ = yookassa.NewAllowlist(cfg.YooKassaNotifyIPs) // validated with the config
+	}
+	var gw subscriptions.Gateway
+	if cfg.YooKassaEnabled() {
+		yc := cfg.yookassaConfig()
+		yc.Logger = a.log
+		if r.yookassa, err = yookassa.New(yc); err != nil {
+			return &ConfigError{"B24PAY_YOOKASSA_SECRET_KEY", err.Error()}
+		}
+		gw = subscriptions.YooKassa{Client: r.yookassa}
+	}
+	r.subs, err = subscriptions.NewService(a.db, a.clock, a.log, subscriptions.Config{Merchant: cfg.Merchant,
+		PublicURL: a.cfg.PublicURL, Dunning: cfg.DunningDays, AfterDunning: cfg.DunningEnd, Location: a.cfg.Timezone,
+		RemindDays: cfg.RemindDays}, gw)
+	if err != nil {
+		return err
+	}
+	a.recur = r
+	if a.b24 != nil {
+		sync := &subscriptionsB24{a: a, spa: map[string]portal.SubscriptionsSPA{}}
+		a.outbox.Handle(subscriptions.TopicB24Sync, sync.update)
+		a.outbox.Handle(subscriptions.TopicNotifyManager, sync.notify)
+	}
+	return a.sched.Add("subscriptions", cfg.CronSubscriptions, func(ctx context.Context, now time.Time) error {
+		_, err := r.subs.RunDue(ctx, now)
+		return err
+	})
+}
+
+// subscriptionRoutes mounts the manager's API, the client's pages and the YooKassa webhook.
+func (a *App) subscriptionRoutes(r *gin.Engine) {
+	if a.instalments != nil {
+		r.POST("/api/v1/subscriptions", a.tabAuth, a.apiCreateSubscription)
+	}
+	r.GET("/s/:token", a.subscriptionPage)
+	r.POST("/s/:token", a.subscriptionAccept)
+	r.GET("/s/:token/done", a.subscriptionDone)
+	r.GET("/s/:token/card", a.subscriptionPage)
+	r.POST("/s/:token/card", a.subscriptionReplaceCard)
+	r.POST("/s/:token/cancel", a.subscriptionCancel)
+	r.POST("/webhooks/yookassa", a.yookassaWebhook)
+}

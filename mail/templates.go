@@ -1,0 +1,111 @@
+package mail
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	htmltemplate "html/template"
+	"strings"
+	texttemplate "text/template"
+)
+
+// Kind names an e-mail; each has templates/<kind>.html and templates/<kind>.txt.
+type Kind string
+
+// The e-mails of recurring payments.
+const (
+	Receipt               Kind = "receipt"
+	PaymentFailed         Kind = "payment_failed"
+	DunningReminder       Kind = "dunning_reminder"
+	UpcomingCharge        Kind = "upcoming_charge"
+	SubscriptionCancelled Kind = "subscription_cancelled"
+)
+
+// Kinds lists every e-mail, for start-up checks.
+var Kinds = []Kind{Receipt, PaymentFailed, DunningReminder, UpcomingCharge, SubscriptionCancelled}
+
+// Data is what the templates may show. Amounts and dates arrive formatted for people.
+type Data struct {
+	Merchant    string // the seller's name
+	ClientName  string
+	Title       string // what the subscription is for
+	Amount      string // «990,00 ₽»
+	Period      string // «ежемесячно», «каждые 2 недели»
+	ChargeDate  string // «02.12.2026»
+	NextDate    string // next charge, «02.01.2027»; empty if none
+	Card        string // «•••• 4444»
+	Reason      string // why a charge failed, for people
+	RetryDate   string // next automatic attempt; empty if none
+	PayURL      string // pay now / replace the card
+	ManageURL   string // how to pause or cancel
+	PaidCount   int
+	CancelledAt string // «02.12.2026»
+}
+
+//go:embed templates/*.html templates/*.txt
+var files embed.FS
+
+// Templates are the parsed e-mails; Parse checks them all at start-up.
+type Templates struct {
+	html map[Kind]*htmltemplate.Template
+	text map[Kind]*texttemplate.Template
+}
+
+// Rendered is one e-mail ready to send.
+type Rendered struct {
+	Subject string
+	Text    string
+	HTML    string
+}
+
+// Parse reads every template and renders each with sample data, so a broken template stops the
+// service at start-up rather than failing a client's e-mail later.
+func Parse() (*Templates, error) {
+	t := &Templates{html: map[Kind]*htmltemplate.Template{}, text: map[Kind]*texttemplate.Template{}}
+	for _, k := range Kinds {
+		h, err := htmltemplate.New("layout.html").Option("missingkey=error").
+			ParseFS(files, "templates/layout.html", "templates/"+string(k)+".html")
+		if err != nil {
+			return nil, fmt.Errorf("mail: template %s: %w", k, err)
+		}
+		x, err := texttemplate.New(string(k)+".txt").Option("missingkey=error").
+			ParseFS(files, "templates/"+string(k)+".txt")
+		if err != nil {
+			return nil, fmt.Errorf("mail: template %s: %w", k, err)
+		}
+		t.html[k], t.text[k] = h, x
+		if _, err := t.Render(k, Sample()); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// Sample is data every template must render.
+func Sample() Data {
+	return Data{Merchant: "ООО «Ромашка»", ClientName: "Иван Петров", Title: "Подписка «Бизнес»",
+		Amount: "990,00\u00a0₽", Period: "ежемесячно", ChargeDate: "02.12.2026", NextDate: "02.01.2027",
+		Card: "•••• 4444", Reason: "недостаточно средств", RetryDate: "03.12.2026",
+		PayURL: "https://pay.example.ru/s/pay", ManageURL: "https://pay.example.ru/s/manage", PaidCount: 3,
+		CancelledAt: "02.12.2026"}
+}
+
+// Render fills the e-mail of kind k.
+func (t *Templates) Render(k Kind, d Data) (Rendered, error) {
+	x, h := t.text[k], t.html[k]
+	if x == nil || h == nil {
+		return Rendered{}, fmt.Errorf("mail: unknown e-mail %q", k)
+	}
+	var subj, text, html bytes.Buffer
+	if err := x.ExecuteTemplate(&subj, "subject", d); err != nil {
+		return Rendered{}, fmt.Errorf("mail: %s subject: %w", k, err)
+	}
+	if err := x.Execute(&text, d); err != nil {
+		return Rendered{}, fmt.Errorf("mail: %s text: %w", k, err)
+	}
+	if err := h.Execute(&html, d); err != nil {
+		return Rendered{}, fmt.Errorf("mail: %s html: %w", k, err)
+	}
+	return Rendered{Subject: strings.TrimSpace(subj.String()), Text: strings.TrimSpace(text.String()) + "\n",
+		HTML: html.String()}, nil
+}

@@ -1,0 +1,40 @@
+package subscriptions
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+
+	"b24pay/mail"
+)
+
+// remindUpcoming e-mails the clients whose card is charged RemindDays from today. The letter's
+// key names the period, so repeated passes send it once.
+func (s *Service) remindUpcoming(ctx context.Context, now time.Time) error {
+	if s.cfg.RemindDays <= 0 {
+		return nil
+	}
+	day := s.today(now).AddDays(s.cfg.RemindDays).String()
+	var subs []Subscription
+	err := s.db.WithContext(ctx).Where("status = ? AND route = ? AND next_charge_on = ? AND NOT cancel_at_period_end",
+		StatusActive, RouteCard, day).Find(&subs).Error
+	if err != nil {
+		return err
+	}
+	for _, sub := range subs {
+		if sub.finishedAfter(sub.Seq) || sub.Email == "" {
+			continue
+		}
+		l := s.letter(sub, Charge{}, mail.UpcomingCharge, "upcoming:"+strconv.FormatInt(sub.ID, 10)+":"+strconv.Itoa(sub.Seq))
+		l.Data.Amount = Human(sub.amountFor(sub.Seq), sub.Currency)
+		err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			return mail.Enqueue(tx, now, sub.MemberID, *l)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

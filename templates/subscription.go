@@ -1,0 +1,22 @@
+package templates
+
+// SubscriptionPage is the client's page of a subscription: consent and first payment, the
+// waiting state, card replacement after a decline, and the final states.
+type SubscriptionPage struct {
+	State       string // consent | waiting | active | past_due | paused | closed
+	Merchant    string
+	Title       string
+	Amount      string // «990,00 ₽»
+	FirstAmount string // the first period's amount, when it differs
+	Period      string // «ежемесячно»
+	Start       string // «31.01.2027»
+	End         string // «бессрочно, пока вы не отмените»
+	NextDate    string
+	Card        string
+	HowToCancel string
+	Action      string // where the form posts
+	Error       string // next to the checkbox
+
+	CancelAction       string // where «Отменить подписку» posts
+	CancelsAtPeriodEnd bool   // cancelled by the client; ends with the paid period
+}
