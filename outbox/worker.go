@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"sync"
 	"time"
 
 	"b24pay/clock"
@@ -44,11 +45,17 @@ func (e permanentError) Unwrap() error { return e.err }
 // Permanent marks an error that retrying cannot fix; the message goes straight to dead.
 func Permanent(err error) error { return permanentError{err: err} }
 
+// BatchHandler performs the side effects of several messages of one topic and portal at once (for
+// example one batched read for many events). It returns one error per job, in order; nil is done.
+type BatchHandler func(ctx context.Context, jobs []Job) []error
+
 // Config tunes a worker.
 type Config struct {
-	Lease   time.Duration // how long a claim holds before another worker may take the row (default 2 min)
-	Poll    time.Duration // pause when nothing is due (default 1 s)
-	Backoff Backoff       // default DefaultBackoff
+	Lease       time.Duration // how long a claim holds before another worker may take the row (default 2 min)
+	Poll        time.Duration // pause when nothing is due, and between sweeps of expired leases (default 1 s)
+	Backoff     Backoff       // default DefaultBackoff
+	Workers     int           // goroutines Run starts (default: half the database pool, at least 2)
+	Interactive int           // of those, how many take only interactive messages (default 1, always fewer than Workers)
 }
 
 // Worker claims due messages and runs their handlers.
@@ -59,7 +66,16 @@ type Worker struct {
 	cfg      Config
 	name     string
 	handlers map[string]Handler
+	batches  map[string]batch
 	metrics  *Metrics
+
+	mu       sync.Mutex
+	reapedAt time.Time // last sweep of expired leases
+}
+
+type batch struct {
+	handle BatchHandler
+	max    int
 }
 
 // NewWorker builds a worker; register handlers with Handle before Run.
@@ -73,17 +89,48 @@ func NewWorker(db *store.DB, clk clock.Clock, log *slog.Logger, cfg Config, metr
 	if cfg.Backoff.Base <= 0 {
 		cfg.Backoff = DefaultBackoff
 	}
-	return &Worker{db: db, clock: clk, log: log, cfg: cfg, name: randomToken(), handlers: map[string]Handler{}, metrics: metrics}
+	if cfg.Workers <= 0 {
+		cfg.Workers = max(2, db.MaxOpenConns()/2)
+	}
+	if cfg.Interactive <= 0 {
+		cfg.Interactive = 1
+	}
+	cfg.Interactive = min(cfg.Interactive, cfg.Workers-1)
+	return &Worker{db: db, clock: clk, log: log, cfg: cfg, name: randomToken(), handlers: map[string]Handler{},
+		batches: map[string]batch{}, metrics: metrics}
 }
+
+// Workers reports how many goroutines Run starts and how many of them take only interactive messages.
+func (w *Worker) Workers() (total, interactive int) { return w.cfg.Workers, w.cfg.Interactive }
 
 // Handle registers the handler of a topic. Only topics with a handler are claimed.
 func (w *Worker) Handle(topic string, h Handler) { w.handlers[topic] = h }
 
-// Run delivers messages until ctx is cancelled. The item in hand when ctx ends is finished first.
+// HandleBatch registers a handler that receives up to size due messages of the topic for one portal
+// at once.
+func (w *Worker) HandleBatch(topic string, size int, h BatchHandler) {
+	w.batches[topic] = batch{handle: h, max: max(1, size)}
+}
+
+// Run delivers messages with the configured number of goroutines until ctx is cancelled. The items
+// in hand when ctx ends are finished first; a claim that ctx interrupts is handed back at once.
 func (w *Worker) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	for i := range w.cfg.Workers {
+		lane := LaneBulk
+		if i < w.cfg.Interactive {
+			lane = LaneInteractive
+		}
+		wg.Go(func() { w.loop(ctx, lane) })
+	}
+	wg.Wait()
+	w.releaseHeld()
+}
+
+func (w *Worker) loop(ctx context.Context, lane Lane) {
 	for ctx.Err() == nil {
-		did, err := w.RunOnce(ctx)
-		if err != nil {
+		did, err := w.runOnce(ctx, lane)
+		if err != nil && ctx.Err() == nil {
 			w.log.Error("outbox: claim failed", "err", err)
 		}
 		if did && err == nil {
@@ -96,76 +143,102 @@ func (w *Worker) Run(ctx context.Context) {
 	}
 }
 
-// Drain delivers due messages until none is left and returns how many it handled.
+// Drain delivers due messages, one claim at a time, until none is left and returns how many it
+// handled.
 func (w *Worker) Drain(ctx context.Context) (int, error) {
 	n := 0
 	for ctx.Err() == nil {
-		did, err := w.RunOnce(ctx)
-		if err != nil || !did {
+		rows, err := w.claim(ctx, LaneBulk)
+		if err != nil || len(rows) == 0 {
 			return n, err
 		}
-		n++
+		if err := w.deliverAll(ctx, rows); err != nil {
+			return n, err
+		}
+		n += len(rows)
 	}
 	return n, ctx.Err()
 }
 
-// RunOnce claims and delivers at most one due message; it reports whether there was one.
-func (w *Worker) RunOnce(ctx context.Context) (bool, error) {
-	row, err := w.claim(ctx)
-	if err != nil || row == nil {
+// RunOnce claims and delivers the next due message (or batch); it reports whether there was one.
+func (w *Worker) RunOnce(ctx context.Context) (bool, error) { return w.runOnce(ctx, LaneBulk) }
+
+// runOnce claims from the lanes up to lane, interactive first.
+func (w *Worker) runOnce(ctx context.Context, lane Lane) (bool, error) {
+	rows, err := w.claim(ctx, lane)
+	if err != nil || len(rows) == 0 {
 		return false, err
 	}
-	if row.Attempts > row.MaxAttempts {
-		return true, w.settle(ctx, row, Permanent(errors.New("lease expired during the last allowed attempt")))
-	}
-	// The item is finished even if ctx is cancelled meanwhile (shutdown), bounded by the lease.
-	runCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.cfg.Lease)
-	defer cancel()
-	herr := w.deliver(runCtx, row)
-	return true, w.settle(runCtx, row, herr)
+	return true, w.deliverAll(ctx, rows)
 }
 
-func (w *Worker) deliver(ctx context.Context, row *Row) (err error) {
+// deliverAll runs the handler of claimed rows and records each result. The rows are finished even
+// if ctx is cancelled meanwhile (shutdown), bounded by the lease.
+func (w *Worker) deliverAll(ctx context.Context, rows []Row) error {
+	runCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.cfg.Lease)
+	defer cancel()
+	live := rows[:0:0]
+	var errs []error
+	for i := range rows {
+		if rows[i].Attempts > rows[i].MaxAttempts {
+			errs = append(errs, w.settle(runCtx, &rows[i], Permanent(errors.New("lease expired during the last allowed attempt"))))
+			continue
+		}
+		live = append(live, rows[i])
+	}
+	if len(live) == 0 {
+		return errors.Join(errs...)
+	}
+	results := w.deliver(runCtx, live)
+	for i := range live {
+		errs = append(errs, w.settle(runCtx, &live[i], results[i]))
+	}
+	return errors.Join(errs...)
+}
+
+// deliver runs the topic's handler (all rows share a topic) and returns one result per row.
+func (w *Worker) deliver(ctx context.Context, rows []Row) (results []error) {
+	jobs := make([]Job, len(rows))
+	for i, r := range rows {
+		jobs[i] = Job{ID: r.ID, Topic: r.Topic, MemberID: r.MemberID, Payload: []byte(r.Payload), Attempt: r.Attempts}
+	}
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("outbox: handler panicked: %v", p)
+			results = repeat(fmt.Errorf("outbox: handler panicked: %v", p), len(rows))
 		}
 	}()
-	job := Job{ID: row.ID, Topic: row.Topic, MemberID: row.MemberID, Payload: []byte(row.Payload), Attempt: row.Attempts}
-	return w.handlers[row.Topic](ctx, job)
+	if b, ok := w.batches[rows[0].Topic]; ok {
+		results = b.handle(ctx, jobs)
+		if len(results) != len(jobs) {
+			return repeat(fmt.Errorf("outbox: %s batch handler gave %d results for %d jobs", rows[0].Topic, len(results), len(jobs)), len(jobs))
+		}
+		return results
+	}
+	results = make([]error, len(jobs))
+	for i, j := range jobs {
+		results[i] = w.handlers[j.Topic](ctx, j)
+	}
+	return results
+}
+
+func repeat(err error, n int) []error {
+	out := make([]error, n)
+	for i := range out {
+		out[i] = err
+	}
+	return out
 }
 
 func (w *Worker) topics() []string {
-	t := make([]string, 0, len(w.handlers))
+	t := make([]string, 0, len(w.handlers)+len(w.batches))
 	for k := range w.handlers {
+		t = append(t, k)
+	}
+	for k := range w.batches {
 		t = append(t, k)
 	}
 	sort.Strings(t)
 	return t
-}
-
-func (w *Worker) claim(ctx context.Context) (*Row, error) {
-	topics := w.topics()
-	if len(topics) == 0 {
-		return nil, nil
-	}
-	now := w.clock.Now()
-	lock := ""
-	if w.db.Dialect == store.Postgres {
-		lock = " FOR UPDATE SKIP LOCKED"
-	}
-	q := `UPDATE outbox SET status = 'running', attempts = attempts + 1, lease_until = ?, leased_by = ?, updated_at = ?
-	      WHERE id = (SELECT id FROM outbox WHERE topic IN ? AND
-	                  ((status = 'pending' AND run_at <= ?) OR (status = 'running' AND lease_until < ?))
-	                  ORDER BY run_at, id LIMIT 1` + lock + `)
-	      RETURNING *`
-	var rows []Row
-	token := w.name + ":" + randomToken()
-	err := w.db.WithContext(ctx).Raw(q, now.Add(w.cfg.Lease), token, now, topics, now, now).Scan(&rows).Error
-	if err != nil || len(rows) == 0 {
-		return nil, err
-	}
-	return &rows[0], nil
 }
 
 func (w *Worker) settle(ctx context.Context, row *Row, herr error) error {

@@ -31,6 +31,7 @@ type Options struct {
 	DataDir      string        // where the SQLite file lives
 	ConnectTries int           // PostgreSQL connection attempts before giving up (default 5)
 	RetryDelay   time.Duration // first pause between attempts, doubled each time (default 1s)
+	MaxConns     int           // PostgreSQL pool size, all kept idle (default DefaultMaxConns); SQLite always uses 1
 }
 
 // DB is an open database with its dialect.
@@ -96,9 +97,7 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 		g, err := gorm.Open(postgres.Open(opts.URL), gormConfig())
 		if err == nil {
 			sqlDB, _ := g.DB()
-			sqlDB.SetMaxOpenConns(20)
-			sqlDB.SetMaxIdleConns(5)
-			sqlDB.SetConnMaxLifetime(30 * time.Minute)
+			setPool(sqlDB, opts.MaxConns)
 			return &DB{DB: g, Dialect: Postgres}, nil
 		}
 		last = err
