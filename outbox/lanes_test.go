@@ -16,7 +16,7 @@ import (
 )
 
 // enqueueBulk stores n due bulk messages of topic quickly (one INSERT per 500 rows).
-func (b *testBundle) enqueueBulk(t *testing.T, topic, memberID string, n int) {
+func (b *testBundle) enqueueBulk(t testing.TB, topic, memberID string, n int) {
 	t.Helper()
 	rows := make([]Row, n)
 	now := b.clock.Now()
