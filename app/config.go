@@ -32,6 +32,7 @@ type Config struct {
 	CronReminders   string         // B24PAY_CRON_REMINDERS
 	CronResync      string         // B24PAY_CRON_RESYNC
 	RemindDays      int            // B24PAY_REMIND_DAYS
+	Pool            PoolConfig
 	B24             B24Config
 	Billing         BillingConfig
 }
@@ -108,6 +109,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		},
 		func() error { return parseRate(get("B24PAY_B24_RATE", "2"), &c.B24.Rate) },
 		func() error { return loadBilling(get, &c.Billing) },
+		func() error { return loadPool(get, &c.Pool) },
 		func() error { return c.Validate() }, // a method value would copy c before the parsers fill it
 	}
 	for _, step := range steps {

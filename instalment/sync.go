@@ -36,7 +36,7 @@ func (s *Service) Register(w *outbox.Worker) {
 	w.Handle(TopicDealDebt, s.handleDebt)
 	w.Handle(TopicIssueInvoice, s.handleInvoice)
 	w.Handle(TopicNotify, s.handleNotify)
-	w.Handle(TopicEvent, s.handleEvent)
+	w.HandleBatch(TopicEvent, eventBatch, s.handleEvents)
 	w.Handle(TopicTimeline, s.handleTimeline)
 	w.Handle(TopicInvoicePaid, s.handleInvoicePaid)
 }
