@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"b24pay/bench"
 	"b24pay/clock"
 	"b24pay/store"
 	"b24pay/store/storetest"
@@ -60,23 +61,7 @@ func benchDrain(b *testing.B, db *store.DB, n int) {
 	msgs := float64(n * b.N)
 	b.ReportMetric(float64(elapsed.Nanoseconds())/msgs, "ns/msg")
 	b.ReportMetric(msgs/elapsed.Seconds(), "msg/s")
-	b.ReportMetric(peakRSSMB(), "peak-rss-MB")
-}
-
-// peakRSSMB is the process's peak resident set (VmHWM) in MB, 0 where /proc is missing.
-func peakRSSMB() float64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			var kb float64
-			_, _ = fmt.Sscan(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), &kb)
-			return kb / 1024
-		}
-	}
-	return 0
+	b.ReportMetric(bench.PeakRSSMB(), "peak-rss-MB")
 }
 
 // BenchmarkOutboxClaim times one claim with 10 000 due rows (and 10 000 done ones) and logs the
