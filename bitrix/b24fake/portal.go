@@ -71,6 +71,7 @@ type Portal struct {
 	faults   faults
 	bucket   leakyBucket
 	tokens   tokenStore
+	load     *loadState // nil unless SetLoad
 
 	mu    sync.Mutex // portal data
 	state *state
