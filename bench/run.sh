@@ -31,12 +31,14 @@ sizes='1000|2500|20000|100000'
 
 echo "running on $(nproc) cores; raw output in $out" >&2
 bench outbox outbox/ "OutboxDrain/n=($sizes)\$"
-bench claim outbox/ 'OutboxClaim' -v
+bench claim outbox/ 'OutboxClaim' '-v -benchtime 2000x'
 bench webhook app/ 'Webhook(Ingest|Baseline)'
 pushes='Push'
 [ "$mode" = quick ] && pushes='Push/./n=(100|2000)/'
 bench push bitrix/ "$pushes"
-bench schedules schedules/ 'Annuity360|Annuity'
+bench schedules schedules/ . '-benchmem -benchtime 1s'
+bench invoicebox billing/invoicebox/ . '-benchmem -benchtime 1s'
+bench sbp billing/sbp/ . '-benchmem -benchtime 1s'
 
 rss_idle() { # idle RSS of `b24pay serve` on SQLite, in MB
   local dir bin pid rss
@@ -89,8 +91,16 @@ for plan in 2rps-burst50 5rps-burst250; do
     done
   done
 done
-ann=$(metric schedules 'BenchmarkAnnuity360' ns/op)
-[ -n "$ann" ] && row "360-row annuity Build" "$(ms "$ann")" "target 0.1 ms" "$(ratio "$ann" 100000)"
+# Every benchmark of the pure packages (timed over 1 s): time, bytes and allocations per operation.
+for f in schedules invoicebox sbp; do
+  awk -v f="$f" '/^Benchmark.* ns\/op/ {
+    name = $1; sub(/-[0-9]+$/, "", name); sub(/^Benchmark/, "", name)
+    ns = ""; by = ""; al = ""
+    for (i = 2; i < NF; i++) { if ($(i+1) == "ns/op") ns = $i; if ($(i+1) == "B/op") by = $i; if ($(i+1) == "allocs/op") al = $i }
+    t = (ns >= 1e6) ? sprintf("%.2f ms", ns / 1e6) : sprintf("%.1f µs", ns / 1e3)
+    printf "| %s (`%s`) | %s/op, %.1f KB, %d allocs | – | – |\n", name, f, t, by / 1024, al
+  }' "$out/$f.txt"
+done
 peak=0
 for f in outbox webhook; do
   for v in $(grep -o '[0-9.]* peak-rss-MB' "$out/$f.txt" | awk '{ print $1 }'); do
