@@ -15,16 +15,14 @@ import (
 	"b24pay/store/storetest"
 )
 
-// enqueueBulk stores n due bulk messages of topic quickly (one INSERT per 500 rows).
+// enqueueBulk stores n due bulk messages of topic with one statement (payloads "1" … "n").
 func (b *testBundle) enqueueBulk(t testing.TB, topic, memberID string, n int) {
 	t.Helper()
-	rows := make([]Row, n)
 	now := b.clock.Now()
-	for i := range rows {
-		rows[i] = Row{MemberID: memberID, Topic: topic, Payload: fmt.Sprint(i), Status: StatusPending, Lane: LaneBulk,
-			MaxAttempts: DefaultMaxAttempts, RunAt: now, CreatedAt: now, UpdatedAt: now}
-	}
-	require.NoError(t, b.db.CreateInBatches(rows, 500).Error)
+	require.NoError(t, b.db.Exec(`WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ?)
+		INSERT INTO outbox (member_id, topic, payload, status, lane, max_attempts, run_at, created_at, updated_at)
+		SELECT ?, ?, CAST(i AS TEXT), 'pending', ?, ?, ?, ?, ? FROM s`,
+		n, memberID, topic, LaneBulk, DefaultMaxAttempts, now, now, now).Error)
 }
 
 func (b *testBundle) count(t *testing.T, status string) int64 {
