@@ -5,7 +5,7 @@
 #   bench/run.sh            everything (about 15 minutes on 2 cores)
 #   bench/run.sh quick      without the 100k drain and the 20 000-item pushes
 # Raw `go test -bench` output is kept in $BENCH_OUT (default a temp dir) for the details (query plans
-# with -v, allocations).
+# with -v, allocations); with BENCH_REUSE=1 a benchmark whose output is already there is not rerun.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-all}
@@ -13,6 +13,7 @@ out=${BENCH_OUT:-$(mktemp -d)}
 mkdir -p "$out"
 
 bench() { # file package pattern [extra flags]
+  [ -n "${BENCH_REUSE:-}" ] && [ -s "$out/$1.txt" ] && return
   go test -run '^$' -bench "$3" -benchtime 1x ${4:-} "./$2" >"$out/$1.txt" 2>&1 || { cat "$out/$1.txt" >&2; exit 1; }
 }
 # metric FILE BENCH-NAME-REGEX UNIT: the value reported with UNIT on the first matching line.

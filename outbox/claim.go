@@ -12,14 +12,14 @@ import (
 // claimTimeout bounds a claim that runs on after its caller's context ended.
 const claimTimeout = 30 * time.Second
 
-// claim takes the next due message from the lanes up to lane (interactive first) and, when its
-// topic has a batch handler, more due messages of the same topic and portal.
+// claim takes the next size due messages from the lanes up to lane (interactive first) and, when the
+// first one's topic has a batch handler, more due messages of the same topic and portal.
 //
 // Each claim is one UPDATE … RETURNING, atomic on its own, run to its end even when ctx is
 // cancelled meanwhile: a statement cut off by cancellation can commit on the server while the
 // client loses the answer, leaving a row "running" that nobody runs until its lease expires. If
 // ctx ended during the claim, the rows are handed back at once instead of being delivered.
-func (w *Worker) claim(ctx context.Context, lane Lane) ([]Row, error) {
+func (w *Worker) claim(ctx context.Context, lane Lane, size int) ([]Row, error) {
 	topics := w.topics()
 	if len(topics) == 0 {
 		return nil, nil
@@ -34,8 +34,8 @@ func (w *Worker) claim(ctx context.Context, lane Lane) ([]Row, error) {
 		return nil, err
 	}
 	token := w.name + ":" + randomToken()
-	rows, err := w.claimRows(cctx, token, now, 1, "topic IN ? AND lane <= ?", topics, lane)
-	if err == nil && len(rows) == 1 {
+	rows, err := w.claimRows(cctx, token, now, max(1, size), "topic IN ? AND lane <= ?", topics, lane)
+	if err == nil && len(rows) > 0 {
 		if b, ok := w.batches[rows[0].Topic]; ok && b.max > 1 {
 			var more []Row
 			more, err = w.claimRows(cctx, token, now, b.max-1, "topic = ? AND member_id = ? AND lane <= ?",
@@ -91,6 +91,18 @@ func (w *Worker) release(ctx context.Context, token string) error {
 	return w.releaseWhere(ctx, "leased_by = ?", token)
 }
 
+// releaseRows hands back claimed rows that were not delivered.
+func (w *Worker) releaseRows(ctx context.Context, rows []Row) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	return w.releaseWhere(ctx, "leased_by = ? AND id IN ?", rows[0].LeasedBy, ids)
+}
+
 // releaseHeld hands back whatever this worker still holds when Run stops.
 func (w *Worker) releaseHeld() {
 	ctx, cancel := context.WithTimeout(context.Background(), claimTimeout)
@@ -100,7 +112,7 @@ func (w *Worker) releaseHeld() {
 	}
 }
 
-func (w *Worker) releaseWhere(ctx context.Context, filter string, arg string) error {
+func (w *Worker) releaseWhere(ctx context.Context, filter string, args ...any) error {
 	return w.db.WithContext(ctx).Exec(`UPDATE outbox SET status = 'pending', attempts = attempts - 1, lease_until = NULL,
-		leased_by = '', updated_at = ? WHERE status = 'running' AND `+filter, w.clock.Now(), arg).Error
+		leased_by = '', updated_at = ? WHERE status = 'running' AND `+filter, append([]any{w.clock.Now()}, args...)...).Error
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -141,5 +143,65 @@ func TestBatchHandlerGetsOnePortalsMessagesTogether(t *testing.T) {
 		require.Equal(t, []string{"m1:0 m1:1 m1:2 ", "m1:3 m1:4 ", "m2:9 "}, sizes, "at most 3, one portal per batch")
 		require.Equal(t, StatusPending, b.row(t, 5).Status, "a failed job of a batch retries alone")
 		require.Equal(t, int64(5), b.count(t, StatusDone))
+	})
+}
+
+func TestFastMessagesAreClaimedManyAtATimeAndEachRecorded(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := setup(t, db)
+		const n = 500
+		b.enqueueBulk(t, "t", "m1", n)
+		w := NewWorker(db, b.clock, b.worker(time.Minute).log, Config{Workers: 3, Backoff: Backoff{Base: time.Minute, Max: time.Hour}}, b.m)
+		var mu sync.Mutex
+		seen := map[string]int{}
+		ctx, cancel := context.WithCancel(context.Background())
+		w.Handle("t", func(_ context.Context, j Job) error {
+			mu.Lock()
+			defer mu.Unlock()
+			seen[string(j.Payload)]++
+			if len(seen) == n {
+				cancel()
+			}
+			if i, _ := strconv.Atoi(string(j.Payload)); i%7 == 0 {
+				return errors.New("portal answered 500")
+			}
+			return nil
+		})
+		w.Run(ctx)
+		require.Len(t, seen, n)
+		for p, c := range seen {
+			require.Equal(t, 1, c, "message %s", p)
+		}
+		require.EqualValues(t, n/7, b.count(t, StatusPending), "each failure recorded on its own, with backoff")
+		require.EqualValues(t, n-n/7, b.count(t, StatusDone), "the delivered ones recorded together")
+		require.Zero(t, b.count(t, StatusRunning))
+	})
+}
+
+func TestClaimedRowsNotStartedByHalfTheLeaseAreHandedBack(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := setup(t, db)
+		for i := range 5 {
+			b.enqueue(t, Message{Topic: "t", Payload: i})
+		}
+		w := b.worker(time.Minute)
+		var ran []string
+		w.Handle("t", func(_ context.Context, j Job) error {
+			ran = append(ran, string(j.Payload))
+			b.clock.Advance(20 * time.Second) // a slow Bitrix24 push
+			return nil
+		})
+		n, err := w.runOnce(context.Background(), LaneBulk, 5)
+		require.NoError(t, err)
+		require.Equal(t, 5, n)
+		require.Equal(t, []string{"0", "1"}, ran, "the third would start 40 s into a 60 s lease, past its half")
+		require.EqualValues(t, 2, b.count(t, StatusDone))
+		for id := int64(3); id <= 5; id++ {
+			r := b.row(t, id)
+			require.Equal(t, StatusPending, r.Status)
+			require.Zero(t, r.Attempts, "handed back undelivered")
+		}
 	})
 }

@@ -243,7 +243,7 @@ func TestClaimedRowIsInvisibleToOtherWorkersUntilLeaseExpires(t *testing.T) {
 		crashed := b.worker(time.Minute)
 		crashed.Handle("t", func(context.Context, Job) error { return nil })
 		// The first worker claims the row and dies before finishing it.
-		rows, err := crashed.claim(ctx, LaneBulk)
+		rows, err := crashed.claim(ctx, LaneBulk, 1)
 		require.NoError(t, err)
 		require.Len(t, rows, 1)
 		row := &rows[0]

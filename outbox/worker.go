@@ -127,15 +127,30 @@ func (w *Worker) Run(ctx context.Context) {
 	w.releaseHeld()
 }
 
+// Claim sizes: a worker whose messages take less than fastDelivery each claims twice as many next
+// time, up to maxPrefetch; a slow message brings it back to one, so slow work stays spread over the
+// workers.
+const (
+	maxPrefetch  = 32
+	fastDelivery = 20 * time.Millisecond
+)
+
 func (w *Worker) loop(ctx context.Context, lane Lane) {
+	size := 1
 	for ctx.Err() == nil {
-		did, err := w.runOnce(ctx, lane)
+		start := time.Now()
+		n, err := w.runOnce(ctx, lane, size)
 		if err != nil && ctx.Err() == nil {
 			w.log.Error("outbox: claim failed", "err", err)
 		}
-		if did && err == nil {
+		if n > 0 && err == nil {
+			size = 1
+			if time.Since(start) < fastDelivery*time.Duration(n) {
+				size = min(2*n, maxPrefetch)
+			}
 			continue
 		}
+		size = 1
 		select {
 		case <-ctx.Done():
 		case <-time.After(w.cfg.Poll):
@@ -148,7 +163,7 @@ func (w *Worker) loop(ctx context.Context, lane Lane) {
 func (w *Worker) Drain(ctx context.Context) (int, error) {
 	n := 0
 	for ctx.Err() == nil {
-		rows, err := w.claim(ctx, LaneBulk)
+		rows, err := w.claim(ctx, LaneBulk, 1)
 		if err != nil || len(rows) == 0 {
 			return n, err
 		}
@@ -161,43 +176,80 @@ func (w *Worker) Drain(ctx context.Context) (int, error) {
 }
 
 // RunOnce claims and delivers the next due message (or batch); it reports whether there was one.
-func (w *Worker) RunOnce(ctx context.Context) (bool, error) { return w.runOnce(ctx, LaneBulk) }
-
-// runOnce claims from the lanes up to lane, interactive first.
-func (w *Worker) runOnce(ctx context.Context, lane Lane) (bool, error) {
-	rows, err := w.claim(ctx, lane)
-	if err != nil || len(rows) == 0 {
-		return false, err
-	}
-	return true, w.deliverAll(ctx, rows)
+func (w *Worker) RunOnce(ctx context.Context) (bool, error) {
+	n, err := w.runOnce(ctx, LaneBulk, 1)
+	return n > 0, err
 }
 
-// deliverAll runs the handler of claimed rows and records each result. The rows are finished even
-// if ctx is cancelled meanwhile (shutdown), bounded by the lease.
+// runOnce claims up to size messages from the lanes up to lane, interactive first, delivers them and
+// returns how many it claimed.
+func (w *Worker) runOnce(ctx context.Context, lane Lane, size int) (int, error) {
+	rows, err := w.claim(ctx, lane, size)
+	if err != nil || len(rows) == 0 {
+		return 0, err
+	}
+	return len(rows), w.deliverAll(ctx, rows)
+}
+
+// deliverAll runs the handlers of claimed rows and records the results: the delivered rows in one
+// statement, each failure on its own. The rows are finished even if ctx is cancelled meanwhile
+// (shutdown), bounded by the lease; rows not started by half the lease are handed back.
 func (w *Worker) deliverAll(ctx context.Context, rows []Row) error {
 	runCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.cfg.Lease)
 	defer cancel()
-	live := rows[:0:0]
+	start := w.clock.Now()
 	var errs []error
-	for i := range rows {
-		if rows[i].Attempts > rows[i].MaxAttempts {
-			errs = append(errs, w.settle(runCtx, &rows[i], Permanent(errors.New("lease expired during the last allowed attempt"))))
+	var done, unstarted []Row
+	for _, group := range w.groups(rows) {
+		if w.clock.Now().Sub(start) > w.cfg.Lease/2 {
+			unstarted = append(unstarted, group...)
 			continue
 		}
-		live = append(live, rows[i])
+		results := w.deliver(runCtx, group)
+		for i := range group {
+			if results[i] == nil {
+				done = append(done, group[i])
+			} else {
+				errs = append(errs, w.settle(runCtx, &group[i], results[i]))
+			}
+		}
 	}
-	if len(live) == 0 {
-		return errors.Join(errs...)
-	}
-	results := w.deliver(runCtx, live)
-	for i := range live {
-		errs = append(errs, w.settle(runCtx, &live[i], results[i]))
-	}
+	errs = append(errs, w.settleDone(runCtx, done), w.releaseRows(runCtx, unstarted))
 	return errors.Join(errs...)
+}
+
+// groups splits claimed rows into deliveries: rows of a batch topic together per topic and portal,
+// every other row alone. Rows past their last allowed attempt (a lease expired during it) go to dead
+// without a delivery.
+func (w *Worker) groups(rows []Row) [][]Row {
+	var out [][]Row
+	at := map[string]int{}
+	for _, r := range rows {
+		if r.Attempts > r.MaxAttempts {
+			r.LastError = "lease expired during the last allowed attempt"
+			out = append(out, []Row{r})
+			continue
+		}
+		if _, ok := w.batches[r.Topic]; !ok {
+			out = append(out, []Row{r})
+			continue
+		}
+		key := r.Topic + "\x00" + r.MemberID
+		if i, ok := at[key]; ok {
+			out[i] = append(out[i], r)
+			continue
+		}
+		at[key] = len(out)
+		out = append(out, []Row{r})
+	}
+	return out
 }
 
 // deliver runs the topic's handler (all rows share a topic) and returns one result per row.
 func (w *Worker) deliver(ctx context.Context, rows []Row) (results []error) {
+	if rows[0].Attempts > rows[0].MaxAttempts {
+		return []error{Permanent(errors.New(rows[0].LastError))}
+	}
 	jobs := make([]Job, len(rows))
 	for i, r := range rows {
 		jobs[i] = Job{ID: r.ID, Topic: r.Topic, MemberID: r.MemberID, Payload: []byte(r.Payload), Attempt: r.Attempts}
@@ -269,6 +321,31 @@ func (w *Worker) settle(ctx context.Context, row *Row, herr error) error {
 		log.Error("outbox: message is dead", "err", herr)
 	case herr != nil:
 		log.Warn("outbox: delivery failed, will retry", "err", herr, "run_at", updates["run_at"])
+	}
+	return nil
+}
+
+// settleDone records delivered rows of one claim in one statement.
+func (w *Worker) settleDone(ctx context.Context, rows []Row) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	now := w.clock.Now()
+	res := w.db.WithContext(ctx).Model(&Row{}).Where("id IN ? AND leased_by = ? AND status = ?", ids, rows[0].LeasedBy, StatusRunning).
+		Updates(map[string]any{"status": StatusDone, "done_at": now, "last_error": "", "lease_until": nil, "updated_at": now})
+	if res.Error != nil {
+		return fmt.Errorf("outbox: settle %d delivered messages: %w", len(rows), res.Error)
+	}
+	for _, r := range rows {
+		w.metrics.observe(r.Topic, StatusDone)
+	}
+	if int(res.RowsAffected) < len(rows) {
+		w.log.Warn("outbox: lease lost before the result was recorded; another worker owns the messages",
+			"outbox_ids", ids, "recorded", res.RowsAffected)
 	}
 	return nil
 }
