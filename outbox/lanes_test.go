@@ -193,7 +193,7 @@ func TestClaimedRowsNotStartedByHalfTheLeaseAreHandedBack(t *testing.T) {
 			b.clock.Advance(20 * time.Second) // a slow Bitrix24 push
 			return nil
 		})
-		n, err := w.runOnce(context.Background(), LaneBulk, 5)
+		n, _, err := w.runOnce(context.Background(), LaneBulk, 5)
 		require.NoError(t, err)
 		require.Equal(t, 5, n)
 		require.Equal(t, []string{"0", "1"}, ran, "the third would start 40 s into a 60 s lease, past its half")

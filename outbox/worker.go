@@ -127,9 +127,9 @@ func (w *Worker) Run(ctx context.Context) {
 	w.releaseHeld()
 }
 
-// Claim sizes: a worker whose messages take less than fastDelivery each claims twice as many next
-// time, up to maxPrefetch; a slow message brings it back to one, so slow work stays spread over the
-// workers.
+// Claim sizes: a worker whose handlers take less than fastDelivery per message claims twice as many
+// next time, up to maxPrefetch; a slow handler brings it back to one, so slow work stays spread over
+// the workers. Only handler time counts: a slow database does not make messages slow.
 const (
 	maxPrefetch  = 32
 	fastDelivery = 20 * time.Millisecond
@@ -138,14 +138,13 @@ const (
 func (w *Worker) loop(ctx context.Context, lane Lane) {
 	size := 1
 	for ctx.Err() == nil {
-		start := time.Now()
-		n, err := w.runOnce(ctx, lane, size)
+		n, busy, err := w.runOnce(ctx, lane, size)
 		if err != nil && ctx.Err() == nil {
 			w.log.Error("outbox: claim failed", "err", err)
 		}
 		if n > 0 && err == nil {
 			size = 1
-			if time.Since(start) < fastDelivery*time.Duration(n) {
+			if busy < fastDelivery*time.Duration(n) {
 				size = min(2*n, maxPrefetch)
 			}
 			continue
@@ -167,7 +166,7 @@ func (w *Worker) Drain(ctx context.Context) (int, error) {
 		if err != nil || len(rows) == 0 {
 			return n, err
 		}
-		if err := w.deliverAll(ctx, rows); err != nil {
+		if _, err := w.deliverAll(ctx, rows); err != nil {
 			return n, err
 		}
 		n += len(rows)
@@ -177,27 +176,30 @@ func (w *Worker) Drain(ctx context.Context) (int, error) {
 
 // RunOnce claims and delivers the next due message (or batch); it reports whether there was one.
 func (w *Worker) RunOnce(ctx context.Context) (bool, error) {
-	n, err := w.runOnce(ctx, LaneBulk, 1)
+	n, _, err := w.runOnce(ctx, LaneBulk, 1)
 	return n > 0, err
 }
 
 // runOnce claims up to size messages from the lanes up to lane, interactive first, delivers them and
-// returns how many it claimed.
-func (w *Worker) runOnce(ctx context.Context, lane Lane, size int) (int, error) {
+// returns how many it claimed and how long their handlers took.
+func (w *Worker) runOnce(ctx context.Context, lane Lane, size int) (int, time.Duration, error) {
 	rows, err := w.claim(ctx, lane, size)
 	if err != nil || len(rows) == 0 {
-		return 0, err
+		return 0, 0, err
 	}
-	return len(rows), w.deliverAll(ctx, rows)
+	busy, err := w.deliverAll(ctx, rows)
+	return len(rows), busy, err
 }
 
 // deliverAll runs the handlers of claimed rows and records the results: the delivered rows in one
 // statement, each failure on its own. The rows are finished even if ctx is cancelled meanwhile
-// (shutdown), bounded by the lease; rows not started by half the lease are handed back.
-func (w *Worker) deliverAll(ctx context.Context, rows []Row) error {
+// (shutdown), bounded by the lease; rows not started by half the lease are handed back. It returns
+// the time spent in handlers.
+func (w *Worker) deliverAll(ctx context.Context, rows []Row) (time.Duration, error) {
 	runCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.cfg.Lease)
 	defer cancel()
 	start := w.clock.Now()
+	var busy time.Duration
 	var errs []error
 	var done, unstarted []Row
 	for _, group := range w.groups(rows) {
@@ -205,7 +207,9 @@ func (w *Worker) deliverAll(ctx context.Context, rows []Row) error {
 			unstarted = append(unstarted, group...)
 			continue
 		}
+		began := time.Now()
 		results := w.deliver(runCtx, group)
+		busy += time.Since(began)
 		for i := range group {
 			if results[i] == nil {
 				done = append(done, group[i])
@@ -215,7 +219,7 @@ func (w *Worker) deliverAll(ctx context.Context, rows []Row) error {
 		}
 	}
 	errs = append(errs, w.settleDone(runCtx, done), w.releaseRows(runCtx, unstarted))
-	return errors.Join(errs...)
+	return busy, errors.Join(errs...)
 }
 
 // groups splits claimed rows into deliveries: rows of a batch topic together per topic and portal,
