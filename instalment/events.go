@@ -46,9 +46,9 @@ func readItem(it *bitrix.Item, prov portal.Provisioned) (ItemState, error) {
 
 // applyItemEvents handles ONCRMDYNAMICITEMUPDATE for our smart process: the items are read back
 // (events carry no field values) and a manager's change of stage or paid amount is applied to our
-// instalment. It reads the items of many events of one portal with a single crm.item.list (filter
-// "@id", at most one page: bitrix.PageSize ids) and applies each; an item updated five times is read
-// once. It returns the error of each item (nil: done; a deleted item is done).
+// instalment. It reads the items of many events of one portal with one crm.item.list per
+// bitrix.PageSize ids (filter "@id", one page each) and applies each; an item updated five times is
+// read once. It returns the error of each item (nil: done; a deleted item is done).
 // Docs: api-reference/crm/universal/crm-item-list.md (filter prefix "@" = IN, pages of 50).
 func (s *Service) applyItemEvents(ctx context.Context, memberID string, entityTypeID int, actors map[int64]Actor) map[int64]error {
 	errs := make(map[int64]error, len(actors))
@@ -62,35 +62,50 @@ func (s *Service) applyItemEvents(ctx context.Context, memberID string, entityTy
 	if err != nil || entityTypeID != prov.SPAEntityTypeID {
 		return fail(err)
 	}
-	ids := slices.Sorted(maps.Keys(actors))
+	for ids := range slices.Chunk(slices.Sorted(maps.Keys(actors)), bitrix.PageSize) {
+		page, err := readItems(ctx, cl, prov, ids)
+		if err != nil {
+			for _, id := range ids {
+				errs[id] = err
+			}
+			continue
+		}
+		for _, it := range page {
+			st, err := readItem(it, prov)
+			if err == nil {
+				_, err = s.applyItemState(ctx, memberID, prov, st, actors[int64(it.ID)])
+			}
+			errs[int64(it.ID)] = err
+		}
+	}
+	return errs // ids Bitrix24 did not return were deleted: nothing to apply
+}
+
+// readItems reads up to one page of our smart process's items by id with one crm.item.list.
+func readItems(ctx context.Context, cl *bitrix.Client, prov portal.Provisioned, ids []int64) ([]*bitrix.Item, error) {
 	resp, err := cl.CallIdempotent(ctx, "crm.item.list", map[string]any{"entityTypeId": prov.SPAEntityTypeID,
 		"filter": map[string]any{"@id": ids}, "select": []string{"id", "xmlId", "stageId", prov.FieldName("PAID")},
 		"order": map[string]string{"id": "ASC"}, "start": -1})
 	if err != nil {
-		return fail(err)
+		return nil, err
 	}
 	var page struct {
 		Items []json.RawMessage `json:"items"`
 	}
 	if err := json.Unmarshal(resp.Result, &page); err != nil {
-		return fail(fmt.Errorf("%w: crm.item.list: %v", bitrix.ErrBadResponse, err))
+		return nil, fmt.Errorf("%w: crm.item.list: %v", bitrix.ErrBadResponse, err)
 	}
+	items := make([]*bitrix.Item, 0, len(page.Items))
 	for _, raw := range page.Items {
 		var head struct {
 			ID bitrix.ID `json:"id"`
 		}
-		_ = json.Unmarshal(raw, &head)
-		actor, ok := actors[int64(head.ID)]
-		if !ok {
+		if err := json.Unmarshal(raw, &head); err != nil || !slices.Contains(ids, int64(head.ID)) {
 			continue
 		}
-		st, err := readItem(&bitrix.Item{ID: head.ID, Raw: raw}, prov)
-		if err == nil {
-			_, err = s.applyItemState(ctx, memberID, prov, st, actor)
-		}
-		errs[int64(head.ID)] = err
+		items = append(items, &bitrix.Item{ID: head.ID, Raw: raw})
 	}
-	return errs // ids Bitrix24 did not return were deleted: nothing to apply
+	return items, nil
 }
 
 // applyItemState reconciles one item with our instalment; it reports whether anything changed.

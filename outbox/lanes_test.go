@@ -205,3 +205,22 @@ func TestClaimedRowsNotStartedByHalfTheLeaseAreHandedBack(t *testing.T) {
 		}
 	})
 }
+
+func TestBatchesNeverExceedTheHandlersSize(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := setup(t, db)
+		b.enqueueBulk(t, "ev", "m1", 10)
+		w := b.worker(time.Minute)
+		var sizes []int
+		w.HandleBatch("ev", 3, func(_ context.Context, jobs []Job) []error {
+			sizes = append(sizes, len(jobs))
+			return make([]error, len(jobs))
+		})
+		n, _, err := w.runOnce(context.Background(), LaneBulk, 5) // a prefetching worker
+		require.NoError(t, err)
+		require.Equal(t, 7, n, "five claimed, two more of the first one's portal")
+		require.Equal(t, []int{3, 3, 1}, sizes)
+		require.EqualValues(t, 7, b.count(t, StatusDone))
+	})
+}

@@ -222,8 +222,8 @@ func (w *Worker) deliverAll(ctx context.Context, rows []Row) (time.Duration, err
 	return busy, errors.Join(errs...)
 }
 
-// groups splits claimed rows into deliveries: rows of a batch topic together per topic and portal,
-// every other row alone. Rows past their last allowed attempt (a lease expired during it) go to dead
+// groups splits claimed rows into deliveries: rows of a batch topic together per topic and portal, at
+// most the handler's size at once, every other row alone. Rows past their last allowed attempt (a lease expired during it) go to dead
 // without a delivery.
 func (w *Worker) groups(rows []Row) [][]Row {
 	var out [][]Row
@@ -234,12 +234,13 @@ func (w *Worker) groups(rows []Row) [][]Row {
 			out = append(out, []Row{r})
 			continue
 		}
-		if _, ok := w.batches[r.Topic]; !ok {
+		b, ok := w.batches[r.Topic]
+		if !ok {
 			out = append(out, []Row{r})
 			continue
 		}
 		key := r.Topic + "\x00" + r.MemberID
-		if i, ok := at[key]; ok {
+		if i, ok := at[key]; ok && len(out[i]) < b.max {
 			out[i] = append(out[i], r)
 			continue
 		}
