@@ -96,10 +96,7 @@ func (w *Worker) releaseRows(ctx context.Context, rows []Row) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	ids := make([]int64, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
+	ids := idsOf(rows)
 	return w.releaseWhere(ctx, "leased_by = ? AND id IN ?", rows[0].LeasedBy, ids)
 }
 

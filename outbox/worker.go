@@ -335,10 +335,7 @@ func (w *Worker) settleDone(ctx context.Context, rows []Row) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	ids := make([]int64, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
+	ids := idsOf(rows)
 	now := w.clock.Now()
 	res := w.db.WithContext(ctx).Model(&Row{}).Where("id IN ? AND leased_by = ? AND status = ?", ids, rows[0].LeasedBy, StatusRunning).
 		Updates(map[string]any{"status": StatusDone, "done_at": now, "last_error": "", "lease_until": nil, "updated_at": now})
@@ -353,6 +350,14 @@ func (w *Worker) settleDone(ctx context.Context, rows []Row) error {
 			"outbox_ids", ids, "recorded", res.RowsAffected)
 	}
 	return nil
+}
+
+func idsOf(rows []Row) []int64 {
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	return ids
 }
 
 func truncate(s string) string {
