@@ -54,7 +54,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, clk clock.Clock) (*A
 	if err := cfg.ResolveSecretKey(log); err != nil {
 		return nil, err
 	}
-	db, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, ConnectTries: cfg.DBConnectTries})
+	db, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, ConnectTries: cfg.DBConnectTries,
+		MaxConns: cfg.Pool.DBMaxConns})
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +90,8 @@ func (a *App) wire() error {
 	}
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(sqlDB, a.db.Dialect))
-	a.outbox = outbox.NewWorker(a.db, a.clock, a.log, outbox.Config{}, outbox.NewMetrics(a.registry, a.db))
+	a.outbox = outbox.NewWorker(a.db, a.clock, a.log, outbox.Config{Workers: a.cfg.Pool.OutboxWorkers},
+		outbox.NewMetrics(a.registry, a.db))
 	a.sched = scheduler.New(a.clock, a.log, a.cfg.Timezone)
 	if err := a.sched.Add("outbox-purge", a.cfg.CronOutboxPurge, a.purgeOutbox); err != nil {
 		return err
@@ -144,6 +146,7 @@ func (a *App) Run(ctx context.Context, onListen func(net.Addr)) error {
 	a.sched.Start()
 	a.log.Info("b24pay serving", "addr", ln.Addr().String(), "version", a.cfg.Version, "config", a.cfg, "passes", a.sched.Names())
 	a.logRoutes()
+	a.logPool()
 	if onListen != nil {
 		onListen(ln.Addr())
 	}

@@ -32,6 +32,7 @@ type Config struct {
 	CronReminders   string         // B24PAY_CRON_REMINDERS
 	CronResync      string         // B24PAY_CRON_RESYNC
 	RemindDays      int            // B24PAY_REMIND_DAYS
+	Pool            PoolConfig
 	B24             B24Config
 	Billing         BillingConfig
 	Version         string // the binary's version, set by main (not from the environment)
@@ -117,6 +118,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		func() error { return loadBilling(get, &c.Billing) },
 		func() error { return loadSecurity(get, &c.Security) },
 		func() error { return loadRecur(get, c.DataDir, &c.Recur) },
+		func() error { return loadPool(get, &c.Pool) },
 		func() error { return c.Validate() }, // a method value would copy c before the parsers fill it
 	}
 	for _, step := range steps {

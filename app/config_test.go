@@ -25,6 +25,7 @@ func TestConfigDefaultsAndOAuthRegion(t *testing.T) {
 	require.Equal(t, "https://oauth.bitrix24.tech", cfg.B24.OAuthURL, "Russian-region portals use the east server")
 	require.Equal(t, 2.0, cfg.B24.Rate)
 	require.Equal(t, 50, cfg.B24.Burst)
+	require.Equal(t, PoolConfig{DBMaxConns: 20, OutboxWorkers: 0}, cfg.Pool)
 
 	env["B24PAY_B24_PORTAL_URL"] = "https://acme.bitrix24.com"
 	cfg, err = LoadConfig(func(k string) string { return env[k] })
@@ -50,4 +51,22 @@ func TestConfigAcceptsEveryVATRate(t *testing.T) {
 	}
 	_, err := LoadConfig(func(k string) string { return map[string]string{"B24PAY_INVOICEBOX_VAT": "18"}[k] })
 	require.ErrorContains(t, err, "0, 5, 7, 10, 20, 22 or none")
+}
+
+func TestPoolSizeIsValidated(t *testing.T) {
+	t.Parallel()
+	for _, bad := range []map[string]string{{"B24PAY_DB_MAX_CONNS": "0"}, {"B24PAY_DB_MAX_CONNS": "lots"},
+		{"B24PAY_OUTBOX_WORKERS": "-1"}, {"B24PAY_OUTBOX_WORKERS": "1000"}} {
+		_, err := LoadConfig(func(k string) string { return bad[k] })
+		var ce *ConfigError
+		require.ErrorAs(t, err, &ce, "%v", bad)
+		for name := range bad {
+			require.Equal(t, name, ce.Var)
+		}
+	}
+	cfg, err := LoadConfig(func(k string) string {
+		return map[string]string{"B24PAY_DB_MAX_CONNS": "64", "B24PAY_OUTBOX_WORKERS": "8"}[k]
+	})
+	require.NoError(t, err)
+	require.Equal(t, PoolConfig{DBMaxConns: 64, OutboxWorkers: 8}, cfg.Pool)
 }

@@ -100,16 +100,19 @@ func (s *Service) process(ctx context.Context, row *Notification, n Notice) Outc
 	case outcome != OutcomeOK:
 		updates["status"] = NoticeRejected
 	}
-	uerr := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Model(&Notification{}).Where("id = ?", row.ID).Updates(updates).Error; err != nil {
-			return err
-		}
-		if err == nil {
-			return nil
-		}
-		return outbox.Enqueue(tx, now, outbox.Message{Topic: TopicNotification, Payload: row.ID,
-			Key: "notification:" + n.DedupKey})
-	})
+	db := s.db.WithContext(ctx)
+	var uerr error
+	if err == nil { // a single UPDATE needs no transaction of its own: two round trips less
+		uerr = db.Model(&Notification{}).Where("id = ?", row.ID).Updates(updates).Error
+	} else {
+		uerr = db.Transaction(func(tx *gorm.DB) error {
+			if err := tx.Model(&Notification{}).Where("id = ?", row.ID).Updates(updates).Error; err != nil {
+				return err
+			}
+			return outbox.Enqueue(tx, now, outbox.Message{Topic: TopicNotification, Payload: row.ID,
+				Key: "notification:" + n.DedupKey})
+		})
+	}
 	if err != nil || uerr != nil {
 		return OutcomeRetry
 	}

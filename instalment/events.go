@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/shopspring/decimal"
 	"gorm.io/gorm"
 
 	"b24pay/bitrix"
+	"b24pay/outbox"
 	"b24pay/portal"
 	"b24pay/schedules"
 	"b24pay/store"
@@ -41,29 +44,68 @@ func readItem(it *bitrix.Item, prov portal.Provisioned) (ItemState, error) {
 	return st, nil
 }
 
-// ApplyItemEvent handles ONCRMDYNAMICITEMUPDATE for our smart process: the item is read back (events
-// carry no field values) and a manager's change of stage or paid amount is applied to our instalment.
-func (s *Service) ApplyItemEvent(ctx context.Context, memberID string, entityTypeID int, itemID int64, actor Actor) error {
+// applyItemEvents handles ONCRMDYNAMICITEMUPDATE for our smart process: the items are read back
+// (events carry no field values) and a manager's change of stage or paid amount is applied to our
+// instalment. It reads the items of many events of one portal with one crm.item.list per
+// bitrix.PageSize ids (filter "@id", one page each) and applies each; an item updated five times is
+// read once. It returns the error of each item (nil: done; a deleted item is done).
+// Docs: api-reference/crm/universal/crm-item-list.md (filter prefix "@" = IN, pages of 50).
+func (s *Service) applyItemEvents(ctx context.Context, memberID string, entityTypeID int, actors map[int64]Actor) map[int64]error {
+	errs := make(map[int64]error, len(actors))
+	fail := func(err error) map[int64]error {
+		for id := range actors {
+			errs[id] = err
+		}
+		return errs
+	}
 	cl, prov, err := s.portalFor(ctx, memberID)
+	if err != nil || entityTypeID != prov.SPAEntityTypeID {
+		return fail(err)
+	}
+	for ids := range slices.Chunk(slices.Sorted(maps.Keys(actors)), bitrix.PageSize) {
+		page, err := readItems(ctx, cl, prov, ids)
+		if err != nil {
+			for _, id := range ids {
+				errs[id] = err
+			}
+			continue
+		}
+		for _, it := range page {
+			st, err := readItem(it, prov)
+			if err == nil {
+				_, err = s.applyItemState(ctx, memberID, prov, st, actors[int64(it.ID)])
+			}
+			errs[int64(it.ID)] = err
+		}
+	}
+	return errs // ids Bitrix24 did not return were deleted: nothing to apply
+}
+
+// readItems reads up to one page of our smart process's items by id with one crm.item.list.
+func readItems(ctx context.Context, cl *bitrix.Client, prov portal.Provisioned, ids []int64) ([]*bitrix.Item, error) {
+	resp, err := cl.CallIdempotent(ctx, "crm.item.list", map[string]any{"entityTypeId": prov.SPAEntityTypeID,
+		"filter": map[string]any{"@id": ids}, "select": []string{"id", "xmlId", "stageId", prov.FieldName("PAID")},
+		"order": map[string]string{"id": "ASC"}, "start": -1})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if entityTypeID != prov.SPAEntityTypeID {
-		return nil
+	var page struct {
+		Items []json.RawMessage `json:"items"`
 	}
-	it, err := cl.ItemGet(ctx, prov.SPAEntityTypeID, bitrix.ID(itemID))
-	if errors.Is(err, bitrix.ErrNotFound) {
-		return nil
+	if err := json.Unmarshal(resp.Result, &page); err != nil {
+		return nil, fmt.Errorf("%w: crm.item.list: %v", bitrix.ErrBadResponse, err)
 	}
-	if err != nil {
-		return err
+	items := make([]*bitrix.Item, 0, len(page.Items))
+	for _, raw := range page.Items {
+		var head struct {
+			ID bitrix.ID `json:"id"`
+		}
+		if err := json.Unmarshal(raw, &head); err != nil || !slices.Contains(ids, int64(head.ID)) {
+			continue
+		}
+		items = append(items, &bitrix.Item{ID: head.ID, Raw: raw})
 	}
-	st, err := readItem(it, prov)
-	if err != nil {
-		return err
-	}
-	_, err = s.applyItemState(ctx, memberID, prov, st, actor)
-	return err
+	return items, nil
 }
 
 // applyItemState reconciles one item with our instalment; it reports whether anything changed.
@@ -197,7 +239,7 @@ func (s *Service) repairUnsynced(ctx context.Context, memberID string, seen map[
 			if err := tx.Where("id = ?", r.ScheduleID).Take(&sch).Error; err != nil {
 				return err
 			}
-			return s.enqueueSync(tx, sch)
+			return s.enqueueSyncIn(tx, sch, outbox.LaneBulk)
 		})
 		if err != nil {
 			return err

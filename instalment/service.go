@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -44,8 +45,9 @@ type Service struct {
 	clients  *portal.Clients
 	log      *slog.Logger
 	remindIn int
-	orders   Orders   // withdraws open pay links before instalments are cancelled or changed
-	inFlight InFlight // nil without billing: nothing is ever being paid
+	orders   Orders         // withdraws open pay links before instalments are cancelled or changed
+	inFlight InFlight       // nil without billing: nothing is ever being paid
+	syncs    [64]sync.Mutex // striped by schedule id: one push of a schedule at a time in this process
 }
 
 // Config tunes the service.
@@ -148,16 +150,22 @@ func (s *Service) record(tx *gorm.DB, sch Schedule, actor Actor, action, detail 
 }
 
 func (s *Service) enqueueSync(tx *gorm.DB, sch Schedule) error {
+	return s.enqueueSyncIn(tx, sch, outbox.LaneInteractive)
+}
+
+// enqueueSyncIn queues the schedule's push in a lane: interactive for a person's change, bulk for
+// the periodic re-sync.
+func (s *Service) enqueueSyncIn(tx *gorm.DB, sch Schedule, lane outbox.Lane) error {
 	now := s.clock.Now()
 	if err := outbox.Enqueue(tx, now, outbox.Message{Topic: TopicSyncSchedule, MemberID: sch.MemberID,
-		Payload: syncJob{ScheduleID: sch.ID}}); err != nil {
+		Payload: syncJob{ScheduleID: sch.ID}, Lane: lane}); err != nil {
 		return err
 	}
 	if sch.OwnerType != "deal" {
 		return nil
 	}
 	return outbox.Enqueue(tx, now, outbox.Message{Topic: TopicDealDebt, MemberID: sch.MemberID,
-		Payload: debtJob{DealID: sch.OwnerID}})
+		Payload: debtJob{DealID: sch.OwnerID}, Lane: lane})
 }
 
 func actorName(a Actor) string {

@@ -36,7 +36,7 @@ func (s *Service) Register(w *outbox.Worker) {
 	w.Handle(TopicDealDebt, s.handleDebt)
 	w.Handle(TopicIssueInvoice, s.handleInvoice)
 	w.Handle(TopicNotify, s.handleNotify)
-	w.Handle(TopicEvent, s.handleEvent)
+	w.HandleBatch(TopicEvent, eventBatch, s.handleEvents)
 	w.Handle(TopicTimeline, s.handleTimeline)
 	w.Handle(TopicInvoicePaid, s.handleInvoicePaid)
 }
@@ -109,6 +109,11 @@ func (s *Service) handleSync(ctx context.Context, job outbox.Job) error {
 	if err := job.Decode(&j); err != nil {
 		return err
 	}
+	// Several outbox workers may hold sync messages of one schedule; two pushes at once would
+	// both add the items neither has stored yet.
+	lock := &s.syncs[uint64(j.ScheduleID)%uint64(len(s.syncs))]
+	lock.Lock()
+	defer lock.Unlock()
 	db := s.db.WithContext(ctx)
 	var sch Schedule
 	if err := db.Where("id = ?", j.ScheduleID).Take(&sch).Error; err != nil {

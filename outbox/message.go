@@ -21,6 +21,16 @@ const (
 	StatusDead    = "dead"
 )
 
+// Lane says how urgent a message is: workers take interactive messages before bulk ones, and some
+// workers take only interactive ones, so a push from the tab never waits behind a re-sync.
+type Lane int
+
+// Lanes.
+const (
+	LaneInteractive Lane = 0 // default: a person is waiting for it
+	LaneBulk        Lane = 1 // events, re-syncs, anything that comes by the thousand
+)
+
 // DefaultMaxAttempts is how many deliveries a message gets before it is dead.
 const DefaultMaxAttempts = 12
 
@@ -32,6 +42,7 @@ type Row struct {
 	DedupKey    *string
 	Payload     string
 	Status      string
+	Lane        Lane
 	Attempts    int
 	MaxAttempts int
 	RunAt       time.Time
@@ -54,6 +65,7 @@ type Message struct {
 	Payload     any       // marshalled to JSON
 	RunAt       time.Time // zero: now
 	MaxAttempts int       // zero: DefaultMaxAttempts
+	Lane        Lane      // zero: LaneInteractive
 }
 
 // ErrNoTopic is returned for a message without a topic.
@@ -71,7 +83,7 @@ func Enqueue(tx *gorm.DB, now time.Time, msg Message) error {
 	}
 	row := Row{
 		MemberID: msg.MemberID, Topic: msg.Topic, Payload: string(payload),
-		Status: StatusPending, MaxAttempts: msg.MaxAttempts, RunAt: msg.RunAt.UTC(),
+		Status: StatusPending, Lane: msg.Lane, MaxAttempts: msg.MaxAttempts, RunAt: msg.RunAt.UTC(),
 		CreatedAt: now.UTC(), UpdatedAt: now.UTC(),
 	}
 	if msg.Key != "" {

@@ -243,9 +243,10 @@ func TestClaimedRowIsInvisibleToOtherWorkersUntilLeaseExpires(t *testing.T) {
 		crashed := b.worker(time.Minute)
 		crashed.Handle("t", func(context.Context, Job) error { return nil })
 		// The first worker claims the row and dies before finishing it.
-		row, err := crashed.claim(ctx)
+		rows, err := crashed.claim(ctx, LaneBulk, 1)
 		require.NoError(t, err)
-		require.NotNil(t, row)
+		require.Len(t, rows, 1)
+		row := &rows[0]
 
 		other := b.worker(time.Minute)
 		var runs int

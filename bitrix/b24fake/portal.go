@@ -72,6 +72,7 @@ type Portal struct {
 	denied   map[string]bool // DenyAccess
 	bucket   leakyBucket
 	tokens   tokenStore
+	load     *loadState // nil unless SetLoad
 
 	mu         sync.Mutex // portal data
 	state      *state

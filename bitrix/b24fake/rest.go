@@ -103,6 +103,9 @@ func (p *Portal) execute(c *call) (any, *APIError) {
 	if _, blocked := p.operationBlocked(c.method); blocked {
 		return nil, apiErr("OPERATION_TIME_LIMIT", "")
 	}
+	if e := p.chargeOperating(c.method); e != nil {
+		return nil, e
+	}
 	if c.method == "batch" {
 		return p.runBatch(c)
 	}
