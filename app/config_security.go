@@ -9,20 +9,33 @@ import (
 	"strings"
 )
 
-// SecurityConfig limits who may read /metrics.
+// SecurityConfig limits who may read /metrics and whose forwarding headers name the client.
 type SecurityConfig struct {
 	MetricsToken string         // B24PAY_METRICS_TOKEN: when set, /metrics wants "Authorization: Bearer <token>"
 	MetricsAllow []netip.Prefix // B24PAY_METRICS_ALLOW: addresses or CIDRs allowed to read /metrics (comma-separated)
+	// B24PAY_TRUSTED_PROXIES: the reverse proxies whose X-Forwarded-For names the client (addresses
+	// or CIDRs). Empty: the client is the TCP peer, so nobody can claim an allow-listed address.
+	TrustedProxies []netip.Prefix
 }
 
-// loadSecurity reads the B24PAY_METRICS_* variables.
+// loadSecurity reads the B24PAY_METRICS_* and B24PAY_TRUSTED_PROXIES variables.
 func loadSecurity(get func(name, def string) string, dst *SecurityConfig) error {
 	dst.MetricsToken = get("B24PAY_METRICS_TOKEN", "")
 	if t := dst.MetricsToken; t != "" && (len(t) < 16 || strings.ContainsAny(t, " \t")) {
 		return &ConfigError{"B24PAY_METRICS_TOKEN", "must be at least 16 characters without spaces (openssl rand -hex 24)"}
 	}
-	dst.MetricsAllow = nil
-	for _, part := range strings.Split(get("B24PAY_METRICS_ALLOW", ""), ",") {
+	var err error
+	if dst.MetricsAllow, err = prefixList(get, "B24PAY_METRICS_ALLOW"); err != nil {
+		return err
+	}
+	dst.TrustedProxies, err = prefixList(get, "B24PAY_TRUSTED_PROXIES")
+	return err
+}
+
+// prefixList reads a comma-separated list of addresses or CIDRs.
+func prefixList(get func(name, def string) string, name string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, part := range strings.Split(get(name, ""), ",") {
 		part = strings.TrimSpace(part)
 		if part == "" {
 			continue
@@ -31,13 +44,22 @@ func loadSecurity(get func(name, def string) string, dst *SecurityConfig) error 
 		if err != nil {
 			a, aerr := netip.ParseAddr(part)
 			if aerr != nil {
-				return &ConfigError{"B24PAY_METRICS_ALLOW", fmt.Sprintf("%q is not an IP address or CIDR (e.g. 10.0.0.0/8)", part)}
+				return nil, &ConfigError{name, fmt.Sprintf("%q is not an IP address or CIDR (e.g. 10.0.0.0/8)", part)}
 			}
 			p = netip.PrefixFrom(a, a.BitLen())
 		}
-		dst.MetricsAllow = append(dst.MetricsAllow, p.Masked())
+		out = append(out, p.Masked())
 	}
-	return nil
+	return out, nil
+}
+
+// trustedProxies is the list gin takes: nil trusts no forwarding header at all.
+func (s SecurityConfig) trustedProxies() []string {
+	var out []string
+	for _, p := range s.TrustedProxies {
+		out = append(out, p.String())
+	}
+	return out
 }
 
 // checkProviderHosts refuses provider API URLs that are not https or that name a private,

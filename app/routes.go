@@ -13,6 +13,9 @@ func (a *App) routes() *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.ContextWithFallback = true
+	// Only configured proxies may name the client in X-Forwarded-For: allow-lists (provider
+	// notification IPs, /metrics) then see the real peer. The list was validated at start.
+	_ = r.SetTrustedProxies(a.cfg.Security.trustedProxies())
 	r.Use(requestID(), observe(a.log, newHTTPMetrics(a.registry)), recovery(), securityHeaders(a.portalOrigin()), limitBody(), interactive())
 	r.GET("/", a.home)
 	r.GET("/docs/:name", a.docsFile)

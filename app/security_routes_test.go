@@ -155,6 +155,13 @@ func pageRow(path, placement string, userID int) routeRow {
 	}} // revoked: page requests carry the portal's own live token, not ours
 }
 
+// neverIssued asks a capability URL with a token that was never issued.
+func neverIssued(method, path string) routeRow {
+	return routeRow{foreign: func(*routeWalk) probe {
+		return probe{method: method, path: path, form: url.Values{"consent": {"1"}}, want: http.StatusNotFound}
+	}}
+}
+
 // adminFormRow attacks an admin form of the app page, whose signed admin token rides in the URL.
 func adminFormRow(path string, form url.Values) routeRow {
 	row := func(tok func(w *routeWalk) string) func(w *routeWalk) probe {
@@ -260,6 +267,15 @@ var securityRoutes = map[string]routeRow{
 		return r
 	}(),
 
+	// Subscriptions: the tab creates one for its own deal; the consent page's token is the capability.
+	"POST /api/v1/subscriptions": apiRow(http.MethodPost, "/subscriptions", map[string]any{"amount": "1000"}),
+	"GET /s/:token":              neverIssued(http.MethodGet, "/s/never-issued"),
+	"POST /s/:token":             neverIssued(http.MethodPost, "/s/never-issued"),
+	"GET /s/:token/done":         neverIssued(http.MethodGet, "/s/never-issued/done"),
+	"GET /s/:token/card":         neverIssued(http.MethodGet, "/s/never-issued/card"),
+	"POST /s/:token/card":        neverIssued(http.MethodPost, "/s/never-issued/card"),
+	"POST /s/:token/cancel":      neverIssued(http.MethodPost, "/s/never-issued/cancel"),
+
 	// Pay pages: the token in the path is the capability; one that was never issued is not found.
 	"GET /pay/:token": {foreign: func(*routeWalk) probe {
 		return probe{method: http.MethodGet, path: "/pay/never-issued", want: http.StatusNotFound}
@@ -271,7 +287,7 @@ var securityRoutes = map[string]routeRow{
 	// Public or provider-signed routes: only the body cap applies here.
 	"GET /healthz": {}, "GET /readyz": {}, "GET /metrics": {}, "GET /": {}, "GET /docs/:name": {},
 	"GET /static/*filepath": {}, "HEAD /static/*filepath": {},
-	"POST /webhooks/invoicebox": {}, "POST /webhooks/sbp": {},
+	"POST /webhooks/invoicebox": {}, "POST /webhooks/sbp": {}, "POST /webhooks/yookassa": {},
 }
 
 func TestEveryRouteRefusesForeignExpiredRevokedAndOversized(t *testing.T) {
