@@ -84,10 +84,10 @@ func openSQLiteReadOnly(path string) (*DB, error) {
 }
 
 func openSQLiteDSN(path, dsn string) (*DB, error) {
-	cfg := gormConfig()
-	// The driver keeps no statement cache of its own, and parsing is a third of a short query's cost.
-	cfg.PrepareStmt = true
-	g, err := gorm.Open(sqlite.Open(dsn), cfg)
+	// No gorm PrepareStmt here: with the single connection, its statement cache deadlocks (a
+	// prepare outside a transaction holds the cache's lock while it waits for the connection the
+	// transaction holds, and the transaction then waits for that lock).
+	g, err := gorm.Open(sqlite.Open(dsn), gormConfig())
 	if err != nil {
 		return nil, fmt.Errorf("database: open %s: %w", path, err)
 	}
