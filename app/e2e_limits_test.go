@@ -91,3 +91,55 @@ func TestTrustedClientKeepsTheDeferralOverAShortDefault(t *testing.T) {
 		require.Equal(t, billing.StatusPending, e.payment(pay.Payment.ID).Status, "still payable on day 29")
 	})
 }
+
+// The tab chooses the limit of one invoice, and shows which limit applies and why.
+func TestTabChoosesTheLimitOfOneInvoice(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, dialect string) {
+		e := newE2E(t, dialect, withInvoicebox(t), withSBP(t))
+		token, s := e.payable()
+		var tab struct {
+			TimeLimits struct {
+				Trusted bool
+				Routes  map[string]struct{ Limit, Text, Why, Reason string }
+			} `json:"time_limits"`
+		}
+		require.Equal(t, http.StatusOK, e.api(token, http.MethodGet, "/tab", nil, &tab))
+		require.False(t, tab.TimeLimits.Trusted)
+		require.Equal(t, "3 дн.", tab.TimeLimits.Routes["invoicebox"].Text)
+		require.Equal(t, billing.LimitDefault, tab.TimeLimits.Routes["sbp"].Why)
+
+		for _, tc := range []struct {
+			route, limit string
+			want         time.Duration
+		}{{"invoicebox", "15m", 15 * time.Minute}, {"sbp", "1h", time.Hour}} {
+			in := s.Instalments[map[string]int{"invoicebox": 0, "sbp": 1}[tc.route]]
+			var out payResponse
+			require.Equal(t, http.StatusOK, e.api(token, http.MethodPost, "/instalments/"+itoa(in.ID)+"/pay",
+				map[string]string{"provider": tc.route, "time_limit": tc.limit}, &out))
+			require.Equal(t, e.clock.Now().Add(tc.want).Unix(), e.providerExpiry(tc.route, out.Payment.ID).Unix(), tc.route)
+		}
+		for _, bad := range []string{"30s", "721h", "bad", "-5m"} {
+			var out struct {
+				Fields []fieldError
+			}
+			require.Equal(t, http.StatusUnprocessableEntity, e.api(token, http.MethodPost, "/instalments/"+itoa(s.Instalments[2].ID)+"/pay",
+				map[string]string{"provider": "invoicebox", "time_limit": bad}, &out), bad)
+			require.Equal(t, "time_limit", out.Fields[0].Field)
+		}
+		require.Empty(t, e.livePayments(s.Instalments[2].ID), "nothing created for a refused limit")
+
+		deal, _ := e.portal.Item(2, e.dealID)
+		require.NoError(t, e.portal.UserUpdateItem(4, toInt(deal["companyId"]), map[string]any{"UF_CRM_COMPANY_B24PAY_TRUSTED": "1"}))
+		e.drain()
+		require.Equal(t, http.StatusOK, e.api(token, http.MethodGet, "/tab", nil, &tab))
+		require.True(t, tab.TimeLimits.Trusted)
+		require.Equal(t, billing.LimitTrusted, tab.TimeLimits.Routes["invoicebox"].Why)
+		require.Equal(t, "30 дн.", tab.TimeLimits.Routes["invoicebox"].Text)
+		var out payResponse
+		require.Equal(t, http.StatusOK, e.api(token, http.MethodPost, "/instalments/"+itoa(s.Instalments[2].ID)+"/pay",
+			map[string]string{"provider": "invoicebox", "time_limit": "15m"}, &out))
+		require.Equal(t, e.clock.Now().Add(invoicebox.MaxTrustedDeferral).Unix(), e.providerExpiry("invoicebox", out.Payment.ID).Unix(),
+			"a trusted client keeps the deferral")
+	})
+}
