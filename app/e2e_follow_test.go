@@ -15,24 +15,27 @@ import (
 // Issue 20: orders follow the amount. These tests edit an instalment that has an open order and
 // check that exactly one live order remains, at the new amount, under the client's same link.
 
-// editAmount changes instalment seq (1-based) to amount through the tab.
-func (e *e2e) editAmount(token string, seq int, amount string) {
+// editWithOpenOrder opens an order for instalment 2 through a route, then edits its amount from
+// 10 000 to 12 000 in the tab; the caller runs the outbox. It returns the tab token, the
+// instalment's id and the order as first opened.
+func (e *e2e) editWithOpenOrder(route string) (string, int64, payResponse) {
 	e.t.Helper()
-	row := e.instalmentRow(token, seq)
-	require.Equal(e.t, http.StatusOK, e.api(token, http.MethodPatch, "/instalments/"+itoa(row.ID),
-		map[string]any{"amount": amount, "due": row.Due}, nil))
+	token, s := e.payable()
+	in := s.Instalments[1]
+	open := e.pay(token, in.ID, route)
+	require.Equal(e.t, http.StatusOK, e.api(token, http.MethodPatch, "/instalments/"+itoa(in.ID),
+		map[string]any{"amount": "12000.00", "due": in.Due}, nil))
+	return token, in.ID, open
 }
 
 func TestEditWithAnOpenInvoiceboxOrderUpdatesItInPlace(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, dialect string) {
 		e := newE2E(t, dialect, withInvoicebox(t))
-		token, s := e.payable()
-		open := e.pay(token, s.Instalments[1].ID, "invoicebox")
-		e.editAmount(token, 2, "12000.00")
+		_, id, open := e.editWithOpenOrder("invoicebox")
 		e.drain() // the manager never clicks «Счёт Invoicebox» again
 
-		live := e.livePayments(s.Instalments[1].ID)
+		live := e.livePayments(id)
 		require.Len(t, live, 1)
 		require.Equal(t, open.Payment.ID, live[0].ID, "the order was updated, not replaced")
 		require.Equal(t, int64(12000_00), live[0].AmountMinor)
@@ -48,16 +51,14 @@ func TestInvoiceboxRefusingTheUpdateIsCancelledAndRecreated(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, dialect string) {
 		e := newE2E(t, dialect, withInvoicebox(t))
-		token, s := e.payable()
-		open := e.pay(token, s.Instalments[1].ID, "invoicebox")
-		e.editAmount(token, 2, "12000.00")
+		_, id, open := e.editWithOpenOrder("invoicebox")
 		e.ib.FailNext(1, false) // the update is refused
 		e.drain()
 
 		old, _ := e.ib.Order(open.Payment.ID)
 		require.Equal(t, "canceled", old.Status, "the old order was cancelled first")
 		require.Equal(t, billing.StatusCancelled, e.payment(open.Payment.ID).Status)
-		live := e.livePayments(s.Instalments[1].ID)
+		live := e.livePayments(id)
 		require.Len(t, live, 1, "exactly one live order")
 		require.NotEqual(t, open.Payment.ID, live[0].ID)
 		require.Equal(t, "/pay/"+live[0].PayToken, open.Payment.PayURL, "the client's link stays the same")
@@ -92,10 +93,7 @@ func TestPaymentForTheOldOrderDuringTheSwitchIsBookedOnce(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, dialect string) {
 		e := newE2E(t, dialect, withSBP(t))
-		token, s := e.payable()
-		in := s.Instalments[1]
-		open := e.pay(token, in.ID, "sbp")
-		e.editAmount(token, 2, "12000.00")
+		token, id, open := e.editWithOpenOrder("sbp")
 
 		var wg sync.WaitGroup
 		var payErr error
@@ -114,7 +112,7 @@ func TestPaymentForTheOldOrderDuringTheSwitchIsBookedOnce(t *testing.T) {
 		e.drain()
 
 		paid := e.instalmentRow(token, 2).Paid
-		live := e.livePayments(in.ID)
+		live := e.livePayments(id)
 		require.LessOrEqual(t, len(live), 1, "never two live orders")
 		if payErr == nil { // the old QR was paid before its cancel: booked once
 			require.Equal(t, "10000.00", paid)

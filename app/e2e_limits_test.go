@@ -15,6 +15,13 @@ import (
 
 // Issue 20: payment time limits from one minute to the 30-day deferral.
 
+// setTrusted marks the deal's company trusted ("1") or not ("0") in Bitrix24.
+func (e *e2e) setTrusted(flag string) {
+	e.t.Helper()
+	deal, _ := e.portal.Item(2, e.dealID)
+	require.NoError(e.t, e.portal.UserUpdateItem(4, toInt(deal["companyId"]), map[string]any{"UF_CRM_COMPANY_B24PAY_TRUSTED": flag}))
+}
+
 // providerExpiry is when the provider's own order stops being payable.
 func (e *e2e) providerExpiry(route, paymentID string) time.Time {
 	e.t.Helper()
@@ -81,8 +88,7 @@ func TestTrustedClientKeepsTheDeferralOverAShortDefault(t *testing.T) {
 		e := newE2E(t, dialect, withInvoicebox(t), withEnv("B24PAY_INVOICEBOX_TIME_LIMIT", "15m"))
 		status, _ := e.install()
 		require.Equal(t, http.StatusOK, status)
-		deal, _ := e.portal.Item(2, e.dealID)
-		require.NoError(t, e.portal.UserUpdateItem(4, toInt(deal["companyId"]), map[string]any{"UF_CRM_COMPANY_B24PAY_TRUSTED": "1"}))
+		e.setTrusted("1")
 		token, s := e.payable()
 		pay := e.pay(token, s.Instalments[0].ID, "invoicebox")
 		require.Equal(t, e.clock.Now().Add(invoicebox.MaxTrustedDeferral).Unix(), e.providerExpiry("invoicebox", pay.Payment.ID).Unix())
@@ -129,8 +135,7 @@ func TestTabChoosesTheLimitOfOneInvoice(t *testing.T) {
 		}
 		require.Empty(t, e.livePayments(s.Instalments[2].ID), "nothing created for a refused limit")
 
-		deal, _ := e.portal.Item(2, e.dealID)
-		require.NoError(t, e.portal.UserUpdateItem(4, toInt(deal["companyId"]), map[string]any{"UF_CRM_COMPANY_B24PAY_TRUSTED": "1"}))
+		e.setTrusted("1")
 		e.drain()
 		require.Equal(t, http.StatusOK, e.api(token, http.MethodGet, "/tab", nil, &tab))
 		require.True(t, tab.TimeLimits.Trusted)

@@ -20,9 +20,7 @@ import (
 // cannot be moved now is an error: the outbox retries.
 func (s *Service) Follow(ctx context.Context, memberID, kind string, ids []int64) error {
 	ctx = detached(ctx)
-	var open []Payment
-	err := s.db.WithContext(ctx).Where("member_id = ? AND payable_kind = ? AND payable_id IN ? AND status IN ?", memberID, kind,
-		ids, []string{StatusPending, StatusUnknown}).Find(&open).Error
+	open, err := s.openOf(ctx, memberID, kind, ids)
 	if err != nil {
 		return err
 	}
