@@ -60,7 +60,7 @@ func (s *Service) follow(ctx context.Context, memberID, kind string, id int64) e
 		case pb.OutstandingMinor <= 0 || !active:
 			return s.WithdrawOpen(ctx, memberID, kind, []int64{id})
 		case s.updated(ctx, prov, open, pb, 0):
-			return nil
+			continue // looks again: a concurrent change may have moved the amount meanwhile
 		}
 		if err := s.replace(ctx, prov, open, pb); err != nil {
 			return err
