@@ -27,8 +27,11 @@ func TestTabCustomTimeLimitInBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#tl-value`), in),
 		chromedp.SendKeys(chromedp.CSS(`#tl-value`), "2", in),
 		chromedp.SendKeys(chromedp.CSS(`#tl-unit`), "ч", in), // «часов»
-		chromedp.Click(chromedp.CSS(`tr[data-seq="1"] [data-action="pay-invoicebox"]`), in),
 	))
+	applies, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#tl-applies`), in))
+	require.NoError(t, err)
+	require.Contains(t, applies, "Invoicebox: 2 часов (выбран для этого счёта)")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`tr[data-seq="1"] [data-action="pay-invoicebox"]`), in)))
 	require.Eventually(t, func() bool { return len(e.livePayments(s.Instalments[0].ID)) == 1 }, 10*time.Second, 20*time.Millisecond)
 	live := e.livePayments(s.Instalments[0].ID)
 	require.Equal(t, e.clock.Now().Add(2*time.Hour).Unix(), e.providerExpiry("invoicebox", live[0].ID).Unix())

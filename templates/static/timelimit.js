@@ -19,11 +19,17 @@
     return unit === 'd' ? (n * 24) + 'h' : n + unit;
   }
 
+  function label() {
+    var sel = $('tl-preset');
+    if (sel.value !== 'custom') return sel.options[sel.selectedIndex].text;
+    return ($('tl-value').value || '?') + ' ' + $('tl-unit').options[$('tl-unit').selectedIndex].text;
+  }
+
   function applies() {
     var parts = Object.keys(limits.routes).map(function (code) {
       var r = limits.routes[code], name = code === 'sbp' ? 'СБП' : 'Invoicebox';
       if (r.why === 'trusted' || !chosen()) return name + ': ' + r.text + ' (' + r.reason + ')';
-      return name + ': выбранный срок';
+      return name + ': ' + label() + ' (выбран для этого счёта)';
     });
     $('tl-applies').textContent = parts.length ? 'Действует — ' + parts.join('; ') : '';
     $('tl-error').textContent = '';
