@@ -19,10 +19,15 @@ func (a *App) apiPay(c *gin.Context) {
 		return
 	}
 	var body struct {
-		Provider string `json:"provider"`
+		Provider  string `json:"provider"`
+		TimeLimit string `json:"time_limit"` // optional, e.g. "15m", "24h"
 	}
 	if err := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, 1<<12)).Decode(&body); err != nil {
 		jsonError(c, http.StatusBadRequest, "bad_json", "Укажите способ оплаты")
+		return
+	}
+	limit, ok := readTimeLimit(c, body.TimeLimit)
+	if !ok {
 		return
 	}
 	owner := ownerOf(c)
@@ -30,7 +35,7 @@ func (a *App) apiPay(c *gin.Context) {
 		apiError(c, err)
 		return
 	}
-	p, err := a.payments.Pay(c.Request.Context(), owner.MemberID, instalment.PayableKind, id, body.Provider)
+	p, err := a.payments.PayWithin(c.Request.Context(), owner.MemberID, instalment.PayableKind, id, body.Provider, limit)
 	switch {
 	case errors.Is(err, billing.ErrProviderNotConfigured):
 		jsonError(c, http.StatusNotFound, "provider_not_configured", "Этот способ оплаты не настроен")
@@ -52,7 +57,7 @@ func (a *App) apiPay(c *gin.Context) {
 
 func paymentView(p *billing.Payment) gin.H {
 	return gin.H{"id": p.ID, "provider": p.Provider, "status": p.Status, "amount": minorString(p.AmountMinor),
-		"currency": p.Currency, "provider_url": p.PayURL, "pay_url": "/pay/" + p.PayToken}
+		"currency": p.Currency, "provider_url": p.PayURL, "pay_url": "/pay/" + p.PayToken, "expires_at": p.ExpiresAt}
 }
 
 func minorString(m int64) string { return minorToAmount(m).StringFixed(2) }

@@ -77,7 +77,8 @@ func (a *App) apiTab(c *gin.Context) {
 	}
 	routes, withheld := a.providerCodes(currency)
 	c.JSON(http.StatusOK, gin.H{"owner": owner, "schedule": view, "providers": routes, "providers_withheld": withheld, "payments": pays,
-		"defaults": gin.H{"total": owner.Amount, "currency": owner.Currency, "first": first, "period": "month", "count": 12}})
+		"time_limits": a.timeLimitsView(owner, routes),
+		"defaults":    gin.H{"total": owner.Amount, "currency": owner.Currency, "first": first, "period": "month", "count": 12}})
 }
 
 // apiSchedule returns the schedule and its payments only (no Bitrix24 calls): what the tab polls

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
@@ -12,6 +13,7 @@ import (
 
 	"b24pay/billing"
 	"b24pay/instalment"
+	"b24pay/outbox"
 	"b24pay/portal"
 )
 
@@ -31,10 +33,12 @@ func (a *App) wireBilling() error {
 		return err
 	}
 	a.payments = billing.NewService(a.db, a.clock, a.log, payables{a.instalments, b24Payments{a}},
-		billing.Config{PublicURL: a.cfg.PublicURL}, providers...)
+		billing.Config{PublicURL: a.cfg.PublicURL, TimeLimits: map[string]time.Duration{
+			"invoicebox": a.cfg.Billing.InvoiceboxTimeLimit, "sbp": a.cfg.Billing.SBPQRTTL}}, providers...)
 	a.payments.SetRoutes(providers, off)
 	a.instalments.SetOrders(a.payments)
 	a.payments.Register(a.outbox)
+	a.outbox.Handle(instalment.TopicAmountsChanged, a.followAmounts)
 	a.registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "b24pay_notifications_rejected_total",
 		Help: "Provider notifications refused as unsigned or unreadable (kept truncated, purged after a week)."},
 		func() float64 { return float64(a.payments.RejectedCount()) }))
@@ -46,6 +50,15 @@ func (a *App) wireBilling() error {
 	a.instalments.SetInFlight(a.instalmentsInFlight)
 	a.outbox.Handle(topicB24PayMark, b24Payments{a}.markPaid)
 	return a.sched.Add("reconcile-payments", a.cfg.Billing.CronReconcile, a.payments.Reconcile)
+}
+
+// followAmounts moves the open orders of instalments whose amount changed to the new amount.
+func (a *App) followAmounts(ctx context.Context, job outbox.Job) error {
+	var m instalment.AmountsChanged
+	if err := job.Decode(&m); err != nil {
+		return err
+	}
+	return a.payments.Follow(ctx, job.MemberID, instalment.PayableKind, m.IDs)
 }
 
 // effectiveBilling is the environment's route settings with the installed portal's saved ones on top.

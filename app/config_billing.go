@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/robfig/cron/v3"
 
@@ -23,6 +24,10 @@ type BillingConfig struct {
 	SBPURL               string // B24PAY_SBP_API_URL
 	SBPMerchantID        string // B24PAY_SBP_MERCHANT_ID
 	SBPSecretKey         string // B24PAY_SBP_SECRET_KEY
+	// Default payment time limits (the tab may choose another per invoice); trusted clients get
+	// the 30-day deferral instead.
+	InvoiceboxTimeLimit time.Duration // B24PAY_INVOICEBOX_TIME_LIMIT
+	SBPQRTTL            time.Duration // B24PAY_SBP_QR_TTL
 	// Routes an admin switched off: no new payments, but their notifications, reconciliation and
 	// refunds go on with these settings.
 	InvoiceboxOff     *BillingConfig
@@ -54,7 +59,28 @@ func loadBilling(get func(name, def string) string, dst *BillingConfig) error {
 		return &ConfigError{"B24PAY_ALLOW_PRIVATE_PROVIDER_HOSTS", "must be true or false"}
 	}
 	dst.AllowPrivateHosts = allow
+	for _, v := range []struct {
+		name string
+		dst  *time.Duration
+	}{{"B24PAY_INVOICEBOX_TIME_LIMIT", &dst.InvoiceboxTimeLimit}, {"B24PAY_SBP_QR_TTL", &dst.SBPQRTTL}} {
+		if *v.dst, err = parseTimeLimit(v.name, get(v.name, "72h")); err != nil {
+			return err
+		}
+	}
 	return dst.validate()
+}
+
+// parseTimeLimit reads a payment time limit: a Go duration from billing.MinTimeLimit to
+// billing.MaxTimeLimit.
+func parseTimeLimit(name, raw string) (time.Duration, error) {
+	d, err := time.ParseDuration(raw)
+	if err != nil {
+		return 0, &ConfigError{name, fmt.Sprintf("%q is not a duration (e.g. 15m, 24h, 720h)", raw)}
+	}
+	if err := billing.CheckTimeLimit(d); err != nil {
+		return 0, &ConfigError{name, err.Error()}
+	}
+	return d, nil
 }
 
 // validate checks the routes that are switched on.
@@ -168,5 +194,6 @@ func (b BillingConfig) sbpConfig() sbp.Config {
 // invoiceboxConfig is the client configuration; secrets stay redacted in logs.
 func (b BillingConfig) invoiceboxConfig() invoicebox.Config {
 	return invoicebox.Config{BaseURL: b.InvoiceboxURL, Token: invoicebox.Secret(b.InvoiceboxToken),
-		MerchantID: b.InvoiceboxMerchantID, NotificationKey: invoicebox.Secret(b.InvoiceboxKey), UserAgent: "b24pay/1"}
+		MerchantID: b.InvoiceboxMerchantID, NotificationKey: invoicebox.Secret(b.InvoiceboxKey), UserAgent: "b24pay/1",
+		MaxTimeLimit: billing.MaxTimeLimit} // the seller chooses any limit in billing's range
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -69,4 +70,44 @@ func TestPoolSizeIsValidated(t *testing.T) {
 	})
 	require.NoError(t, err)
 	require.Equal(t, PoolConfig{DBMaxConns: 64, OutboxWorkers: 8}, cfg.Pool)
+}
+
+// TestConfigPaymentTimeLimits: any limit from one minute to the 30-day deferral; anything else
+// stops the service, naming the variable.
+func TestConfigPaymentTimeLimits(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, variable, value string
+		want                  time.Duration
+		err                   string
+	}{
+		{"InvoiceboxDefault", "B24PAY_INVOICEBOX_TIME_LIMIT", "", 72 * time.Hour, ""},
+		{"InvoiceboxOneMinute", "B24PAY_INVOICEBOX_TIME_LIMIT", "1m", time.Minute, ""},
+		{"InvoiceboxThirtyDays", "B24PAY_INVOICEBOX_TIME_LIMIT", "720h", 30 * 24 * time.Hour, ""},
+		{"InvoiceboxBelowAMinute", "B24PAY_INVOICEBOX_TIME_LIMIT", "59s", 0, "outside"},
+		{"InvoiceboxOverThirtyDays", "B24PAY_INVOICEBOX_TIME_LIMIT", "720h1s", 0, "outside"},
+		{"InvoiceboxNotADuration", "B24PAY_INVOICEBOX_TIME_LIMIT", "3 days", 0, "not a duration"},
+		{"SBPDefault", "B24PAY_SBP_QR_TTL", "", 72 * time.Hour, ""},
+		{"SBPFifteenMinutes", "B24PAY_SBP_QR_TTL", "15m", 15 * time.Minute, ""},
+		{"SBPZero", "B24PAY_SBP_QR_TTL", "0s", 0, "outside"},
+		{"SBPNegative", "B24PAY_SBP_QR_TTL", "-1h", 0, "outside"},
+		{"SBPThirtyOneDays", "B24PAY_SBP_QR_TTL", "744h", 0, "outside"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			env := map[string]string{tc.variable: tc.value}
+			cfg, err := LoadConfig(func(k string) string { return env[k] })
+			if tc.err != "" {
+				var ce *ConfigError
+				require.ErrorAs(t, err, &ce)
+				require.Contains(t, err.Error(), tc.variable)
+				require.Contains(t, err.Error(), tc.err)
+				return
+			}
+			require.NoError(t, err)
+			got := map[string]time.Duration{"B24PAY_INVOICEBOX_TIME_LIMIT": cfg.Billing.InvoiceboxTimeLimit,
+				"B24PAY_SBP_QR_TTL": cfg.Billing.SBPQRTTL}[tc.variable]
+			require.Equal(t, tc.want, got)
+		})
+	}
 }

@@ -31,7 +31,7 @@ func TestEditLeavesInvoicedBeingPaidAndDownPaymentAlone(t *testing.T) {
 	e.drain() // an invoice on instalment 3
 
 	// The down payment and the invoiced instalment refuse a direct edit. The instalment being paid
-	// may be edited (its pay link is withdrawn first: TestEditingAnAmountWithdrawsTheOpenQR), but a
+	// may be edited (its open order follows: TestEditingAnAmountMovesTheOpenQRUnderTheSameLink), but a
 	// rebalance never touches it (below).
 	for _, i := range []int{0, 2} {
 		frozen := rows[i]

@@ -90,14 +90,13 @@ func TestTrustedClientsGetA30DayDeferral(t *testing.T) {
 	e := newE2E(t, store.SQLite, withInvoicebox(t))
 	status, _ := e.install()
 	require.Equal(t, http.StatusOK, status)
-	deal, _ := e.portal.Item(2, e.dealID)
-	require.NoError(t, e.portal.UserUpdateItem(4, toInt(deal["companyId"]), map[string]any{"UF_CRM_COMPANY_B24PAY_TRUSTED": "1"}))
+	e.setTrusted("1")
 	token, s := e.payable()
 	pay := e.pay(token, s.Instalments[0].ID, "invoicebox")
 	order, _ := e.ib.Order(pay.Payment.ID)
 	require.Equal(t, e.clock.Now().Add(30*24*time.Hour).Unix(), order.Expiration.Unix(), "trusted: 30 days to pay")
 
-	require.NoError(t, e.portal.UserUpdateItem(4, toInt(deal["companyId"]), map[string]any{"UF_CRM_COMPANY_B24PAY_TRUSTED": "0"}))
+	e.setTrusted("0")
 	e.drain() // the company update event refreshes our copy
 	require.Equal(t, http.StatusOK, e.api(token, http.MethodPost, "/instalments/"+itoa(s.Instalments[1].ID)+"/pay",
 		map[string]string{"provider": "invoicebox"}, &pay))

@@ -172,18 +172,25 @@ func TestSBPIsNotOfferedForAForeignCurrency(t *testing.T) {
 }
 
 // Item 9: a new amount for an instalment withdraws its open QR (made for the old amount) first.
-func TestEditingAnAmountWithdrawsTheOpenQR(t *testing.T) {
+// Issue 20: a QR cannot change its amount at the bank, so an edit cancels it (confirmed) and
+// registers a new one for the new amount under the same pay page link.
+func TestEditingAnAmountMovesTheOpenQRUnderTheSameLink(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, dialect string) {
 		e := newE2E(t, dialect, withSBP(t))
-		token, s := e.payable()
-		open := e.pay(token, s.Instalments[1].ID, "sbp")
-		require.Equal(t, http.StatusOK, e.api(token, http.MethodPatch, "/instalments/"+itoa(s.Instalments[1].ID),
-			map[string]any{"amount": "12000.00", "due": s.Instalments[1].Due}, nil))
+		token, id, open := e.editWithOpenOrder("sbp")
+		e.drain()
 		_, err := e.bank.Pay(open.Payment.ID, decimal.NewFromInt(10000))
 		require.Error(t, err, "the QR for the old amount was withdrawn at the bank")
 		require.Equal(t, billing.StatusCancelled, e.payment(open.Payment.ID).Status)
-		again := e.pay(token, s.Instalments[1].ID, "sbp")
+		live := e.livePayments(id)
+		require.Len(t, live, 1, "exactly one live QR")
+		require.Equal(t, int64(12000_00), live[0].AmountMinor)
+		require.Equal(t, "/pay/"+live[0].PayToken, open.Payment.PayURL, "the client's link stays the same")
+		_, _, page := get(t, e.url+open.Payment.PayURL)
+		require.Contains(t, page, "12\u00a0000,00")
+		again := e.pay(token, id, "sbp")
+		require.Equal(t, live[0].ID, again.Payment.ID)
 		require.Equal(t, "12000.00", again.Payment.Amount)
 	})
 }

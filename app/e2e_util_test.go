@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
+	"b24pay/billing"
 	"b24pay/store"
 )
 
@@ -39,3 +42,12 @@ func eachDialect(t *testing.T, fn func(t *testing.T, dialect string)) {
 }
 
 func stringsReader(s string) io.Reader { return strings.NewReader(s) }
+
+// livePayments lists the open payments of an instalment (at most one may exist).
+func (e *e2e) livePayments(instalmentID int64) []billing.Payment {
+	e.t.Helper()
+	var out []billing.Payment
+	require.NoError(e.t, e.db.Where("payable_kind = 'instalment' AND payable_id = ? AND status IN ?", instalmentID,
+		[]string{billing.StatusPending, billing.StatusUnknown}).Find(&out).Error)
+	return out
+}

@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -43,17 +44,24 @@ func (a *App) payView(p *billing.Payment, token string) templates.PayPage {
 	case p.Status == billing.StatusUnknown:
 		v.State = "checking"
 	case p.Status == billing.StatusPending && !expired && p.PayURL != "":
-		v.State = "pay"
-		if p.ExpiresAt != nil {
-			v.ExpiresAt = p.ExpiresAt.In(a.cfg.Timezone).Format("02.01.2006 15:04")
-		}
+		v.State, v.ExpiresAt = "pay", a.deadline(p.ExpiresAt)
 		if p.Provider == "sbp" {
 			v.QRPath = "/pay/" + token + "/qr.png"
 		}
+	case expired || p.Status == billing.StatusExpired:
+		v.State, v.ExpiresAt = "expired", a.deadline(p.ExpiresAt)
 	default:
-		v.State = "expired"
+		v.State = "closed"
 	}
 	return v
+}
+
+// deadline is a payment's time limit in the portal's time zone, e.g. «25.11.2026 12:00 MSK».
+func (a *App) deadline(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.In(a.cfg.Timezone).Format("02.01.2006 15:04 MST")
 }
 
 // payQR renders the SBP link of an open payment as a PNG.

@@ -81,14 +81,19 @@ func (s *Service) expire(ctx context.Context, id string) error {
 	return s.cancel(ctx, p, StatusExpired)
 }
 
+// openOf lists the open payments of some payables.
+func (s *Service) openOf(ctx context.Context, memberID, kind string, ids []int64) ([]Payment, error) {
+	var open []Payment
+	return open, s.db.WithContext(ctx).Where("member_id = ? AND payable_kind = ? AND payable_id IN ? AND status IN ?", memberID, kind,
+		ids, []string{StatusPending, StatusUnknown}).Find(&open).Error
+}
+
 // WithdrawOpen makes the open payments of some payables unpayable at their providers and closes
 // them (before the payables are cancelled or change their amount). A payment found paid is booked
 // and left succeeded; an order that cannot be withdrawn now is an error and its payment stays open.
 func (s *Service) WithdrawOpen(ctx context.Context, memberID, kind string, ids []int64) error {
 	ctx = detached(ctx)
-	var open []Payment
-	err := s.db.WithContext(ctx).Where("member_id = ? AND payable_kind = ? AND payable_id IN ? AND status IN ?", memberID, kind,
-		ids, []string{StatusPending, StatusUnknown}).Find(&open).Error
+	open, err := s.openOf(ctx, memberID, kind, ids)
 	if err != nil {
 		return err
 	}

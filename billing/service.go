@@ -26,6 +26,7 @@ var (
 	ErrPaymentNotFound       = errors.New("billing: no such payment")
 	ErrRefundExceedsPaid     = errors.New("billing: a refund cannot exceed what was paid and not yet refunded")
 	ErrCurrencyNotSupported  = errors.New("billing: the route does not take this currency")
+	ErrBadTimeLimit          = errors.New("billing: the payment time limit is out of range")
 )
 
 // Payable is what a payment is for, as its owner describes it.
@@ -51,9 +52,10 @@ type Payables interface {
 
 // Config tunes the service.
 type Config struct {
-	PublicURL        string        // base of notification and return URLs
-	TimeLimit        time.Duration // how long an order may be paid (default 3 days)
-	TrustedTimeLimit time.Duration // the deferral for trusted clients (default 30 days)
+	PublicURL        string                   // base of notification and return URLs
+	TimeLimit        time.Duration            // how long an order may be paid (default 3 days)
+	TimeLimits       map[string]time.Duration // per route, over TimeLimit
+	TrustedTimeLimit time.Duration            // the deferral for trusted clients (default 30 days)
 }
 
 // Service runs payments.
@@ -167,6 +169,17 @@ func detached(ctx context.Context) context.Context { return context.WithoutCance
 // more than one open payment per payable: an unknown one is resolved first, one through another
 // route or for another amount is cancelled at its provider before a new order is made.
 func (s *Service) Pay(ctx context.Context, memberID, kind string, id int64, provider string) (*Payment, error) {
+	return s.PayWithin(ctx, memberID, kind, id, provider, 0)
+}
+
+// PayWithin is Pay with the time limit chosen for this invoice (zero: the route's default; a
+// trusted client's deferral wins, see Limit). It applies to a new or updated order.
+func (s *Service) PayWithin(ctx context.Context, memberID, kind string, id int64, provider string, limit time.Duration) (*Payment, error) {
+	if limit != 0 {
+		if err := CheckTimeLimit(limit); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrBadTimeLimit, err)
+		}
+	}
 	prov, ok := s.activeProvider(provider)
 	if !ok {
 		return nil, ErrProviderNotConfigured
@@ -182,6 +195,7 @@ func (s *Service) Pay(ctx context.Context, memberID, kind string, id int64, prov
 		return nil, ErrNothingToPay
 	}
 	ctx = detached(ctx)
+	limit, _ = s.Limit(provider, payable.Trusted, limit)
 	for range 4 {
 		open, err := s.openPayment(ctx, kind, id)
 		if err != nil {
@@ -196,7 +210,7 @@ func (s *Service) Pay(ctx context.Context, memberID, kind string, id int64, prov
 			if err != nil {
 				return nil, err
 			}
-			return s.create(ctx, prov, p, payable)
+			return s.create(ctx, prov, p, payable, limit)
 		case open.Status == StatusUnknown || open.PayURL == "":
 			if err := s.resolve(ctx, open); err != nil {
 				return nil, err
@@ -206,7 +220,7 @@ func (s *Service) Pay(ctx context.Context, memberID, kind string, id int64, prov
 			}
 		case open.Provider == provider && open.AmountMinor == payable.OutstandingMinor:
 			return open, nil
-		case open.Provider == provider && s.updated(ctx, prov, open, payable):
+		case open.Provider == provider && s.updated(ctx, prov, open, payable, limit):
 			return s.Get(ctx, open.ID)
 		default:
 			if err := s.cancel(ctx, open, StatusCancelled); err != nil {
@@ -227,22 +241,28 @@ func (s *Service) openPayment(ctx context.Context, kind string, id int64) (*Paym
 	return &p, err
 }
 
-// insert commits the payment row before the provider hears of it, with a check time: if we
-// crash before the create is recorded, reconciliation looks the order up by our id.
+// insert commits a new payment row with its own pay page token.
 func (s *Service) insert(ctx context.Context, pb Payable, provider string) (*Payment, error) {
+	p := s.newPayment(pb, provider, newID("", 24))
+	return p, s.db.WithContext(ctx).Create(p).Error
+}
+
+// newPayment is the row committed before the provider hears of the payment, with a check time: if
+// we crash before the create is recorded, reconciliation looks the order up by our id. token is
+// the public pay page's (a replaced order's new payment keeps the old one's).
+func (s *Service) newPayment(pb Payable, provider, token string) *Payment {
 	now := s.clock.Now()
 	check := now.Add(createGrace)
-	p := &Payment{ID: newID("pay_", 12), MemberID: pb.MemberID, PayableKind: pb.Kind, PayableID: pb.ID, Provider: provider,
+	return &Payment{ID: newID("pay_", 12), MemberID: pb.MemberID, PayableKind: pb.Kind, PayableID: pb.ID, Provider: provider,
 		AmountMinor: pb.OutstandingMinor, Currency: pb.Currency, Description: pb.Description, Status: StatusPending,
-		PayToken: newID("", 24), NextCheckAt: &check, CreatedAt: now, UpdatedAt: now}
-	return p, s.db.WithContext(ctx).Create(p).Error
+		PayToken: token, NextCheckAt: &check, CreatedAt: now, UpdatedAt: now}
 }
 
 // create asks the provider for the order and records the answer through the state machine under
 // the row lock: a notification or a cancel that got there first keeps its status; what the provider
 // told us (ref, link) is kept, and a live order on a closed row is left to reconciliation to withdraw.
-func (s *Service) create(ctx context.Context, prov Provider, p *Payment, pb Payable) (*Payment, error) {
-	o := s.order(p.ID, pb, p.AmountMinor)
+func (s *Service) create(ctx context.Context, prov Provider, p *Payment, pb Payable, limit time.Duration) (*Payment, error) {
+	o := s.order(p.ID, pb, p.AmountMinor, limit)
 	o.NotifyURL, o.ReturnURL = s.cfg.PublicURL+"/webhooks/"+prov.Name(), s.cfg.PublicURL+"/pay/"+p.PayToken
 	created, err := prov.Create(ctx, o)
 	now := s.clock.Now()
@@ -264,12 +284,16 @@ func (s *Service) create(ctx context.Context, prov Provider, p *Payment, pb Paya
 			if cur.ProviderRef == "" {
 				fields["provider_ref"] = created.Ref
 			}
-			fields["pay_url"], fields["next_check_at"] = created.PayURL, now.Add(checkDelay(0))
-			if Closed(cur.Status) {
-				fields["next_check_at"] = now // closed meanwhile: reconciliation withdraws this order
-			}
+			next := now.Add(checkDelay(0))
 			if !created.ExpiresAt.IsZero() {
 				fields["expires_at"] = created.ExpiresAt.UTC()
+				if created.ExpiresAt.Before(next) {
+					next = created.ExpiresAt // a short limit: reconciliation looks when it ends
+				}
+			}
+			fields["pay_url"], fields["next_check_at"] = created.PayURL, next
+			if Closed(cur.Status) {
+				fields["next_check_at"] = now // closed meanwhile: reconciliation withdraws this order
 			}
 		}
 		if !Open(cur.Status) && !Closed(cur.Status) {
@@ -291,28 +315,28 @@ func (s *Service) create(ctx context.Context, prov Provider, p *Payment, pb Paya
 }
 
 // updated tries to move an open order to the payable's new amount (dynamic pricing) where the
-// provider allows it; false means the old order must be cancelled and a new one made.
-func (s *Service) updated(ctx context.Context, prov Provider, p *Payment, pb Payable) bool {
+// provider allows it; false means the old order must be cancelled and a new one made. A zero
+// limit keeps the order's deadline.
+func (s *Service) updated(ctx context.Context, prov Provider, p *Payment, pb Payable, limit time.Duration) bool {
 	up, ok := prov.(Updater)
 	if !ok || p.ProviderRef == "" || p.Status != StatusPending {
 		return false
 	}
-	err := up.Update(ctx, p.ProviderRef, s.order(p.ID, pb, pb.OutstandingMinor))
+	err := up.Update(ctx, p.ProviderRef, s.order(p.ID, pb, pb.OutstandingMinor, limit))
 	if err != nil {
 		s.log.Info("order not updatable; it will be replaced", "payment", p.ID, "err", err)
 		return false
 	}
+	fields := map[string]any{"amount_minor": pb.OutstandingMinor, "description": pb.Description, "updated_at": s.clock.Now()}
+	if limit != 0 {
+		fields["expires_at"] = s.clock.Now().Add(limit).UTC().Truncate(time.Second)
+	}
 	return s.db.WithContext(ctx).Model(&Payment{}).Where("id = ? AND status = ?", p.ID, StatusPending).
-		Updates(map[string]any{"amount_minor": pb.OutstandingMinor, "description": pb.Description,
-			"updated_at": s.clock.Now()}).Error == nil
+		Updates(fields).Error == nil
 }
 
-// order is what a provider is asked to collect for a payable.
-func (s *Service) order(paymentID string, pb Payable, amountMinor int64) Order {
-	limit := s.cfg.TimeLimit
-	if pb.Trusted {
-		limit = s.cfg.TrustedTimeLimit
-	}
+// order is what a provider is asked to collect for a payable within limit.
+func (s *Service) order(paymentID string, pb Payable, amountMinor int64, limit time.Duration) Order {
 	return Order{PaymentID: paymentID, Amount: toMajor(amountMinor, pb.Currency), Currency: pb.Currency,
 		Description: pb.Description, Customer: pb.Customer, Now: s.clock.Now(), TimeLimit: limit, Trusted: pb.Trusted}
 }

@@ -31,17 +31,22 @@ func (s *Service) applyPayment(tx *gorm.DB, sch Schedule, rows []Instalment, tar
 	today := s.today().String()
 	now := s.clock.Now()
 	parts := []string{}
+	var changed []int64
 	for _, a := range alloc.Applied {
 		r := &rows[idx[a.Seq]]
 		r.PaidMinor += minor(a.Received, cur)
 		r.Status = deriveStatus(*r, today)
 		parts = append(parts, fmt.Sprintf("№%d +%s", r.Seq, cur.Human(a.Received)))
+		changed = append(changed, r.ID)
 		if err := tx.Model(&Instalment{}).Where("id = ?", r.ID).Updates(map[string]any{"paid_minor": r.PaidMinor,
 			"status": r.Status, "b24_sync": SyncPending, "updated_at": now}).Error; err != nil {
 			return "", err
 		}
 	}
 	if err := s.markInvoicesPaid(tx, rows); err != nil {
+		return "", err
+	}
+	if err := s.amountsChanged(tx, sch.MemberID, changed); err != nil {
 		return "", err
 	}
 	if over := minor(alloc.Overpayment, cur); over > 0 {
@@ -61,6 +66,9 @@ func (s *Service) unapply(tx *gorm.DB, r *Instalment, newPaid int64) error {
 		r.Status = StatusPlanned
 	}
 	r.Status = deriveStatus(*r, s.today().String())
-	return tx.Model(&Instalment{}).Where("id = ?", r.ID).Updates(map[string]any{"paid_minor": r.PaidMinor,
-		"status": r.Status, "b24_sync": SyncPending, "updated_at": s.clock.Now()}).Error
+	if err := tx.Model(&Instalment{}).Where("id = ?", r.ID).Updates(map[string]any{"paid_minor": r.PaidMinor,
+		"status": r.Status, "b24_sync": SyncPending, "updated_at": s.clock.Now()}).Error; err != nil {
+		return err
+	}
+	return s.amountsChanged(tx, r.MemberID, []int64{r.ID})
 }

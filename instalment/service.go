@@ -45,7 +45,7 @@ type Service struct {
 	clients  *portal.Clients
 	log      *slog.Logger
 	remindIn int
-	orders   Orders         // withdraws open pay links before instalments are cancelled or changed
+	orders   Orders         // withdraws open pay links before instalments are cancelled
 	inFlight InFlight       // nil without billing: nothing is ever being paid
 	syncs    [64]sync.Mutex // striped by schedule id: one push of a schedule at a time in this process
 }
@@ -211,15 +211,13 @@ func instalmentsOf(tx *gorm.DB, scheduleID int64) ([]Instalment, error) {
 // rebalanced so the schedule's total is kept, or the change is refused with the engine's reason.
 // Paid, invoiced and being-paid instalments and the down payment are frozen (see frozen).
 func (s *Service) Edit(ctx context.Context, actor Actor, o Owner, instalmentID int64, due schedules.Date, amount decimal.Decimal) (*View, error) {
-	// The edited instalment's own pay link is withdrawn first (its amount changes); other
-	// instalments being paid stay frozen and the rebalance goes around them.
-	if err := s.withdrawBeforeEdit(ctx, o, instalmentID, amount); err != nil {
-		return nil, err
-	}
+	// The edited instalment's own open order follows its new amount (queued with the change);
+	// other instalments being paid stay frozen and the rebalance goes around them.
 	paying, err := s.paying(ctx, o)
 	if err != nil {
 		return nil, err
 	}
+	delete(paying, instalmentID)
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		sch, err := active(tx, o)
 		if err != nil {
@@ -268,6 +266,7 @@ func (s *Service) applyRebalance(tx *gorm.DB, sch Schedule, rows []Instalment, o
 	}
 	today := s.today().String()
 	var changed []string
+	var moved []int64
 	for _, r := range rows {
 		o, ok := bySeq[r.Seq]
 		if !ok {
@@ -279,7 +278,10 @@ func (s *Service) applyRebalance(tx *gorm.DB, sch Schedule, rows []Instalment, o
 		}
 		changed = append(changed, fmt.Sprintf("№%d: %s → %s, %s → %s", r.Seq, r.Due, due,
 			cur.Human(major(r.AmountMinor, cur)), cur.Human(o.Amount)))
-		moved := due != r.Due
+		if amt != r.AmountMinor {
+			moved = append(moved, r.ID)
+		}
+		dateMoved := due != r.Due
 		r.AmountMinor, r.Due = amt, due
 		if r.Status == StatusOverdue && due >= today {
 			r.Status = StatusPlanned
@@ -287,7 +289,7 @@ func (s *Service) applyRebalance(tx *gorm.DB, sch Schedule, rows []Instalment, o
 		r.Status = deriveStatus(r, today)
 		updates := map[string]any{"amount_minor": amt, "due": due, "status": r.Status, "b24_sync": SyncPending,
 			"updated_at": s.clock.Now()}
-		if moved {
+		if dateMoved {
 			updates["reminded_at"], updates["overdue_notified_at"] = nil, nil // remind again for the new date
 			updates["shifted_from"], updates["shift_reason"] = "", ""         // the manager's date, not a shift
 		}
@@ -297,6 +299,9 @@ func (s *Service) applyRebalance(tx *gorm.DB, sch Schedule, rows []Instalment, o
 	}
 	if len(changed) == 0 {
 		return nil
+	}
+	if err := s.amountsChanged(tx, sch.MemberID, moved); err != nil {
+		return err
 	}
 	detail := fmt.Sprintf("Изменён платёж №%d; пересчитано: %s", seq, joinLimited(changed, 6))
 	return s.record(tx, sch, actor, "edited", detail, true)

@@ -3,15 +3,10 @@ package instalment
 import (
 	"context"
 	"errors"
-	"slices"
-
-	"github.com/shopspring/decimal"
-
-	"b24pay/schedules"
 )
 
 // ErrPayLinkLive: an open order or QR of an instalment could not be withdrawn at its provider, so
-// the instalment is not cancelled or changed yet.
+// the schedule is not deleted yet.
 var ErrPayLinkLive = errors.New("instalment: an open pay link could not be withdrawn; try again")
 
 // Orders withdraws the open orders (invoices, QR codes) of instalments at their providers.
@@ -24,7 +19,7 @@ type Orders interface {
 // SetOrders connects the payments side (billing), which this package cannot import.
 func (s *Service) SetOrders(o Orders) { s.orders = o }
 
-// withdraw withdraws the open orders of some instalments before they are cancelled or changed.
+// withdraw withdraws the open orders of some instalments before they are cancelled.
 func (s *Service) withdraw(ctx context.Context, memberID string, ids []int64) error {
 	if s.orders == nil || len(ids) == 0 {
 		return nil
@@ -56,25 +51,4 @@ func (s *Service) PayableNumbers(ctx context.Context, o Owner) (map[int64]int, e
 		out[r.ID] = r.Seq
 	}
 	return out, err
-}
-
-// withdrawBeforeEdit withdraws the open pay link of the owner's instalment when its amount changes.
-func (s *Service) withdrawBeforeEdit(ctx context.Context, o Owner, id int64, amount decimal.Decimal) error {
-	ids, err := s.scheduleInstalmentIDs(ctx, o)
-	if err != nil || !slices.Contains(ids, id) {
-		return nil // the edit itself reports it
-	}
-	var in Instalment
-	if err := s.db.WithContext(ctx).Where("id = ?", id).Take(&in).Error; err != nil {
-		return err
-	}
-	var sch Schedule
-	if err := s.db.WithContext(ctx).Where("id = ?", in.ScheduleID).Take(&sch).Error; err != nil {
-		return err
-	}
-	cur, _ := schedules.LookupCurrency(sch.Currency)
-	if minor(amount, cur) == in.AmountMinor {
-		return nil
-	}
-	return s.withdraw(ctx, o.MemberID, []int64{id})
 }

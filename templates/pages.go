@@ -78,12 +78,12 @@ type ErrorPage struct {
 
 // PayPage is the public, printable page of one payment (the business-lounge scenario).
 type PayPage struct {
-	State     string // pay | paid | expired | checking
+	State     string // pay | paid | expired | closed | checking
 	Amount    string // «10 000,00 ₽»
 	Purpose   string
 	Provider  string // invoicebox | sbp
 	PayURL    string // the provider's link (NSPK link for SBP)
 	QRPath    string // our PNG of the SBP link
-	ExpiresAt string // «25.11.2026 12:00 (МСК)»
+	ExpiresAt string // the deadline in the portal's zone, «25.11.2026 12:00 MSK» (pay, expired)
 	PaidAt    string
 }

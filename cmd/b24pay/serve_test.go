@@ -69,8 +69,10 @@ func TestBadConfigExitsTwoWithOneLineNamingTheVariable(t *testing.T) {
 		"InvoiceboxVAT":      {map[string]string{"B24PAY_INVOICEBOX_VAT": "18"}, "B24PAY_INVOICEBOX_VAT"},
 		"InvoiceboxNoKey": {map[string]string{"B24PAY_INVOICEBOX_TOKEN": "t", "B24PAY_INVOICEBOX_MERCHANT_ID": "m"},
 			"B24PAY_INVOICEBOX_NOTIFICATION_KEY"},
-		"SBPNoMerchant":    {map[string]string{"B24PAY_SBP_SECRET_KEY": "k"}, "B24PAY_SBP_MERCHANT_ID"},
-		"BadReconcileCron": {map[string]string{"B24PAY_CRON_RECONCILE": "often"}, "B24PAY_CRON_RECONCILE"},
+		"SBPNoMerchant":           {map[string]string{"B24PAY_SBP_SECRET_KEY": "k"}, "B24PAY_SBP_MERCHANT_ID"},
+		"BadReconcileCron":        {map[string]string{"B24PAY_CRON_RECONCILE": "often"}, "B24PAY_CRON_RECONCILE"},
+		"InvoiceboxLimitTooShort": {map[string]string{"B24PAY_INVOICEBOX_TIME_LIMIT": "30s"}, "B24PAY_INVOICEBOX_TIME_LIMIT"},
+		"SBPQRTTLTooLong":         {map[string]string{"B24PAY_SBP_QR_TTL": "745h"}, "B24PAY_SBP_QR_TTL"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

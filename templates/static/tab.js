@@ -265,13 +265,16 @@
   function pay(i, provider, button) {
     button.disabled = true;
     var page = window.open('', '_blank');
-    api('POST', '/instalments/' + i.id + '/pay', { provider: provider }).then(function (r) {
+    var body = { provider: provider };
+    if (window.b24pay.timeLimit) body.time_limit = window.b24pay.timeLimit(); // timelimit.js
+    api('POST', '/instalments/' + i.id + '/pay', body).then(function (r) {
       button.disabled = false;
       if (r.status === 200) {
         if (page) page.location = r.data.payment.pay_url; else notice('Ссылка на оплату: ' + location.origin + r.data.payment.pay_url);
         return;
       }
       if (page) page.close();
+      if (window.b24pay.timeLimitError) window.b24pay.timeLimitError(r.data.fields);
       notice(r.data.message || 'Не удалось создать платёж');
     });
   }
@@ -402,6 +405,7 @@
       $('loading').hidden = true;
       if (r.status !== 200) { if (r.status !== 401) notice(r.data.message || 'Не удалось загрузить данные'); return; }
       renderOwner(r.data.owner);
+      if (window.b24pay.onTab) window.b24pay.onTab(r.data); // timelimit.js
       state.providers = r.data.providers || [];
       state.withheld = r.data.providers_withheld || {};
       renderPayments(r.data.payments);
