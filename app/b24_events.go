@@ -15,26 +15,13 @@ import (
 // b24Events receives Bitrix24 events. Each is verified by its application token (constant time)
 // and stored before it is answered; processing happens in the outbox worker.
 func (a *App) b24Events(c *gin.Context) {
-	ctx := c.Request.Context()
 	ev, err := bitrix.ParseEventRequest(c.Request)
 	if err != nil {
 		c.JSON(http.StatusBadRequest, gin.H{"error": "malformed_event"})
 		return
 	}
-	p, err := a.portals.Get(ctx, ev.Auth.MemberID)
-	if errors.Is(err, portal.ErrNotFound) {
-		c.JSON(http.StatusUnauthorized, gin.H{"error": "unknown_portal"})
-		return
-	}
-	if err != nil {
-		_ = c.Error(err)
-		c.JSON(http.StatusInternalServerError, gin.H{"error": "internal"})
-		return
-	}
-	creds, err := a.portals.Credentials(p)
-	if err != nil || ev.Auth.VerifyApplicationToken(creds.ApplicationToken) != nil {
-		a.log.Warn("event with a wrong application token refused", "member_id", ev.Auth.MemberID, "event", ev.Name)
-		c.JSON(http.StatusUnauthorized, gin.H{"error": "bad_application_token"})
+	p, ok := a.verifiedCaller(c, ev.Auth, "event "+ev.Name)
+	if !ok {
 		return
 	}
 	if err := a.acceptEvent(c, p, ev); err != nil {
@@ -43,6 +30,28 @@ func (a *App) b24Events(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "accepted"})
+}
+
+// verifiedCaller finds the portal a call from Bitrix24 (an event, a robot) names and checks its
+// application token in constant time; on a refusal it has answered and reports false.
+func (a *App) verifiedCaller(c *gin.Context, auth bitrix.Auth, what string) (*portal.Portal, bool) {
+	p, err := a.portals.Get(c.Request.Context(), auth.MemberID)
+	if errors.Is(err, portal.ErrNotFound) {
+		c.JSON(http.StatusUnauthorized, gin.H{"error": "unknown_portal"})
+		return nil, false
+	}
+	if err != nil {
+		_ = c.Error(err)
+		c.JSON(http.StatusInternalServerError, gin.H{"error": "internal"})
+		return nil, false
+	}
+	creds, err := a.portals.Credentials(p)
+	if err != nil || auth.VerifyApplicationToken(creds.ApplicationToken) != nil {
+		a.log.Warn("call with a wrong application token refused", "member_id", auth.MemberID, "call", what)
+		c.JSON(http.StatusUnauthorized, gin.H{"error": "bad_application_token"})
+		return nil, false
+	}
+	return p, true
 }
 
 func (a *App) acceptEvent(c *gin.Context, p *portal.Portal, ev *bitrix.Event) error {

@@ -1,13 +1,11 @@
 package app
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"b24pay/bitrix"
-	"b24pay/portal"
 	"b24pay/robots"
 )
 
@@ -26,20 +24,12 @@ func (a *App) b24RobotSplit(c *gin.Context) {
 		c.JSON(http.StatusUnauthorized, gin.H{"error": "foreign_portal"})
 		return
 	}
-	p, err := a.portals.Get(ctx, req.Auth.MemberID)
-	if errors.Is(err, portal.ErrNotFound) || (err == nil && !p.Installed()) {
+	p, ok := a.verifiedCaller(c, req.Auth, "robot "+req.Code)
+	if !ok {
+		return
+	}
+	if !p.Installed() {
 		c.JSON(http.StatusUnauthorized, gin.H{"error": "unknown_portal"})
-		return
-	}
-	if err != nil {
-		_ = c.Error(err)
-		c.JSON(http.StatusInternalServerError, gin.H{"error": "internal"})
-		return
-	}
-	creds, err := a.portals.Credentials(p)
-	if err != nil || req.Auth.VerifyApplicationToken(creds.ApplicationToken) != nil {
-		a.log.Warn("robot call with a wrong application token refused", "member_id", req.Auth.MemberID)
-		c.JSON(http.StatusUnauthorized, gin.H{"error": "bad_application_token"})
 		return
 	}
 	if err := a.robots.AcceptRobot(ctx, p.MemberID, req); err != nil {
