@@ -625,7 +625,9 @@ func TestRateLimitWaitCancelledKeepsKnownOutcome(t *testing.T) {
 	t.Parallel()
 	tb := setup(t, func(c *sbp.Config) { c.RateLimitRetries = 1; c.MaxRetryAfter = time.Minute })
 	tb.bank.RateLimitNext(1, 30*time.Second)
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	// The deadline falls inside the 30 s wait the bank asked for; 2 s leave the 429 itself time to
+	// arrive on a loaded machine (50 ms did not).
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	_, err := tb.client.RegisterQR(ctx, sbp.RegisterQRInput{OrderID: "pay-429w", Amount: decimal.NewFromInt(1)})
 	require.ErrorIs(t, err, sbp.ErrRateLimited)
