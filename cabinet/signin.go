@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/alexedwards/argon2id"
 	"gorm.io/gorm"
@@ -75,3 +76,6 @@ func (s *Service) Session(ctx context.Context, raw string) (Account, error) {
 func (s *Service) SignOut(ctx context.Context, raw string) error {
 	return s.db.WithContext(ctx).Where("id_hash = ?", hashSecret(raw)).Delete(&session{}).Error
 }
+
+// SessionTTL is how long a session lasts (the cookie's max age).
+func (s *Service) SessionTTL() time.Duration { return s.cfg.SessionTTL }
