@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
@@ -98,4 +99,32 @@ func TestCabinetInvitationFromTheDealTabMatchesTheCompany(t *testing.T) {
 		"password": {"correct horse battery"}}).status)
 	require.Empty(t, e.portal.Items(3), "no contact created: the manager named the company")
 	require.NotContains(t, b.get("/cabinet").body, "связываем ваш кабинет")
+}
+
+func TestCabinetOverviewHighlightsOverdue(t *testing.T) {
+	t.Parallel()
+	e := newCabinetE2E(t, store.SQLite)
+	token := e.openTab(e.dealID, 2)
+	var s scheduleResponse
+	require.Equal(t, http.StatusCreated, e.api(token, http.MethodPost, "/schedule", twelveMonths(), &s))
+	e.drain()
+	b := e.signedIn(t, companyForm("anna@romashka.ru"))
+	require.Contains(t, b.get("/cabinet").body, "Просрочек нет")
+
+	e.clock.Set(time.Date(2027, 1, 25, 9, 0, 0, 0, time.UTC)) // after the first two due dates
+	require.Equal(t, http.StatusSeeOther, b.get("/cabinet").status, "the session expired with the jump")
+	home := e.signedInAgain(t, "anna@romashka.ru").get("/cabinet").body
+	require.Contains(t, home, "cab-tile-late")
+	require.Contains(t, home, "Просрочен: срок был 22.12.2026")
+	require.Contains(t, home, "Просрочено: 20\u00a0000,00\u00a0₽ (2)")
+	require.Contains(t, e.signedInAgain(t, "anna@romashka.ru").get("/cabinet/schedules").body, `cab-row-late`)
+}
+
+// signedInAgain signs an existing client in with a new browser.
+func (e *cabinetE2E) signedInAgain(t *testing.T, email string) *browser {
+	b := e.browser(t)
+	b.get("/cabinet/login")
+	require.Equal(t, http.StatusSeeOther, b.post("/cabinet/login", url.Values{"email": {email},
+		"password": {"correct horse battery"}}).status)
+	return b
 }
