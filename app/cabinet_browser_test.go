@@ -25,6 +25,7 @@ func TestCabinetInBrowser(t *testing.T) {
 	require.Equal(t, http.StatusCreated, e.api(token, http.MethodPost, "/schedule", twelveMonths(), &s))
 	e.drain()
 
+	e.emailOnCompany(t, "anna@romashka.ru")
 	ctx := newBrowser(t)
 	form := companyForm("anna@romashka.ru")
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(e.url+"/cabinet/register"),

@@ -28,6 +28,7 @@ func TestCabinetClientRegistersSeesTheScheduleAndPays(t *testing.T) {
 		require.Equal(t, http.StatusCreated, e.api(token, http.MethodPost, "/schedule", twelveMonths(), &s))
 		e.drain()
 
+		e.emailOnCompany(t, "anna@romashka.ru")
 		b := e.signedIn(t, companyForm("anna@romashka.ru"))
 		home := b.get("/cabinet")
 		require.Equal(t, http.StatusOK, home.status)
@@ -62,9 +63,21 @@ func TestCabinetClientRegistersSeesTheScheduleAndPays(t *testing.T) {
 func TestCabinetRegistrationMatchesTheCardOrCreatesOne(t *testing.T) {
 	t.Parallel()
 	e := newCabinetE2E(t, store.SQLite)
+	token := e.openTab(e.dealID, 2)
+	require.Equal(t, http.StatusCreated, e.api(token, http.MethodPost, "/schedule", twelveMonths(), nil))
+	e.drain()
 	companies := len(e.portal.Items(4))
-	e.signedIn(t, companyForm("anna@romashka.ru"))
+	byINN := e.signedIn(t, companyForm("someone@elsewhere.ru"))
 	require.Len(t, e.portal.Items(4), companies, "found by ИНН: no second company")
+	page := byINN.get("/cabinet/schedules").body
+	require.NotContains(t, page, "Поставка оборудования", "an ИНН anyone may type shows no one's deals")
+	require.Contains(t, page, "попросите менеджера прислать вам ссылку-приглашение")
+	edit := companyForm("someone@elsewhere.ru")
+	edit.Set("legal_name", "ООО «Захват»")
+	require.Equal(t, http.StatusSeeOther, byINN.post("/cabinet/profile", edit).status)
+	for _, co := range e.portal.Items(4) {
+		require.NotEqual(t, "ООО «Захват»", co["title"], "nor lets them edit the card")
+	}
 
 	person := url.Values{"kind": {"person"}, "name": {"Пётр Иванов"}, "email": {"petr@example.ru"}, "phone": {"89001112233"},
 		"password": {"correct horse battery"}}
@@ -98,7 +111,7 @@ func TestCabinetInvitationFromTheDealTabMatchesTheCompany(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, b.post("/cabinet/login", url.Values{"email": {"anna@elsewhere.ru"},
 		"password": {"correct horse battery"}}).status)
 	require.Empty(t, e.portal.Items(3), "no contact created: the manager named the company")
-	require.NotContains(t, b.get("/cabinet").body, "связываем ваш кабинет")
+	require.NotContains(t, b.get("/cabinet").body, "не связали ваш кабинет")
 }
 
 func TestCabinetOverviewHighlightsOverdue(t *testing.T) {
@@ -108,6 +121,7 @@ func TestCabinetOverviewHighlightsOverdue(t *testing.T) {
 	var s scheduleResponse
 	require.Equal(t, http.StatusCreated, e.api(token, http.MethodPost, "/schedule", twelveMonths(), &s))
 	e.drain()
+	e.emailOnCompany(t, "anna@romashka.ru")
 	b := e.signedIn(t, companyForm("anna@romashka.ru"))
 	require.Contains(t, b.get("/cabinet").body, "Просрочек нет")
 

@@ -100,6 +100,14 @@ func (b *browser) cookie(name string) string {
 	return ""
 }
 
+// emailOnCompany puts the client's e-mail on the deal's company card, as a manager who knows it does.
+func (e *cabinetE2E) emailOnCompany(t *testing.T, email string) {
+	deal, ok := e.portal.Item(2, e.dealID)
+	require.True(t, ok)
+	require.NoError(t, e.portal.UserUpdateItem(4, toInt(deal["companyId"]), map[string]any{
+		"email": []any{map[string]any{"VALUE": email, "VALUE_TYPE": "WORK"}}}))
+}
+
 // companyForm registers the company of the harness's deal (its ИНН is on the deal's company).
 func companyForm(email string) url.Values {
 	return url.Values{"kind": {"company"}, "name": {"Анна Смирнова"}, "email": {email}, "phone": {"+7 900 000-00-01"},

@@ -18,7 +18,7 @@ func (a *App) cabinetOverview(c *gin.Context) {
 		return
 	}
 	p := a.cabinetPage(c, "Обзор", "overview")
-	p.Unmatched, p.Overview = acct.B24ID == 0, a.overview(list)
+	p.Unmatched, p.Overview = !acct.Shows(), a.overview(list)
 	a.render(c, http.StatusOK, "cabinet_overview.html", p)
 }
 

@@ -36,7 +36,7 @@ func (a *App) cabinetPayments(c *gin.Context) {
 		}
 	}
 	p := a.cabinetPage(c, "История платежей", "payments")
-	p.Unmatched = acct.B24ID == 0
+	p.Unmatched = !acct.Shows()
 	if len(ids) > 0 {
 		pays, err := a.payments.ListFor(c.Request.Context(), instalment.PayableKind, ids)
 		if err != nil {

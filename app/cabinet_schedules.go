@@ -14,7 +14,7 @@ import (
 
 // clientSchedules are the account's schedules (none before its Bitrix24 card is matched).
 func (a *App) clientSchedules(c *gin.Context, acct cabinet.Account) ([]instalment.ClientSchedule, error) {
-	if acct.B24ID == 0 {
+	if !acct.Shows() {
 		return nil, nil
 	}
 	return a.instalments.ForClient(c.Request.Context(), acct.MemberID, acct.B24Type, acct.B24ID)
@@ -76,7 +76,7 @@ func (a *App) cabinetSchedules(c *gin.Context) {
 		return
 	}
 	p := a.cabinetPage(c, "Графики платежей", "schedules")
-	p.Unmatched, p.Schedules, p.Routes = acct.B24ID == 0, a.cabinetScheduleViews(list), a.payRoutes()
+	p.Unmatched, p.Schedules, p.Routes = !acct.Shows(), a.cabinetScheduleViews(list), a.payRoutes()
 	p.Notice = noticeText[c.Query("notice")]
 	a.render(c, http.StatusOK, "cabinet_schedules.html", p)
 }

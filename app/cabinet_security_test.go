@@ -62,6 +62,7 @@ func newCabinetIDOR(t *testing.T) *cabinetIDOR {
 	e.drain()
 	stranger := url.Values{"kind": {"person"}, "name": {"Чужой"}, "email": {"mallory@example.ru"}, "phone": {"+79007770000"},
 		"password": {"correct horse battery"}}
+	e.emailOnCompany(t, "anna@romashka.ru")
 	return &cabinetIDOR{cabinetE2E: e, owner: e.signedIn(t, companyForm("anna@romashka.ru")), stranger: e.signedIn(t, stranger),
 		anonymous: e.browser(t), instalmentID: itoa(s.Schedule.Instalments[0].ID)}
 }

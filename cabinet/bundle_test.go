@@ -77,6 +77,7 @@ type fakeCards struct {
 	matched []Profile
 	updated []Card
 	fail    error
+	byPhone bool // the card is found by phone only: not the client's own
 }
 
 func (f *fakeCards) Match(_ context.Context, _ string, p Profile) (Card, error) {
@@ -86,7 +87,7 @@ func (f *fakeCards) Match(_ context.Context, _ string, p Profile) (Card, error) 
 		return Card{}, f.fail
 	}
 	f.matched = append(f.matched, p)
-	return Card{Type: CardContact, ID: int64(100 + len(f.matched))}, nil
+	return Card{Type: CardContact, ID: int64(100 + len(f.matched)), Own: !f.byPhone}, nil
 }
 
 func (f *fakeCards) Update(_ context.Context, _ string, c Card, _ Profile) error {

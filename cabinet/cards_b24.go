@@ -33,8 +33,9 @@ const (
 	presetIPXML          = "#CRM_REQUISITE_PRESET_DEF_RU_INDIVIDUAL#"
 )
 
-// Match looks the client up by ИНН (requisites), e-mail and phone (crm.duplicate.findbycomm), in
-// that order, and creates the card when nothing is found.
+// Match looks the client up by e-mail, ИНН (requisites) and phone (crm.duplicate.findbycomm), in
+// that order, and creates the card when nothing is found. Only a card found by the verified e-mail
+// or created here is Own: an ИНН or a phone anyone may type.
 func (b B24Cards) Match(ctx context.Context, memberID string, p Profile) (Card, error) {
 	cl, err := b.Clients.For(ctx, memberID)
 	if err != nil {
@@ -56,6 +57,16 @@ func cardType(p Profile) (cardType, entityType string) {
 
 func find(ctx context.Context, cl *bitrix.Client, p Profile) (Card, error) {
 	typ, entity := cardType(p)
+	byComm := func(commType string, values []string, own bool) (Card, error) {
+		found, err := cl.FindByComm(ctx, commType, entity, values)
+		if ids := found[entity]; err == nil && len(ids) > 0 {
+			return Card{Type: typ, ID: int64(lowest(ids)), Own: own}, nil
+		}
+		return Card{}, err
+	}
+	if c, err := byComm("EMAIL", []string{p.Email}, true); err != nil || c.ID != 0 { // the e-mail is verified
+		return c, err
+	}
 	if p.INN != "" {
 		rows, err := cl.RequisitesWhere(ctx, map[string]any{"RQ_INN": p.INN, "ENTITY_TYPE_ID": etCompany})
 		if err != nil {
@@ -66,23 +77,11 @@ func find(ctx context.Context, cl *bitrix.Client, p Profile) (Card, error) {
 				EntityID bitrix.ID `json:"ENTITY_ID"`
 			}
 			if json.Unmarshal(r, &rq) == nil && rq.EntityID != 0 {
-				return Card{Type: CardCompany, ID: int64(rq.EntityID)}, nil
+				return Card{Type: CardCompany, ID: int64(rq.EntityID)}, nil // an ИНН is public: no proof
 			}
 		}
 	}
-	for _, comm := range []struct {
-		typ    string
-		values []string
-	}{{"EMAIL", []string{p.Email}}, {"PHONE", phoneForms(p.Phone)}} {
-		found, err := cl.FindByComm(ctx, comm.typ, entity, comm.values)
-		if err != nil {
-			return Card{}, err
-		}
-		if ids := found[entity]; len(ids) > 0 {
-			return Card{Type: typ, ID: int64(lowest(ids))}, nil
-		}
-	}
-	return Card{}, nil
+	return byComm("PHONE", phoneForms(p.Phone), false) // a phone is not verified: no proof
 }
 
 // phoneForms are the ways a Russian number may be written in a card: +7…, 7… and 8…; the docs
@@ -112,14 +111,14 @@ func create(ctx context.Context, cl *bitrix.Client, p Profile) (Card, error) {
 	if p.Kind == KindPerson {
 		fields["NAME"], fields["SOURCE_DESCRIPTION"] = p.Name, "Личный кабинет"
 		id, err := cl.ContactAdd(ctx, fields)
-		return Card{Type: CardContact, ID: int64(id)}, err
+		return Card{Type: CardContact, ID: int64(id), Own: true}, err
 	}
 	fields["TITLE"], fields["SOURCE_DESCRIPTION"] = p.LegalName, "Личный кабинет"
 	id, err := cl.CompanyAdd(ctx, fields)
 	if err != nil {
 		return Card{}, err
 	}
-	c := Card{Type: CardCompany, ID: int64(id)}
+	c := Card{Type: CardCompany, ID: int64(id), Own: true}
 	return c, addRequisite(ctx, cl, c, p)
 }
 

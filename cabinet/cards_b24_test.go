@@ -46,6 +46,7 @@ func TestCardsCreateACompanyWithRequisiteAndLegalAddress(t *testing.T) {
 	c, err := cards.Match(context.Background(), member, companyProfile())
 	require.NoError(t, err)
 	require.Equal(t, CardCompany, c.Type)
+	require.True(t, c.Own, "created for this client")
 	co, ok := f.p.Item(4, int(c.ID))
 	require.True(t, ok)
 	require.Equal(t, "ООО «Ромашка»", co["title"])
@@ -68,12 +69,13 @@ func TestCardsFindAnExistingCard(t *testing.T) {
 		name string
 		seed func(f fakePortal) int
 		prof func() Profile
+		own  bool // found by the verified e-mail
 	}{
 		{"ContactByEmail", func(f fakePortal) int {
 			id, err := f.p.AddItem(3, map[string]any{"name": "Иван", "email": []any{map[string]any{"VALUE": "IVAN@example.ru", "VALUE_TYPE": "WORK"}}})
 			require.NoError(t, err)
 			return id
-		}, func() Profile { return person("ivan@example.ru").Profile }},
+		}, func() Profile { return person("ivan@example.ru").Profile }, true},
 		{"ContactByPhone", func(f fakePortal) int {
 			id, err := f.p.AddItem(3, map[string]any{"name": "Иван", "phone": []any{map[string]any{"VALUE": "8 (900) 123-45-67", "VALUE_TYPE": "WORK"}}})
 			require.NoError(t, err)
@@ -82,7 +84,7 @@ func TestCardsFindAnExistingCard(t *testing.T) {
 			p := person("other@example.ru").Profile
 			p.Normalize()
 			return p
-		}},
+		}, false},
 		{"CompanyByINN", func(f fakePortal) int {
 			id, err := f.p.AddItem(4, map[string]any{"title": "Ромашка"})
 			require.NoError(t, err)
@@ -90,7 +92,7 @@ func TestCardsFindAnExistingCard(t *testing.T) {
 				"NAME": "Реквизиты", "RQ_INN": "7707083893"})
 			require.NoError(t, err)
 			return id
-		}, companyProfile},
+		}, companyProfile, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -99,6 +101,7 @@ func TestCardsFindAnExistingCard(t *testing.T) {
 			c, err := B24Cards{Clients: f}.Match(context.Background(), member, tc.prof())
 			require.NoError(t, err)
 			require.Equal(t, int64(want), c.ID)
+			require.Equal(t, tc.own, c.Own)
 			require.Len(t, f.p.Items(3), map[bool]int{true: 1, false: 0}[c.Type == CardContact], "nothing created")
 		})
 	}

@@ -35,8 +35,12 @@ type Account struct {
 	Reminders    bool
 	PasswordHash string
 	VerifiedAt   *time.Time
-	B24Type      string    `gorm:"column:b24_type"`
-	B24ID        int64     `gorm:"column:b24_id"`
+	B24Type      string `gorm:"column:b24_type"`
+	B24ID        int64  `gorm:"column:b24_id"`
+	// B24Confirmed: the card is the client's own, so its deals are shown — it carries the verified
+	// e-mail, came with a manager's invitation or was created for this account. A card found only by
+	// phone or ИНН (which anyone may type) is kept for sync but shows nothing until an invitation.
+	B24Confirmed bool      `gorm:"column:b24_confirmed"`
 	CreatedAt    time.Time `gorm:"autoCreateTime:false"`
 	UpdatedAt    time.Time `gorm:"autoUpdateTime:false"`
 }
@@ -48,12 +52,17 @@ func (Account) TableName() string { return "cabinet_accounts" }
 func (a Account) Verified() bool { return a.VerifiedAt != nil }
 
 // Card is the Bitrix24 contact or company the account is matched to; zero when none yet.
-func (a Account) Card() Card { return Card{Type: a.B24Type, ID: a.B24ID} }
+func (a Account) Card() Card { return Card{Type: a.B24Type, ID: a.B24ID, Own: a.B24Confirmed} }
+
+// Shows tells whether the cabinet may show the deals of the account's card.
+func (a Account) Shows() bool { return a.B24ID != 0 && a.B24Confirmed }
 
 // Card names a Bitrix24 contact or company.
 type Card struct {
 	Type string // CardContact | CardCompany
 	ID   int64
+	// Own: the card is certainly the client's (found by the verified e-mail, or created for them).
+	Own bool
 }
 
 type session struct {

@@ -19,7 +19,7 @@ func (s *Service) UpdateProfile(ctx context.Context, a Account, p Profile) (Acco
 	}
 	a.Name, a.Phone, a.INN, a.KPP, a.LegalName, a.LegalAddress, a.Route, a.Reminders, a.UpdatedAt =
 		p.Name, p.Phone, p.INN, p.KPP, p.LegalName, p.LegalAddress, p.Route, p.Reminders, now
-	if s.cards != nil && a.B24ID != 0 {
+	if s.cards != nil && a.Shows() { // a card found only by phone or ИНН is not the client's to edit
 		if err := s.cards.Update(ctx, a.MemberID, a.Card(), p); err != nil {
 			s.log.Warn("cabinet: Bitrix24 card not updated", "account", a.ID, "err", err)
 		}

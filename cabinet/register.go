@@ -54,7 +54,7 @@ func (s *Service) createAccount(tx *gorm.DB, memberID string, in RegisterInput, 
 		if err != nil {
 			return Message{}, &InvalidError{Fields: map[string]string{"invite": "Приглашение устарело: попросите менеджера прислать новое или зарегистрируйтесь без него"}}
 		}
-		a.B24Type, a.B24ID = inv.B24Type, inv.B24ID
+		a.B24Type, a.B24ID, a.B24Confirmed = inv.B24Type, inv.B24ID, true
 	}
 	if err := tx.Create(&a).Error; err != nil {
 		return Message{}, err
@@ -109,13 +109,13 @@ func (s *Service) matchCard(ctx context.Context, a Account) Account {
 		return a
 	}
 	err = s.db.WithContext(ctx).Model(&Account{}).Where("id = ? AND b24_id = 0", a.ID).
-		Updates(map[string]any{"b24_type": c.Type, "b24_id": c.ID}).Error
+		Updates(map[string]any{"b24_type": c.Type, "b24_id": c.ID, "b24_confirmed": c.Own}).Error
 	if err != nil {
 		s.log.Error("cabinet: card match not saved", "account", a.ID, "err", err)
 		return a
 	}
-	a.B24Type, a.B24ID = c.Type, c.ID
-	s.log.Info("cabinet: account matched to its Bitrix24 card", "account", a.ID, "card", c.Type, "card_id", c.ID)
+	a.B24Type, a.B24ID, a.B24Confirmed = c.Type, c.ID, c.Own
+	s.log.Info("cabinet: account matched to its Bitrix24 card", "account", a.ID, "card", c.Type, "card_id", c.ID, "own", c.Own)
 	return a
 }
 

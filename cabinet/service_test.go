@@ -23,7 +23,8 @@ func TestRegisterVerifySignIn(t *testing.T) {
 		require.NoError(t, err)
 		require.True(t, a.Verified())
 		require.Equal(t, "+79001234567", a.Phone)
-		require.Equal(t, Card{Type: CardContact, ID: 101}, a.Card(), "matched to a Bitrix24 card at verification")
+		require.Equal(t, Card{Type: CardContact, ID: 101, Own: true}, a.Card(), "matched to a Bitrix24 card at verification")
+		require.True(t, a.Shows())
 
 		raw, signed, err := b.svc.SignIn(b.ctx, member, " IVAN@example.ru", "correct horse battery", "198.51.100.1")
 		require.NoError(t, err)
@@ -224,7 +225,7 @@ func TestInvitedClientIsMatchedToTheManagersCard(t *testing.T) {
 		require.NoError(t, b.svc.Register(b.ctx, member, in, "198.51.100.1"))
 		a, err := b.svc.Verify(b.ctx, b.tokenIn("boss@example.ru"))
 		require.NoError(t, err)
-		require.Equal(t, Card{Type: CardCompany, ID: 42}, a.Card())
+		require.Equal(t, Card{Type: CardCompany, ID: 42, Own: true}, a.Card())
 		require.Empty(t, b.cards.matched, "no search: the manager said which card")
 
 		again := person("second@example.ru")
@@ -265,5 +266,21 @@ func TestUpdateProfileKeepsEmailAndWritesTheCard(t *testing.T) {
 		require.Equal(t, "Иван Сидоров", stored.Name)
 		require.Equal(t, "+79010000000", stored.Phone)
 		require.Equal(t, []Card{a.Card()}, b.cards.updated)
+	})
+}
+
+func TestACardFoundByPhoneIsNeitherShownNorEdited(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := setup(t, db)
+		b.cards.byPhone = true
+		a := b.registered("a@example.ru")
+		require.NotZero(t, a.B24ID, "kept for sync")
+		require.False(t, a.Shows(), "a phone anyone may type is no proof")
+		p := a.Profile()
+		p.Name = "Захватчик"
+		_, err := b.svc.UpdateProfile(b.ctx, a, p)
+		require.NoError(t, err)
+		require.Empty(t, b.cards.updated, "the card is not the client's to edit")
 	})
 }

@@ -18,6 +18,7 @@ CREATE TABLE cabinet_accounts (
     verified_at    DATETIME,
     b24_type       TEXT   NOT NULL DEFAULT '', -- contact | company
     b24_id         BIGINT NOT NULL DEFAULT 0,
+    b24_confirmed  BOOLEAN NOT NULL DEFAULT FALSE, -- matched by the verified e-mail, an invitation or created for it
     created_at     DATETIME NOT NULL,
     updated_at     DATETIME NOT NULL
 );
