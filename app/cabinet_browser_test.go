@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -20,10 +19,7 @@ import (
 func TestCabinetInBrowser(t *testing.T) {
 	t.Parallel()
 	e := newCabinetE2E(t, store.SQLite, withSBP(t))
-	token := e.openTab(e.dealID, 2)
-	var s scheduleResponse
-	require.Equal(t, http.StatusCreated, e.api(token, http.MethodPost, "/schedule", twelveMonths(), &s))
-	e.drain()
+	s := e.managerSchedule(t)
 
 	e.emailOnCompany(t, "anna@romashka.ru")
 	ctx := newBrowser(t)

@@ -23,10 +23,7 @@ func TestCabinetClientRegistersSeesTheScheduleAndPays(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, dialect string) {
 		e := newCabinetE2E(t, dialect, withSBP(t))
-		token := e.openTab(e.dealID, 2)
-		var s scheduleResponse
-		require.Equal(t, http.StatusCreated, e.api(token, http.MethodPost, "/schedule", twelveMonths(), &s))
-		e.drain()
+		s := e.managerSchedule(t)
 
 		e.emailOnCompany(t, "anna@romashka.ru")
 		b := e.signedIn(t, companyForm("anna@romashka.ru"))
@@ -63,9 +60,7 @@ func TestCabinetClientRegistersSeesTheScheduleAndPays(t *testing.T) {
 func TestCabinetRegistrationMatchesTheCardOrCreatesOne(t *testing.T) {
 	t.Parallel()
 	e := newCabinetE2E(t, store.SQLite)
-	token := e.openTab(e.dealID, 2)
-	require.Equal(t, http.StatusCreated, e.api(token, http.MethodPost, "/schedule", twelveMonths(), nil))
-	e.drain()
+	e.managerSchedule(t)
 	companies := len(e.portal.Items(4))
 	byINN := e.signedIn(t, companyForm("someone@elsewhere.ru"))
 	require.Len(t, e.portal.Items(4), companies, "found by ИНН: no second company")
@@ -117,10 +112,7 @@ func TestCabinetInvitationFromTheDealTabMatchesTheCompany(t *testing.T) {
 func TestCabinetOverviewHighlightsOverdue(t *testing.T) {
 	t.Parallel()
 	e := newCabinetE2E(t, store.SQLite)
-	token := e.openTab(e.dealID, 2)
-	var s scheduleResponse
-	require.Equal(t, http.StatusCreated, e.api(token, http.MethodPost, "/schedule", twelveMonths(), &s))
-	e.drain()
+	e.managerSchedule(t)
 	e.emailOnCompany(t, "anna@romashka.ru")
 	b := e.signedIn(t, companyForm("anna@romashka.ru"))
 	require.Contains(t, b.get("/cabinet").body, "Просрочек нет")

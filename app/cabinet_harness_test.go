@@ -100,6 +100,15 @@ func (b *browser) cookie(name string) string {
 	return ""
 }
 
+// managerSchedule is the 12-month plan a manager saves in the deal's tab, pushed to Bitrix24.
+func (e *cabinetE2E) managerSchedule(t *testing.T) scheduleResponse {
+	token := e.openTab(e.dealID, 2)
+	var s scheduleResponse
+	require.Equal(t, http.StatusCreated, e.api(token, http.MethodPost, "/schedule", twelveMonths(), &s))
+	e.drain()
+	return s
+}
+
 // emailOnCompany puts the client's e-mail on the deal's company card, as a manager who knows it does.
 func (e *cabinetE2E) emailOnCompany(t *testing.T, email string) {
 	deal, ok := e.portal.Item(2, e.dealID)

@@ -56,10 +56,7 @@ type cabinetIDOR struct {
 
 func newCabinetIDOR(t *testing.T) *cabinetIDOR {
 	e := newCabinetE2E(t, store.SQLite, withSBP(t))
-	token := e.openTab(e.dealID, 2)
-	var s scheduleResponse
-	require.Equal(t, http.StatusCreated, e.api(token, http.MethodPost, "/schedule", twelveMonths(), &s))
-	e.drain()
+	s := e.managerSchedule(t)
 	stranger := url.Values{"kind": {"person"}, "name": {"Чужой"}, "email": {"mallory@example.ru"}, "phone": {"+79007770000"},
 		"password": {"correct horse battery"}}
 	e.emailOnCompany(t, "anna@romashka.ru")
