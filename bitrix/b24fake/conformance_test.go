@@ -132,7 +132,7 @@ var prepare = map[string]func(c *conformancePortal, req map[string]any){
 	},
 	// The client cabinet's card sync (issue 15).
 	"crm.duplicate.findbycomm": func(c *conformancePortal, _ map[string]any) {
-		withEntity(3, map[string]any{"name": "John", "phone": []any{map[string]any{"VALUE": "8976543", "VALUE_TYPE": "WORK"}}})(c, map[string]any{})
+		withEntityID(c, 3, map[string]any{"name": "John", "phone": []any{map[string]any{"VALUE": "8976543", "VALUE_TYPE": "WORK"}}})
 	},
 	"crm.contact.update": withEntity(3, map[string]any{"name": "John"}),
 	"crm.company.update": withEntity(4, map[string]any{"title": "ООО"}),

@@ -83,3 +83,5 @@ func (s *state) withComm(etid int, key, typ string, values map[string]bool) []in
 	}
 	return ids
 }
+
+func init() { methods["crm.duplicate.findbycomm"] = findByComm }
