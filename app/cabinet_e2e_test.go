@@ -85,6 +85,7 @@ func TestCabinetRegistrationMatchesTheCardOrCreatesOne(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, a.status, a.body)
 	contact, _ := e.portal.Item(3, toInt(contacts[0]["id"]))
 	require.Equal(t, "Пётр Сидоров", contact["name"], "the edit reached the Bitrix24 card")
+	e.requireConformanceRows() // every method the cabinet called has its docs row
 }
 
 func TestCabinetInvitationFromTheDealTabMatchesTheCompany(t *testing.T) {
