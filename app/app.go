@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"b24pay/billing"
+	"b24pay/cabinet"
 	"b24pay/clock"
 	"b24pay/instalment"
 	"b24pay/outbox"
@@ -47,6 +48,7 @@ type App struct {
 	routeSettings *billing.SettingsStore
 	tabs          tabSigner
 	recur         *recurring
+	cabinet       *cabinet.Service // nil without Bitrix24
 }
 
 // New opens the database, applies migrations and wires routes and workers.
@@ -106,6 +108,9 @@ func (a *App) wire() error {
 		return err
 	}
 	if err := a.wireSubscriptions(); err != nil {
+		return err
+	}
+	if err := a.wireCabinet(); err != nil {
 		return err
 	}
 	a.router = a.routes()

@@ -22,6 +22,7 @@ type Config struct {
 	DatabaseURL     string         // DATABASE_URL, or built from PGHOST, PGPASSWORD, …; empty = embedded SQLite
 	DataDir         string         // B24PAY_DATA_DIR
 	PublicURL       string         // B24PAY_PUBLIC_URL
+	CabinetURL      string         // B24PAY_CABINET_URL: the client cabinet's own host (optional)
 	SecretKey       []byte         // B24PAY_SECRET_KEY (decoded)
 	LogFormat       string         // B24PAY_LOG_FORMAT
 	LogLevel        slog.Level     // B24PAY_LOG_LEVEL
@@ -87,6 +88,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		DatabaseURL:     databaseURL(get),
 		DataDir:         get("B24PAY_DATA_DIR", "./var"),
 		PublicURL:       strings.TrimRight(get("B24PAY_PUBLIC_URL", ""), "/"),
+		CabinetURL:      strings.TrimRight(get("B24PAY_CABINET_URL", ""), "/"),
 		LogFormat:       get("B24PAY_LOG_FORMAT", "text"),
 		CronOutboxPurge: get("B24PAY_CRON_OUTBOX_PURGE", "17 3 * * *"),
 		CronReminders:   get("B24PAY_CRON_REMINDERS", "0 9 * * *"),
@@ -148,6 +150,9 @@ func (c *Config) Validate() error {
 		return &ConfigError{"B24PAY_DATA_DIR", "must not be empty"}
 	}
 	if err := validatePublicURL(c.PublicURL); err != nil {
+		return err
+	}
+	if err := validateCabinetURL(c.CabinetURL); err != nil {
 		return err
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
@@ -317,7 +322,7 @@ func (c Config) LogValue() slog.Value {
 		db = u.Redacted()
 	}
 	return slog.GroupValue(
-		slog.String("addr", c.Addr), slog.String("database", db), slog.String("public_url", c.PublicURL),
+		slog.String("addr", c.Addr), slog.String("database", db), slog.String("public_url", c.PublicURL), slog.String("cabinet_url", c.CabinetURL),
 		slog.Bool("secret_key_set", c.SecretKey != nil), slog.String("timezone", c.Timezone.String()),
 		slog.String("log_format", c.LogFormat), slog.String("b24_portal", c.B24.PortalURL),
 		slog.String("b24_client_id", c.B24.ClientID), slog.Bool("b24_client_secret_set", c.B24.ClientSecret != ""),

@@ -27,6 +27,7 @@ func (a *App) routes() *gin.Engine {
 	a.billingRoutes(r)
 	a.holidayRoutes(r)
 	a.subscriptionRoutes(r)
+	a.cabinetRoutes(r)
 	return r
 }
 

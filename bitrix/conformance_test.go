@@ -39,9 +39,17 @@ var typedParse = map[string]func(ctx context.Context, c *Client) error{
 		return nonEmpty(n, err)
 	},
 	"crm.requisite.list": func(ctx context.Context, c *Client) error { return rowsErr(c.Requisites(ctx, 4, 1)) },
-	"crm.deal.get":       func(ctx context.Context, c *Client) error { return rawErr(c.DealGet(ctx, 1)) },
-	"crm.contact.get":    func(ctx context.Context, c *Client) error { return rawErr(c.ContactGet(ctx, 1)) },
-	"crm.company.get":    func(ctx context.Context, c *Client) error { return rawErr(c.CompanyGet(ctx, 1)) },
+	"crm.duplicate.findbycomm": func(ctx context.Context, c *Client) error {
+		d, err := c.FindByComm(ctx, "PHONE", "CONTACT", []string{"8976543"})
+		return nonEmpty(len(d["CONTACT"]), err)
+	},
+	"crm.requisite.preset.list": func(ctx context.Context, c *Client) error { return rowsErr(c.RequisitePresets(ctx, 1)) },
+	"crm.contact.add":           func(ctx context.Context, c *Client) error { return idErr(c.ContactAdd(ctx, nil)) },
+	"crm.company.add":           func(ctx context.Context, c *Client) error { return idErr(c.CompanyAdd(ctx, nil)) },
+	"crm.requisite.add":         func(ctx context.Context, c *Client) error { return idErr(c.RequisiteAdd(ctx, nil)) },
+	"crm.deal.get":              func(ctx context.Context, c *Client) error { return rawErr(c.DealGet(ctx, 1)) },
+	"crm.contact.get":           func(ctx context.Context, c *Client) error { return rawErr(c.ContactGet(ctx, 1)) },
+	"crm.company.get":           func(ctx context.Context, c *Client) error { return rawErr(c.CompanyGet(ctx, 1)) },
 	"im.notify.system.add": func(ctx context.Context, c *Client) error {
 		id, err := c.NotifySystem(ctx, 1, "x", "")
 		return nonEmpty(int(id), err)

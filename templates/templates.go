@@ -35,7 +35,7 @@ func New() (*Engine, error) {
 		if name == "layout.html" {
 			continue
 		}
-		t, err := template.New(name).ParseFS(pageFiles, "pages/layout.html", "pages/partials/*.html", path)
+		t, err := template.New(name).Funcs(funcs).ParseFS(pageFiles, "pages/layout.html", "pages/partials/*.html", path)
 		if err != nil {
 			return nil, fmt.Errorf("templates: %s: %w", name, err)
 		}

@@ -130,6 +130,24 @@ var prepare = map[string]func(c *conformancePortal, req map[string]any){
 		c.must("crm.address.add", map[string]any{"fields": map[string]any{"TYPE_ID": 6, "ENTITY_TYPE_ID": 8, "ENTITY_ID": rq, "ADDRESS_1": "ул. Ленина, 1", "CITY": "Москва", "POSTAL_CODE": "101000", "COUNTRY": "Россия"}})
 		req["filter"].(map[string]any)["ENTITY_ID"] = rq
 	},
+	// The client cabinet's card sync (issue 15).
+	"crm.duplicate.findbycomm": func(c *conformancePortal, _ map[string]any) {
+		withEntityID(c, 3, map[string]any{"name": "John", "phone": []any{map[string]any{"VALUE": "8976543", "VALUE_TYPE": "WORK"}}})
+	},
+	"crm.contact.update": withEntity(3, map[string]any{"name": "John"}),
+	"crm.company.update": withEntity(4, map[string]any{"title": "ООО"}),
+	"crm.requisite.add": func(c *conformancePortal, req map[string]any) {
+		req["fields"].(map[string]any)["ENTITY_ID"] = newCompany(c)
+	},
+	"crm.requisite.update": func(c *conformancePortal, req map[string]any) { req["id"] = newRequisite(c) },
+	"crm.address.add": func(c *conformancePortal, req map[string]any) {
+		req["fields"].(map[string]any)["ENTITY_ID"] = newRequisite(c)
+	},
+	"crm.address.update": func(c *conformancePortal, req map[string]any) {
+		rq := newRequisite(c)
+		c.must("crm.address.add", map[string]any{"fields": map[string]any{"TYPE_ID": 6, "ENTITY_TYPE_ID": 8, "ENTITY_ID": rq, "ADDRESS_1": "4 Peace Avenue"}})
+		req["fields"].(map[string]any)["ENTITY_ID"] = rq
+	},
 	"crm.type.list": func(c *conformancePortal, _ map[string]any) {
 		c.must("crm.type.add", map[string]any{"fields": map[string]any{"title": "Платежи по графику"}})
 	},
@@ -167,6 +185,15 @@ var prepare = map[string]func(c *conformancePortal, req map[string]any){
 		id := c.id(c.must("crm.item.add", map[string]any{"entityTypeId": 31, "fields": map[string]any{"title": "Платёж №1"}}), "item", "id")
 		req["cmd"] = map[string]any{"a": fmt.Sprintf("crm.item.get?entityTypeId=31&id=%d", id)}
 	},
+}
+
+func newCompany(c *conformancePortal) int {
+	return c.id(c.must("crm.item.add", map[string]any{"entityTypeId": 4, "fields": map[string]any{"title": "ООО"}}), "item", "id")
+}
+
+func newRequisite(c *conformancePortal) int {
+	rq, _ := asInt(c.must("crm.requisite.add", map[string]any{"fields": map[string]any{"ENTITY_TYPE_ID": 4, "ENTITY_ID": newCompany(c), "PRESET_ID": 1, "NAME": "Реквизиты"}}))
+	return rq
 }
 
 // withRobot registers the robot the list and update rows name.
