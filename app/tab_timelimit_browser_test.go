@@ -32,7 +32,15 @@ func TestTabCustomTimeLimitInBrowser(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, applies, "Invoicebox: 2 часов (выбран для этого счёта)")
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`tr[data-seq="1"] [data-action="pay-invoicebox"]`), in)))
-	require.Eventually(t, func() bool { return len(e.livePayments(s.Instalments[0].ID)) == 1 }, 10*time.Second, 20*time.Millisecond)
+	// The click's answer comes after the order exists at Invoicebox; wait for both, not only our row.
+	require.Eventually(t, func() bool {
+		live := e.livePayments(s.Instalments[0].ID)
+		if len(live) != 1 {
+			return false
+		}
+		_, made := e.ib.Order(live[0].ID)
+		return made
+	}, 10*time.Second, 20*time.Millisecond)
 	live := e.livePayments(s.Instalments[0].ID)
 	require.Equal(t, e.clock.Now().Add(2*time.Hour).Unix(), e.providerExpiry("invoicebox", live[0].ID).Unix())
 	screenshot(t, ctx, "tab-time-limit.png")
