@@ -23,6 +23,7 @@ func (a *App) routes() *gin.Engine {
 	a.b24Routes(r)
 	a.billingRoutes(r)
 	a.holidayRoutes(r)
+	a.financeRoutes(r)
 	return r
 }
 

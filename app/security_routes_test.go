@@ -154,6 +154,24 @@ func pageRow(path, placement string, userID int) routeRow {
 	}} // revoked: page requests carry the portal's own live token, not ours
 }
 
+// adminQueryRow attacks a GET page authorised by the admin token in its query.
+func adminQueryRow(path string, extra url.Values) routeRow {
+	with := func(tok func(w *routeWalk) string) func(w *routeWalk) probe {
+		return func(w *routeWalk) probe {
+			q := url.Values{"token": {tok(w)}}
+			for k, v := range extra {
+				q[k] = v
+			}
+			return probe{method: http.MethodGet, path: path, query: q, want: http.StatusUnauthorized}
+		}
+	}
+	return routeRow{
+		foreign: with(func(w *routeWalk) string { return w.dealTok }), // a tab token is no admin token
+		expired: with(func(w *routeWalk) string { return w.expired(true) }),
+		revoked: with(func(w *routeWalk) string { return w.oldAdm }),
+	}
+}
+
 var edit = map[string]any{"due": "2027-02-01", "amount": "9000"}
 
 // securityRoutes has a row for every route of the engine; TestEveryRouteRefusesForeignExpiredRevokedAndOversized
@@ -221,6 +239,10 @@ var securityRoutes = map[string]routeRow{
 				form: url.Values{"ib_enabled": {"1"}}, want: http.StatusUnauthorized}
 		},
 	},
+
+	// The finance page and its export: the admin token of the app page in the query.
+	"GET /b24/finance":        adminQueryRow("/b24/finance", url.Values{}),
+	"GET /b24/finance/export": adminQueryRow("/b24/finance/export", url.Values{"table": {"register"}}),
 
 	// Pay pages: the token in the path is the capability; one that was never issued is not found.
 	"GET /pay/:token": {foreign: func(*routeWalk) probe {

@@ -80,3 +80,6 @@ func minor(d decimal.Decimal, cur schedules.Currency) int64 {
 }
 
 func major(m int64, cur schedules.Currency) decimal.Decimal { return decimal.New(m, -cur.Minor) }
+
+// Major converts minor units of the currency to an amount.
+func Major(m int64, cur schedules.Currency) decimal.Decimal { return major(m, cur) }

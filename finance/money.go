@@ -10,3 +10,6 @@ func currencyOf(code string) schedules.Currency {
 	}
 	return cur
 }
+
+// Currency looks a currency code up (RUB when unknown).
+func Currency(code string) schedules.Currency { return currencyOf(code) }
