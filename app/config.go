@@ -36,6 +36,7 @@ type Config struct {
 	Billing         BillingConfig
 	Version         string // the binary's version, set by main (not from the environment)
 	Security        SecurityConfig
+	Finance         FinanceConfig
 }
 
 // B24Config describes the one portal this local application serves.
@@ -115,6 +116,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		func() error { return parseRate(get("B24PAY_B24_RATE", "2"), &c.B24.Rate) },
 		func() error { return loadBilling(get, &c.Billing) },
 		func() error { return loadSecurity(get, &c.Security) },
+		func() error { return loadFinance(get, &c.Finance) },
 		func() error { return c.Validate() }, // a method value would copy c before the parsers fill it
 	}
 	for _, step := range steps {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -9,8 +10,11 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
 
+	"b24pay/clock"
 	"b24pay/portal"
+	"b24pay/store"
 )
 
 var financeLink = regexp.MustCompile(`href="/b24/finance\?token=([^"]+)" data-test="finance-link"`)
@@ -85,6 +89,64 @@ func TestFinancePageForTheAdmin(t *testing.T) {
 		status, _ = e.get("/b24/finance", url.Values{"token": {token}})
 		require.Equal(t, http.StatusUnauthorized, status, "a manager's tab token opens nothing")
 	})
+}
+
+const biToken = "bi-0123456789abcdef0123456789"
+
+func withBIToken(_ *e2e, env map[string]string, _ *clock.Frozen, _ string) {
+	env["B24PAY_BI_TOKEN"] = biToken
+}
+
+// BI tools read the figures as JSON with the configured token; the XLSX export carries amounts as numbers.
+func TestFinanceBIEndpointAndXLSXExport(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, store.SQLite, withBIToken)
+	status, _ := e.install()
+	require.Equal(t, http.StatusOK, status)
+	token := e.openTab(e.dealID, 2)
+	require.Equal(t, http.StatusCreated, e.api(token, http.MethodPost, "/schedule", twelveMonths(), nil))
+	e.drain()
+
+	bi := func(auth string) (int, map[string]any) {
+		req, _ := http.NewRequest(http.MethodGet, e.url+"/bi/finance", nil)
+		req.Header.Set("Authorization", "Bearer "+auth)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		var out map[string]any
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
+		return resp.StatusCode, out
+	}
+	status, _ = bi("wrong-" + biToken)
+	require.Equal(t, http.StatusUnauthorized, status)
+	status, out := bi(biToken)
+	require.Equal(t, http.StatusOK, status)
+	require.Equal(t, "120000.00", out["receivable"])
+	require.Equal(t, "RUB", out["currency"])
+	require.Len(t, out["debtors"], 1)
+
+	_, app := e.appPage(1)
+	m := financeLink.FindStringSubmatch(app)
+	require.NotNil(t, m)
+	admin, err := url.QueryUnescape(strings.ReplaceAll(m[1], "&amp;", "&"))
+	require.NoError(t, err)
+	resp, err := http.Get(e.url + "/b24/finance/export?" + url.Values{"token": {admin}, "table": {"debtors"}, "format": {"xlsx"}}.Encode())
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	f, err := excelize.OpenReader(resp.Body)
+	require.NoError(t, err)
+	defer f.Close()
+	name, err := f.GetCellValue("Sheet1", "B2")
+	require.NoError(t, err)
+	require.Equal(t, "ООО «Ромашка»", name)
+	owed, err := f.GetCellValue("Sheet1", "C2")
+	require.NoError(t, err)
+	require.Equal(t, "120000", owed, "read back as a number")
+	typ, err := f.GetCellType("Sheet1", "C2")
+	require.NoError(t, err)
+	require.NotEqual(t, excelize.CellTypeSharedString, typ, "an amount is a number, not text")
+	require.NotEqual(t, excelize.CellTypeInlineString, typ)
 }
 
 func mustQuery(t *testing.T, href string) url.Values {

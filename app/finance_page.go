@@ -21,6 +21,7 @@ func (a *App) financeRoutes(r *gin.Engine) {
 	}
 	r.GET("/b24/finance", a.financePage)
 	r.GET("/b24/finance/export", a.financeExport)
+	r.GET("/bi/finance", a.biFinance)
 }
 
 // financeAdmin checks the signed admin token of the query: signed for this portal's settings, by an

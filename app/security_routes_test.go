@@ -243,6 +243,10 @@ var securityRoutes = map[string]routeRow{
 	// The finance page and its export: the admin token of the app page in the query.
 	"GET /b24/finance":        adminQueryRow("/b24/finance", url.Values{}),
 	"GET /b24/finance/export": adminQueryRow("/b24/finance/export", url.Values{"table": {"register"}}),
+	// BI: off (404) without B24PAY_BI_TOKEN, as here; its bearer check is TestFinanceBIEndpointAndXLSXExport.
+	"GET /bi/finance": {foreign: func(*routeWalk) probe {
+		return probe{method: http.MethodGet, path: "/bi/finance", auth: "someone-elses-token-0123456789", want: http.StatusNotFound}
+	}},
 
 	// Pay pages: the token in the path is the capability; one that was never issued is not found.
 	"GET /pay/:token": {foreign: func(*routeWalk) probe {
