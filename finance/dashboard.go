@@ -2,6 +2,7 @@ package finance
 
 import (
 	"context"
+	"sort"
 	"time"
 
 	"b24pay/schedules"
@@ -70,34 +71,26 @@ func (s *Service) Dashboard(ctx context.Context, memberID, currency string) (Das
 	from, to, today := s.monthBounds()
 	d.Today = today
 	db := s.db.WithContext(ctx)
-	owed := "COALESCE(SUM(CASE WHEN %s THEN i.amount_minor - i.paid_minor ELSE 0 END), 0)"
-	cols := []string{sprintf(owed, "1=1"), sprintf(owed, "i.due < ?"), sprintf(owed, "i.due >= ? AND i.due <= ?"),
-		sprintf(owed, "i.due >= ? AND i.due <= ?")}
-	args := []any{today.String(), today.String(), today.AddDays(7).String(), today.String(), today.AddDays(30).String()}
-	for _, b := range AgingBuckets {
-		if b.To == 0 {
-			cols = append(cols, sprintf(owed, "i.due <= ?"))
-			args = append(args, today.AddDays(-b.From).String())
-			continue
-		}
-		cols = append(cols, sprintf(owed, "i.due >= ? AND i.due <= ?"))
-		args = append(args, today.AddDays(-b.To).String(), today.AddDays(-b.From).String())
+	// One scan: what is owed per due date (at most a few thousand dates); every incoming figure is
+	// then summed from these rows by the same date rules.
+	var byDue []struct {
+		Due   string
+		Minor int64
 	}
-	out := make([]int64, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range out {
-		ptrs[i] = &out[i]
-	}
-	q := "SELECT " + join(cols) + openInstalments
-	if err := db.Raw(q, append(args, memberID, d.Currency.Code)...).Row().Scan(ptrs...); err != nil {
+	if err := db.Raw(`SELECT i.due, SUM(i.amount_minor - i.paid_minor) AS minor`+openInstalments+` GROUP BY i.due`,
+		memberID, d.Currency.Code).Scan(&byDue).Error; err != nil {
 		return d, err
 	}
-	d.Receivable, d.Overdue, d.Due7, d.Due30, d.Aging = out[0], out[1], out[2], out[3], out[4:]
-	if err := db.Raw(`SELECT SUBSTR(i.due, 1, 7) AS month, SUM(i.amount_minor - i.paid_minor) AS minor`+openInstalments+
-		` AND i.due >= ? AND i.due < ? GROUP BY SUBSTR(i.due, 1, 7) ORDER BY month`, memberID, d.Currency.Code,
-		today.String(), today.AddMonthsClamped(12).String()).Scan(&d.Forecast).Error; err != nil {
-		return d, err
+	d.Aging = make([]int64, len(AgingBuckets))
+	forecast := map[string]int64{}
+	horizon := today.AddMonthsClamped(12).String()
+	for _, r := range byDue {
+		d.add(r.Due, r.Minor, today, horizon, forecast)
 	}
+	for month, minor := range forecast {
+		d.Forecast = append(d.Forecast, MonthSum{Month: month, Minor: minor})
+	}
+	sort.Slice(d.Forecast, func(i, j int) bool { return d.Forecast[i].Month < d.Forecast[j].Month })
 	if err := db.Raw(`SELECT COALESCE(SUM(paid_minor), 0) FROM payments WHERE member_id = ? AND currency = ?
  AND settled_at >= ? AND settled_at < ? AND paid_minor > 0`, memberID, d.Currency.Code, from, to).Row().Scan(&d.PaidMonth); err != nil {
 		return d, err
@@ -110,6 +103,42 @@ func (s *Service) Dashboard(ctx context.Context, memberID, currency string) (Das
 	var err error
 	d.Outgoing, err = s.outgoing(ctx, memberID, d.Currency.Code, today)
 	return d, err
+}
+
+// add counts what is owed on one due date into the figures.
+func (d *Dashboard) add(due string, owed int64, today schedules.Date, horizon string, forecast map[string]int64) {
+	d.Receivable += owed
+	t := today.String()
+	if due < t {
+		d.Overdue += owed
+		date, err := schedules.ParseDate(due)
+		if err != nil {
+			return
+		}
+		late := daysBetween(date, today)
+		for i, b := range AgingBuckets {
+			if late >= b.From && (b.To == 0 || late <= b.To) {
+				d.Aging[i] += owed
+			}
+		}
+		return
+	}
+	if due <= today.AddDays(7).String() {
+		d.Due7 += owed
+	}
+	if due <= today.AddDays(30).String() {
+		d.Due30 += owed
+	}
+	if due < horizon {
+		forecast[due[:7]] += owed
+	}
+}
+
+// daysBetween counts the calendar days from a to b.
+func daysBetween(a, b schedules.Date) int {
+	ta := time.Date(a.Year, a.Month, a.Day, 0, 0, 0, 0, time.UTC)
+	tb := time.Date(b.Year, b.Month, b.Day, 0, 0, 0, 0, time.UTC)
+	return int(tb.Sub(ta).Hours() / 24)
 }
 
 // outgoing sums the company payments: booked this month, and the next payment of every open contract.

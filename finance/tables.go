@@ -44,24 +44,34 @@ type Debtor struct {
 	NextDue   string
 }
 
-// Debtors lists debt per client with its overdue part.
+// Debtors lists debt per client with its overdue part: owed is summed per schedule first, then per
+// client, and the total number of debtors comes with the page (COUNT(*) OVER ()).
 func (s *Service) Debtors(ctx context.Context, memberID, currency string, p Page) ([]Debtor, int64, error) {
 	_, _, today := s.monthBounds()
-	base := `FROM instalments i JOIN payment_schedules s ON s.id = i.schedule_id LEFT JOIN clients c ON c.id = s.client_id
- WHERE i.member_id = ? AND s.status = 'active' AND s.currency = ? AND i.status <> 'cancelled' AND i.paid_minor < i.amount_minor`
-	var total int64
-	if err := s.db.WithContext(ctx).Raw("SELECT COUNT(DISTINCT COALESCE(s.client_id, 0)) "+base, memberID, currency).
-		Row().Scan(&total); err != nil {
-		return nil, 0, err
-	}
 	order := p.order(map[string]string{"name": "name", "owed": "owed", "overdue": "overdue", "next": "next_due"}, "owed DESC, client_id")
-	var rows []Debtor
-	err := s.db.WithContext(ctx).Raw(`SELECT COALESCE(s.client_id, 0) AS client_id, COALESCE(MAX(c.name), '') AS name,
- COUNT(DISTINCT s.id) AS schedules, SUM(i.amount_minor - i.paid_minor) AS owed,
- COALESCE(SUM(CASE WHEN i.due < ? THEN i.amount_minor - i.paid_minor ELSE 0 END), 0) AS overdue, MIN(i.due) AS next_due `+
-		base+` GROUP BY COALESCE(s.client_id, 0) ORDER BY `+order+` LIMIT ? OFFSET ?`,
-		today.String(), memberID, currency, p.limit(), p.offset()).Scan(&rows).Error
-	return rows, total, err
+	var rows []struct {
+		Debtor
+		Total int64
+	}
+	err := s.db.WithContext(ctx).Raw(`SELECT t.client_id, COALESCE(c.name, '') AS name, t.schedules, t.owed, t.overdue, t.next_due,
+ COUNT(*) OVER () AS total FROM (
+  SELECT client_id, COUNT(*) AS schedules, SUM(owed) AS owed, SUM(overdue) AS overdue, MIN(next_due) AS next_due FROM (
+   SELECT COALESCE(s.client_id, 0) AS client_id, SUM(i.amount_minor - i.paid_minor) AS owed,
+    SUM(CASE WHEN i.due < ? THEN i.amount_minor - i.paid_minor ELSE 0 END) AS overdue, MIN(i.due) AS next_due`+openInstalments+`
+   GROUP BY s.id, s.client_id) per_schedule
+  GROUP BY client_id) t LEFT JOIN clients c ON c.id = t.client_id
+ ORDER BY `+order+` LIMIT ? OFFSET ?`, today.String(), memberID, currency, p.limit(), p.offset()).Scan(&rows).Error
+	out := make([]Debtor, len(rows))
+	var total int64
+	for i, r := range rows {
+		out[i], total = r.Debtor, r.Total
+	}
+	if len(rows) == 0 && p.offset() > 0 && err == nil {
+		// Past the last page: the count still answers.
+		err = s.db.WithContext(ctx).Raw(`SELECT COUNT(DISTINCT COALESCE(s.client_id, 0))`+openInstalments, memberID, currency).
+			Row().Scan(&total)
+	}
+	return out, total, err
 }
 
 // ScheduleDebt is one schedule of a client with what is owed on it.
