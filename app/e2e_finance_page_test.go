@@ -37,27 +37,41 @@ func figure(t *testing.T, page, name string) string {
 	return m[1]
 }
 
+// financeWorld installs the app, gives the deal a 12-month schedule of 120 000 ₽ and books the first
+// payment of a leasing contract in «Платежи компании»; it returns the manager's tab token.
+func financeWorld(t *testing.T, e *e2e) string {
+	t.Helper()
+	status, _ := e.install()
+	require.Equal(t, http.StatusOK, status)
+	token := e.openTab(e.dealID, 2)
+	require.Equal(t, http.StatusCreated, e.api(token, http.MethodPost, "/schedule", twelveMonths(), nil))
+	e.drain()
+	cp := e.provisioned().CompanyPayments
+	id := leasingItem(t, e, cp)
+	require.NoError(t, e.portal.UserUpdateItem(cp.EntityTypeID, id, map[string]any{"stageId": cp.Stages[portal.CompanyPaymentPaid]}))
+	e.drain()
+	return token
+}
+
+// financeToken is the admin token the app page's «Финансы» link carries.
+func (e *e2e) financeToken() string {
+	e.t.Helper()
+	_, app := e.appPage(1)
+	m := financeLink.FindStringSubmatch(app)
+	require.NotNil(e.t, m, "the admin's app page links to the finance page")
+	admin, err := url.QueryUnescape(strings.ReplaceAll(m[1], "&amp;", "&"))
+	require.NoError(e.t, err)
+	return admin
+}
+
 // The admin opens «Финансы» from the app page: the figures, the drill-down from a debtor to the
 // deal's instalments, the outgoing contract and the register, and a CSV export; a manager cannot.
 func TestFinancePageForTheAdmin(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, dialect string) {
 		e := newE2E(t, dialect, withSBP(t))
-		status, _ := e.install()
-		require.Equal(t, http.StatusOK, status)
-		token := e.openTab(e.dealID, 2)
-		require.Equal(t, http.StatusCreated, e.api(token, http.MethodPost, "/schedule", twelveMonths(), nil))
-		e.drain()
-		cp := e.provisioned().CompanyPayments
-		id := leasingItem(t, e, cp)
-		require.NoError(t, e.portal.UserUpdateItem(cp.EntityTypeID, id, map[string]any{"stageId": cp.Stages[portal.CompanyPaymentPaid]}))
-		e.drain()
-
-		_, app := e.appPage(1)
-		m := financeLink.FindStringSubmatch(app)
-		require.NotNil(t, m, "the admin's app page links to the finance page")
-		admin, err := url.QueryUnescape(strings.ReplaceAll(m[1], "&amp;", "&"))
-		require.NoError(t, err)
+		token := financeWorld(t, e)
+		admin := e.financeToken()
 
 		status, page := e.get("/b24/finance", url.Values{"token": {admin}})
 		require.Equal(t, http.StatusOK, status, page)
@@ -101,11 +115,7 @@ func withBIToken(_ *e2e, env map[string]string, _ *clock.Frozen, _ string) {
 func TestFinanceBIEndpointAndXLSXExport(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, store.SQLite, withBIToken)
-	status, _ := e.install()
-	require.Equal(t, http.StatusOK, status)
-	token := e.openTab(e.dealID, 2)
-	require.Equal(t, http.StatusCreated, e.api(token, http.MethodPost, "/schedule", twelveMonths(), nil))
-	e.drain()
+	financeWorld(t, e)
 
 	bi := func(auth string) (int, map[string]any) {
 		req, _ := http.NewRequest(http.MethodGet, e.url+"/bi/finance", nil)
@@ -117,7 +127,7 @@ func TestFinanceBIEndpointAndXLSXExport(t *testing.T) {
 		require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
 		return resp.StatusCode, out
 	}
-	status, _ = bi("wrong-" + biToken)
+	status, _ := bi("wrong-" + biToken)
 	require.Equal(t, http.StatusUnauthorized, status)
 	status, out := bi(biToken)
 	require.Equal(t, http.StatusOK, status)
@@ -125,12 +135,7 @@ func TestFinanceBIEndpointAndXLSXExport(t *testing.T) {
 	require.Equal(t, "RUB", out["currency"])
 	require.Len(t, out["debtors"], 1)
 
-	_, app := e.appPage(1)
-	m := financeLink.FindStringSubmatch(app)
-	require.NotNil(t, m)
-	admin, err := url.QueryUnescape(strings.ReplaceAll(m[1], "&amp;", "&"))
-	require.NoError(t, err)
-	resp, err := http.Get(e.url + "/b24/finance/export?" + url.Values{"token": {admin}, "table": {"debtors"}, "format": {"xlsx"}}.Encode())
+	resp, err := http.Get(e.url + "/b24/finance/export?" + url.Values{"token": {e.financeToken()}, "table": {"debtors"}, "format": {"xlsx"}}.Encode())
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)

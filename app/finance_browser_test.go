@@ -1,16 +1,13 @@
 package app
 
 import (
-	"net/http"
 	"net/url"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
-	"b24pay/portal"
 	"b24pay/store"
 )
 
@@ -19,22 +16,9 @@ import (
 func TestFinancePageInBrowser(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, store.SQLite)
-	status, _ := e.install()
-	require.Equal(t, http.StatusOK, status)
-	token := e.openTab(e.dealID, 2)
-	require.Equal(t, http.StatusCreated, e.api(token, http.MethodPost, "/schedule", twelveMonths(), nil))
-	e.drain()
-	cp := e.provisioned().CompanyPayments
-	id := leasingItem(t, e, cp)
-	require.NoError(t, e.portal.UserUpdateItem(cp.EntityTypeID, id, map[string]any{"stageId": cp.Stages[portal.CompanyPaymentPaid]}))
-	e.drain()
+	financeWorld(t, e)
 	e.clock.Advance(100 * 24 * time.Hour) // 22 Dec, Jan and Feb fall overdue: 70, 39 and 8 days, three buckets
-
-	_, app := e.appPage(1)
-	m := financeLink.FindStringSubmatch(app)
-	require.NotNil(t, m)
-	admin, err := url.QueryUnescape(strings.ReplaceAll(m[1], "&amp;", "&"))
-	require.NoError(t, err)
+	admin := e.financeToken()
 
 	ctx := newBrowser(t)
 	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(1000, 900),
