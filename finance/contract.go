@@ -16,28 +16,27 @@ import (
 
 // Contract is an item of «Платежи компании» as read from Bitrix24: one contract and its next payment.
 type Contract struct {
-	ItemID     int64
-	StageID    string
-	CompanyID  int64
-	Number     string
-	Currency   schedules.Currency
-	Amount     decimal.Decimal // the payment
-	Interest   decimal.Decimal // its interest part (does not reduce the debt)
-	PayDate    schedules.Date
-	Regular    bool
-	Period     schedules.Period
-	TotalDebt  decimal.Decimal // zero: the contract tracks no debt (rent)
-	Remaining  decimal.Decimal
-	PaidTotal  decimal.Decimal
-	Count      int
-	RemainSet  bool // the item has a remaining debt of its own
-	ContractOn schedules.Date
+	ItemID    int64
+	StageID   string
+	CompanyID int64
+	Number    string
+	Currency  schedules.Currency
+	Amount    decimal.Decimal // the payment
+	Interest  decimal.Decimal // its interest part (does not reduce the debt)
+	PayDate   schedules.Date
+	Regular   bool
+	Period    schedules.Period
+	TotalDebt decimal.Decimal // zero: the contract tracks no debt (rent)
+	Remaining decimal.Decimal
+	PaidTotal decimal.Decimal
+	Count     int
+	RemainSet bool // the item has a remaining debt of its own
 }
 
 // itemFields are the crm.item fields readContract needs (select of crm.item.list).
 func itemFields(cp portal.CompanyPayments) []string {
 	out := []string{"id", "stageId", "companyId", "currencyId"}
-	for _, f := range []string{portal.CPContractNumber, portal.CPContractDate, portal.CPAmount, portal.CPInterest,
+	for _, f := range []string{portal.CPContractNumber, portal.CPAmount, portal.CPInterest,
 		portal.CPPayDate, portal.CPRegular, portal.CPEvery, portal.CPUnit, portal.CPTotalDebt, portal.CPRemaining,
 		portal.CPPaidTotal, portal.CPPayCount} {
 		out = append(out, cp.FieldName(f))
@@ -63,7 +62,6 @@ func readContract(it *bitrix.Item, cp portal.CompanyPayments) (Contract, error) 
 	c.Count = int(number(f(portal.CPPayCount)).IntPart())
 	c.Regular = yes(f(portal.CPRegular))
 	c.PayDate, _ = date(f(portal.CPPayDate))
-	c.ContractOn, _ = date(f(portal.CPContractDate))
 	c.Period = schedules.Period{Unit: periodUnit(text(f(portal.CPUnit))), Every: max(1, int(number(f(portal.CPEvery)).IntPart()))}
 	if c.Regular && !c.Period.Valid() {
 		return c, fmt.Errorf("item %d: periodicity every %d %q is not valid", c.ItemID, c.Period.Every, c.Period.Unit)
