@@ -17,6 +17,7 @@ import (
 	"b24pay/billing"
 	"b24pay/cabinet"
 	"b24pay/clock"
+	"b24pay/finance"
 	"b24pay/instalment"
 	"b24pay/outbox"
 	"b24pay/portal"
@@ -43,6 +44,7 @@ type App struct {
 	portals       *portal.Repo
 	b24           *portal.Clients // nil when Bitrix24 is not configured
 	instalments   *instalment.Service
+	finance       *finance.Service // nil without Bitrix24
 	robots        *robots.Service
 	payments      *billing.Service // nil without Bitrix24
 	routeSettings *billing.SettingsStore

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -28,6 +29,7 @@ func (a *App) wireB24() error {
 	a.instalments = instalment.NewService(a.db, a.clock, a.portals, a.b24, a.log,
 		instalment.Config{Location: a.cfg.Timezone, RemindDays: a.cfg.RemindDays})
 	a.instalments.Register(a.outbox)
+	a.wireFinance()
 	a.wireRobots()
 	a.tabs = newTabSigner(a.cfg.SecretKey, tabTokenTTL)
 	if err := a.sched.Add("reminders", a.cfg.CronReminders, a.instalments.RunReminders); err != nil {
@@ -46,7 +48,11 @@ func (a *App) resync(ctx context.Context, _ time.Time) error {
 	if n > 0 {
 		a.log.Info("re-sync applied changes missed by events", "member_id", p.MemberID, "changed", n)
 	}
-	return err
+	booked, ferr := a.finance.Resync(ctx, p.MemberID)
+	if booked > 0 {
+		a.log.Info("re-sync booked company payments missed by events", "member_id", p.MemberID, "booked", booked)
+	}
+	return errors.Join(err, ferr)
 }
 
 func (a *App) b24Routes(r *gin.Engine) {

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"b24pay/bitrix"
+	"b24pay/finance"
 	"b24pay/instalment"
 	"b24pay/portal"
 )
@@ -73,6 +74,9 @@ func (a *App) acceptEvent(c *gin.Context, p *portal.Portal, ev *bitrix.Event) er
 	switch name {
 	case "ONCRMDYNAMICITEMUPDATE":
 		job.Kind, job.EntityTypeID = instalment.EventItem, ev.EntityTypeID()
+		if cp := p.Provisioned().CompanyPayments; cp.Provisioned() && job.EntityTypeID == cp.EntityTypeID {
+			return a.finance.AcceptEvent(ctx, p.MemberID, finance.ItemEvent{ItemID: job.ID, UserID: job.UserID})
+		}
 		if job.EntityTypeID != p.Provisioned().SPAEntityTypeID {
 			return nil
 		}

@@ -39,6 +39,7 @@ type Config struct {
 	Version         string // the binary's version, set by main (not from the environment)
 	Security        SecurityConfig
 	Recur           RecurConfig
+	Finance         FinanceConfig
 }
 
 // B24Config describes the one portal this local application serves.
@@ -121,6 +122,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		func() error { return loadSecurity(get, &c.Security) },
 		func() error { return loadRecur(get, c.DataDir, &c.Recur) },
 		func() error { return loadPool(get, &c.Pool) },
+		func() error { return loadFinance(get, &c.Finance) },
 		func() error { return c.Validate() }, // a method value would copy c before the parsers fill it
 	}
 	for _, step := range steps {

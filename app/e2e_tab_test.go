@@ -84,7 +84,7 @@ func TestInstallTabSchedulePayRemindUninstall(t *testing.T) {
 		require.Equal(t, http.StatusOK, status, body)
 		require.Contains(t, body, "installFinish")
 		types, placements, bindings := e.counts()
-		require.Equal(t, 1, types)
+		require.Equal(t, 2, types, "«Платежи по графику» and «Платежи компании»")
 		require.Equal(t, 2, placements)
 		require.Equal(t, len(portal.EventNames), bindings)
 		prov := e.provisioned()

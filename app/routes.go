@@ -28,6 +28,7 @@ func (a *App) routes() *gin.Engine {
 	a.holidayRoutes(r)
 	a.subscriptionRoutes(r)
 	a.cabinetRoutes(r)
+	a.financeRoutes(r)
 	return r
 }
 

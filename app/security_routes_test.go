@@ -162,17 +162,21 @@ func neverIssued(method, path string) routeRow {
 	}}
 }
 
-// adminFormRow attacks an admin form of the app page, whose signed admin token rides in the URL.
-func adminFormRow(path string, form url.Values) routeRow {
-	row := func(tok func(w *routeWalk) string) func(w *routeWalk) probe {
+// adminRow attacks a page or form of the app page authorised by the signed admin token in its URL.
+func adminRow(method, path string, query, form url.Values) routeRow {
+	with := func(tok func(w *routeWalk) string) func(w *routeWalk) probe {
 		return func(w *routeWalk) probe {
-			return probe{method: http.MethodPost, path: path, query: url.Values{"token": {tok(w)}}, form: form, want: http.StatusUnauthorized}
+			q := url.Values{"token": {tok(w)}}
+			for k, v := range query {
+				q[k] = v
+			}
+			return probe{method: method, path: path, query: q, form: form, want: http.StatusUnauthorized}
 		}
 	}
 	return routeRow{
-		foreign: row(func(w *routeWalk) string { return w.dealTok }), // a tab token is no admin token
-		expired: row(func(w *routeWalk) string { return w.expired(true) }),
-		revoked: row(func(w *routeWalk) string { return w.oldAdm }),
+		foreign: with(func(w *routeWalk) string { return w.dealTok }), // a tab token is no admin token
+		expired: with(func(w *routeWalk) string { return w.expired(true) }),
+		revoked: with(func(w *routeWalk) string { return w.oldAdm }),
 	}
 }
 
@@ -239,8 +243,8 @@ var securityRoutes = map[string]routeRow{
 				form: w.robotForm("walk-2", 1, "old-app-token", w.portal.MemberID())}
 		},
 	},
-	"POST /b24/settings/holidays":        adminFormRow("/b24/settings/holidays", url.Values{"hol_from": {"2029-01-06"}, "hol_to": {"2029-12-31"}}),
-	"POST /b24/settings/holidays/delete": adminFormRow("/b24/settings/holidays/delete", url.Values{"id": {"1"}}),
+	"POST /b24/settings/holidays":        adminRow(http.MethodPost, "/b24/settings/holidays", nil, url.Values{"hol_from": {"2029-01-06"}, "hol_to": {"2029-12-31"}}),
+	"POST /b24/settings/holidays/delete": adminRow(http.MethodPost, "/b24/settings/holidays/delete", nil, url.Values{"id": {"1"}}),
 	"POST /b24/settings": {
 		foreign: func(w *routeWalk) probe { // a tab token is no admin token
 			return probe{method: http.MethodPost, path: "/b24/settings", query: url.Values{"token": {w.dealTok}},
@@ -275,6 +279,14 @@ var securityRoutes = map[string]routeRow{
 	"GET /s/:token/card":         neverIssued(http.MethodGet, "/s/never-issued/card"),
 	"POST /s/:token/card":        neverIssued(http.MethodPost, "/s/never-issued/card"),
 	"POST /s/:token/cancel":      neverIssued(http.MethodPost, "/s/never-issued/cancel"),
+
+	// The finance page and its export: the admin token of the app page in the query.
+	"GET /b24/finance":        adminRow(http.MethodGet, "/b24/finance", nil, nil),
+	"GET /b24/finance/export": adminRow(http.MethodGet, "/b24/finance/export", url.Values{"table": {"register"}}, nil),
+	// BI: off (404) without B24PAY_BI_TOKEN, as here; its bearer check is TestFinanceBIEndpointAndXLSXExport.
+	"GET /bi/finance": {foreign: func(*routeWalk) probe {
+		return probe{method: http.MethodGet, path: "/bi/finance", auth: "someone-elses-token-0123456789", want: http.StatusNotFound}
+	}},
 
 	// Pay pages: the token in the path is the capability; one that was never issued is not found.
 	"GET /pay/:token": {foreign: func(*routeWalk) probe {

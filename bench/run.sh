@@ -38,6 +38,7 @@ pushes='Push'
 [ "$mode" = quick ] && pushes='Push/./n=(100|2000)/'
 bench push bitrix/ "$pushes"
 bench schedules schedules/ . '-benchmem -benchtime 1s'
+bench finance finance/ 'Dashboard' '-benchtime 10x'
 bench invoicebox billing/invoicebox/ . '-benchmem -benchtime 1s'
 bench sbp billing/sbp/ . '-benchmem -benchtime 1s'
 
@@ -91,6 +92,10 @@ for plan in 2rps-burst50 5rps-burst250; do
         "ideal for the plan" "$(awk -v v="$v" 'BEGIN { printf "%.2f", v / 100 }')"
     done
   done
+done
+for q in figures debtors-page register-page; do
+  ns=$(metric finance "BenchmarkDashboard/$q" ns/op)
+  row "finance page query '$q', 100 000 instalments ($([ -n "${B24PAY_TEST_POSTGRES_URL:-}" ] && echo postgres || echo sqlite))" "$(ms "$ns")" "target 300 ms per page view" "$(ratio "$ns" 300000000)"
 done
 # Every benchmark of the pure packages (timed over 1 s): time, bytes and allocations per operation.
 for f in schedules invoicebox sbp; do

@@ -68,5 +68,6 @@ func TestConformanceProvisionParsesTheRecordedAnswers(t *testing.T) {
 	require.Equal(t, "WON", v.Stages["paid"], "the example pipeline's success stage")
 	require.Equal(t, "LOSE", v.Stages["cancelled"], "its first failure stage")
 	require.Equal(t, 6, v.PaySystems, "two routes × the three payer types of sale-person-type-list.md")
-	require.Equal(t, 1, called["crm.type.add"])
+	require.Equal(t, 2, called["crm.type.add"], "the instalment and the company payments smart process")
+	require.Equal(t, "WON", v.CompanyPayments.Stages["paid"])
 }

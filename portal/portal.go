@@ -55,6 +55,7 @@ type Provisioned struct {
 	Stages          map[string]string `json:"stages"` // our stage code → Bitrix24 STATUS_ID
 	DealDebtField   string            `json:"deal_debt_field"`
 	PaySystems      int               `json:"pay_systems"` // our pay systems in place after the last install
+	CompanyPayments CompanyPayments   `json:"company_payments"`
 }
 
 // Installed tells whether the app is currently installed.

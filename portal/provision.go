@@ -14,9 +14,12 @@ import (
 const SPATitle = "Платежи по графику"
 
 // FieldName is the camelCase crm.item name of one of our SPA fields: UF_CRM_7_DUE_DATE → ufCrm7DueDate.
-func (v Provisioned) FieldName(postfix string) string {
+func (v Provisioned) FieldName(postfix string) string { return itemFieldName(v.SPATypeID, postfix) }
+
+// itemFieldName is the crm.item name of the field UF_CRM_{typeID}_{postfix}.
+func itemFieldName(typeID int, postfix string) string {
 	var b strings.Builder
-	b.WriteString("ufCrm" + strconv.Itoa(v.SPATypeID))
+	b.WriteString("ufCrm" + strconv.Itoa(typeID))
 	for _, part := range strings.Split(strings.ToLower(postfix), "_") {
 		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
 	}
@@ -67,6 +70,7 @@ func Provision(ctx context.Context, cl *bitrix.Client, h Handlers) (Provisioned,
 			return err
 		}},
 		{StepRobots, func() error { return EnsureRobots(ctx, cl, h.Robots) }},
+		{StepCompanyPayments, func() error { return ensureCompanyPayments(ctx, cl, &v.CompanyPayments) }},
 	}
 	for _, s := range steps {
 		if err := s.run(); err != nil {
@@ -95,6 +99,19 @@ func decode(method string, raw json.RawMessage, out any) error {
 }
 
 func ensureSPA(ctx context.Context, cl *bitrix.Client, v *Provisioned) error {
+	rel := func(et int) map[string]any {
+		return map[string]any{"entityTypeId": et, "isChildrenListEnabled": "true"}
+	}
+	var err error
+	v.SPATypeID, v.SPAEntityTypeID, err = ensureType(ctx, cl, SPATitle,
+		map[string]any{"relations": map[string]any{"parent": []any{rel(2), rel(1)}}})
+	return err
+}
+
+// ensureType finds the smart process by title or creates it (docs: api-reference/crm/universal/
+// user-defined-object-types/crm-type-add.md); extra fields are added to the creation's fields.
+// It returns the type's id and its entityTypeId.
+func ensureType(ctx context.Context, cl *bitrix.Client, title string, extra map[string]any) (int, int, error) {
 	var list struct {
 		Types []struct {
 			ID           int    `json:"id"`
@@ -102,27 +119,25 @@ func ensureSPA(ctx context.Context, cl *bitrix.Client, v *Provisioned) error {
 			Title        string `json:"title"`
 		} `json:"types"`
 	}
-	if err := call(ctx, cl, "crm.type.list", map[string]any{"filter": map[string]any{"title": SPATitle}}, &list); err != nil {
-		return err
+	if err := call(ctx, cl, "crm.type.list", map[string]any{"filter": map[string]any{"title": title}}, &list); err != nil {
+		return 0, 0, err
 	}
 	for _, t := range list.Types {
-		if t.Title == SPATitle {
-			v.SPATypeID, v.SPAEntityTypeID = t.ID, t.EntityTypeID
-			return nil
+		if t.Title == title {
+			return t.ID, t.EntityTypeID, nil
 		}
 	}
-	rel := func(et int) map[string]any {
-		return map[string]any{"entityTypeId": et, "isChildrenListEnabled": "true"}
-	}
 	fields := map[string]any{
-		"title": SPATitle, "isStagesEnabled": "Y", "isClientEnabled": "Y", "isAutomationEnabled": "Y",
+		"title": title, "isStagesEnabled": "Y", "isClientEnabled": "Y", "isAutomationEnabled": "Y",
 		"isBizProcEnabled": "Y", "isBeginCloseDatesEnabled": "N", "isSetOpenPermissions": "Y",
-		"relations": map[string]any{"parent": []any{rel(2), rel(1)}},
+	}
+	for k, x := range extra {
+		fields[k] = x
 	}
 	// crm.type.add is not idempotent; a lost answer is repaired by the lookup above on the next run.
 	resp, err := cl.Call(ctx, "crm.type.add", map[string]any{"fields": fields})
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
 	var added struct {
 		Type struct {
@@ -131,10 +146,9 @@ func ensureSPA(ctx context.Context, cl *bitrix.Client, v *Provisioned) error {
 		} `json:"type"`
 	}
 	if err := json.Unmarshal(resp.Result, &added); err != nil || added.Type.EntityTypeID == 0 {
-		return fmt.Errorf("crm.type.add: unexpected result %s", resp.Result)
+		return 0, 0, fmt.Errorf("crm.type.add: unexpected result %s", resp.Result)
 	}
-	v.SPATypeID, v.SPAEntityTypeID = added.Type.ID, added.Type.EntityTypeID
-	return nil
+	return added.Type.ID, added.Type.EntityTypeID, nil
 }
 
 func ensurePlacements(ctx context.Context, cl *bitrix.Client, handler string) error {

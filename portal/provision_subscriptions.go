@@ -2,7 +2,6 @@ package portal
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -64,38 +63,4 @@ func ProvisionSubscriptions(ctx context.Context, cl *bitrix.Client) (Subscriptio
 		}
 	}
 	return s, nil
-}
-
-// ensureType finds a smart process by title or adds it. crm.type.add is not idempotent; a lost
-// answer is repaired by the lookup on the next run.
-func ensureType(ctx context.Context, cl *bitrix.Client, title string, fields map[string]any) (int, int, error) {
-	var list struct {
-		Types []struct {
-			ID           int    `json:"id"`
-			EntityTypeID int    `json:"entityTypeId"`
-			Title        string `json:"title"`
-		} `json:"types"`
-	}
-	if err := call(ctx, cl, "crm.type.list", map[string]any{"filter": map[string]any{"title": title}}, &list); err != nil {
-		return 0, 0, err
-	}
-	for _, t := range list.Types {
-		if t.Title == title {
-			return t.ID, t.EntityTypeID, nil
-		}
-	}
-	resp, err := cl.Call(ctx, "crm.type.add", map[string]any{"fields": fields})
-	if err != nil {
-		return 0, 0, err
-	}
-	var added struct {
-		Type struct {
-			ID           int `json:"id"`
-			EntityTypeID int `json:"entityTypeId"`
-		} `json:"type"`
-	}
-	if err := json.Unmarshal(resp.Result, &added); err != nil || added.Type.EntityTypeID == 0 {
-		return 0, 0, fmt.Errorf("crm.type.add: unexpected result %s", resp.Result)
-	}
-	return added.Type.ID, added.Type.EntityTypeID, nil
 }

@@ -148,9 +148,10 @@ func TestProvisionAdoptsWhatThePreviousVersionCreated(t *testing.T) {
 	require.Equal(t, []string{"UF_CRM_B24PAY_DEBT"}, b.fake.UserFields("CRM_DEAL"), "no second debt field")
 	require.Equal(t, []string{"UF_CRM_B24PAY_TRUSTED"}, b.fake.UserFields("CRM_COMPANY"))
 	require.Equal(t, []string{"UF_CRM_B24PAY_TRUSTED"}, b.fake.UserFields("CRM_CONTACT"))
-	require.Zero(t, b.fake.Calls("userfieldconfig.add"))
-	require.Zero(t, b.fake.Calls("crm.type.add"))
-	require.Zero(t, b.fake.Calls("crm.status.add"))
+	// Only the «Платежи компании» smart process, new in this version, is created.
+	require.Equal(t, portal.CompanyPaymentFieldCount, b.fake.Calls("userfieldconfig.add"))
+	require.Equal(t, 1, b.fake.Calls("crm.type.add"))
+	require.Equal(t, 2, b.fake.Calls("crm.status.add"), "its «Запланирован» and «Отправлен»")
 	require.Equal(t, fmt.Sprintf("DT%d_%d:B24PAY_PAID", etid, cat), v.Stages["paid"], "items already in the old stages stay mapped")
 	require.Equal(t, fmt.Sprintf("DT%d_%d:B24PAY_PLANNED", etid, cat), v.Stages["planned"])
 }
@@ -170,7 +171,7 @@ func TestProvisionRefusedStepIsNamedAndRetryFinishesWithoutDuplicates(t *testing
 
 	v, err := portal.Provision(ctx, b.client, handlers)
 	require.NoError(t, err)
-	require.Equal(t, 1, b.fake.Calls("crm.type.add"))
+	require.Equal(t, 2, b.fake.Calls("crm.type.add"), "the instalment and the company payments smart process, once each")
 	require.Len(t, b.fake.UserFields(fmt.Sprint("CRM_", v.SPATypeID)), 5)
 	require.Len(t, b.fake.Placements(), 2)
 	require.Len(t, b.fake.EventBindings(), len(portal.EventNames))

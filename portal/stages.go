@@ -10,7 +10,7 @@ import (
 
 // Stage codes of the instalment smart process, in pipeline order, with their Russian names.
 // Semantics "S"/"F" are the pipeline's own success and failure stages, reused rather than rivalled.
-var Stages = []struct{ Code, Name, Semantics string }{
+var Stages = []stageDef{
 	{"planned", "Запланирован", ""},
 	{"invoiced", "Счёт выставлен", ""},
 	{"partly_paid", "Оплачен частично", ""},
@@ -32,65 +32,78 @@ type statusRow struct {
 // success stage; «Оплачен» and «Отменён» are the pipeline's own success and first failure stage.
 // A stage found by our STATUS_ID or by name (portals provisioned by older versions) is kept.
 func ensureStages(ctx context.Context, cl *bitrix.Client, v *Provisioned) error {
-	if err := defaultCategory(ctx, cl, v); err != nil {
-		return err
+	var err error
+	v.CategoryID, v.Stages, err = ensurePipeline(ctx, cl, v.SPAEntityTypeID, Stages)
+	return err
+}
+
+// stageDef is one stage of a pipeline we provision; Semantics "S"/"F" marks the success and failure stage.
+type stageDef struct{ Code, Name, Semantics string }
+
+// ensurePipeline maps the stage codes onto the default pipeline of a smart process and returns its
+// category id and the code → STATUS_ID map.
+func ensurePipeline(ctx context.Context, cl *bitrix.Client, entityTypeID int, defs []stageDef) (int, map[string]string, error) {
+	categoryID, err := defaultCategory(ctx, cl, entityTypeID)
+	if err != nil {
+		return 0, nil, err
 	}
-	entityID := fmt.Sprintf("DYNAMIC_%d_STAGE_%d", v.SPAEntityTypeID, v.CategoryID)
-	prefix := fmt.Sprintf("DT%d_%d:", v.SPAEntityTypeID, v.CategoryID)
+	entityID := fmt.Sprintf("DYNAMIC_%d_STAGE_%d", entityTypeID, categoryID)
+	prefix := fmt.Sprintf("DT%d_%d:", entityTypeID, categoryID)
 	rows, err := listStages(ctx, cl, entityID)
 	if err != nil {
-		return err
+		return 0, nil, err
 	}
 	success, failure := semanticStage(rows, "S"), semanticStage(rows, "F")
 	if success == nil || failure == nil {
-		return fmt.Errorf("the pipeline %s has no success or failure stage", entityID)
+		return 0, nil, fmt.Errorf("the pipeline %s has no success or failure stage", entityID)
 	}
-	v.Stages = map[string]string{}
+	ids := map[string]string{}
 	var missing []int
-	for i, s := range Stages {
+	for i, s := range defs {
 		if r := findStage(rows, prefix+ourStageID(s.Code), s.Name); r != nil {
-			v.Stages[s.Code] = r.StatusID
+			ids[s.Code] = r.StatusID
 			continue
 		}
 		switch s.Semantics {
 		case "S":
-			v.Stages[s.Code] = success.StatusID
+			ids[s.Code] = success.StatusID
 		case "F":
-			v.Stages[s.Code] = failure.StatusID
+			ids[s.Code] = failure.StatusID
 		default:
 			missing = append(missing, i)
 		}
 	}
 	for n, i := range missing {
-		s := Stages[i]
+		s := defs[i]
 		fields := map[string]any{"ENTITY_ID": entityID, "STATUS_ID": prefix + ourStageID(s.Code), "NAME": s.Name,
 			"SORT": max(1, int(success.Sort)-len(missing)+n)}
 		if _, err := cl.Call(ctx, "crm.status.add", map[string]any{"fields": fields}); err != nil {
-			return fmt.Errorf("%s: %w", s.Name, err)
+			return 0, nil, fmt.Errorf("%s: %w", s.Name, err)
 		}
-		v.Stages[s.Code] = prefix + ourStageID(s.Code)
+		ids[s.Code] = prefix + ourStageID(s.Code)
 	}
-	return nil
+	return categoryID, ids, nil
 }
 
 func ourStageID(code string) string { return "B24PAY_" + strings.ToUpper(code) }
 
-func defaultCategory(ctx context.Context, cl *bitrix.Client, v *Provisioned) error {
+func defaultCategory(ctx context.Context, cl *bitrix.Client, entityTypeID int) (int, error) {
 	var cats struct {
 		Categories []struct {
 			ID        int    `json:"id"`
 			IsDefault string `json:"isDefault"`
 		} `json:"categories"`
 	}
-	if err := call(ctx, cl, "crm.category.list", map[string]any{"entityTypeId": v.SPAEntityTypeID}, &cats); err != nil {
-		return err
+	if err := call(ctx, cl, "crm.category.list", map[string]any{"entityTypeId": entityTypeID}, &cats); err != nil {
+		return 0, err
 	}
+	id := 0
 	for _, c := range cats.Categories {
 		if c.IsDefault == "Y" || len(cats.Categories) == 1 {
-			v.CategoryID = c.ID
+			id = c.ID
 		}
 	}
-	return nil
+	return id, nil
 }
 
 func listStages(ctx context.Context, cl *bitrix.Client, entityID string) ([]statusRow, error) {

@@ -20,6 +20,7 @@ const (
 	StepEvents             Step = "event bindings"
 	StepPaySystems         Step = "pay systems"
 	StepRobots             Step = "robots"
+	StepCompanyPayments    Step = "company payments"
 )
 
 // stepTitles name the steps for the admin (UI text is Russian).
@@ -32,6 +33,7 @@ var stepTitles = map[Step]string{
 	StepEvents:             "подписка на события CRM",
 	StepPaySystems:         "регистрация платёжных систем",
 	StepRobots:             "регистрация робота «Разделить счёт на части»",
+	StepCompanyPayments:    "создание смарт-процесса «" + CompanyPaymentsTitle + "», его полей и стадий",
 }
 
 // StepError is a provisioning step the portal refused.

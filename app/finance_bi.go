@@ -1,0 +1,71 @@
+package app
+
+import (
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"b24pay/finance"
+	"b24pay/portal"
+)
+
+// biFinance answers BI tools with the dashboard figures and the debtors of the installed portal as
+// JSON (amounts as decimal strings). It wants "Authorization: Bearer <B24PAY_BI_TOKEN>".
+func (a *App) biFinance(c *gin.Context) {
+	if a.cfg.Finance.BIToken == "" {
+		c.JSON(http.StatusNotFound, gin.H{"error": "bi_disabled", "hint": "set B24PAY_BI_TOKEN"})
+		return
+	}
+	got, _ := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+	if subtle.ConstantTimeCompare([]byte(got), []byte(a.cfg.Finance.BIToken)) != 1 {
+		c.Header("WWW-Authenticate", `Bearer realm="bi"`)
+		c.JSON(http.StatusUnauthorized, gin.H{"error": "bad_token"})
+		return
+	}
+	ctx := c.Request.Context()
+	p, err := a.portals.Current(ctx)
+	if errors.Is(err, portal.ErrNotFound) || err == nil && !p.Installed() {
+		c.JSON(http.StatusNotFound, gin.H{"error": "not_installed"})
+		return
+	}
+	var d finance.Dashboard
+	var debtors []finance.Debtor
+	if err == nil {
+		d, err = a.finance.Dashboard(ctx, p.MemberID, "RUB")
+	}
+	if err == nil {
+		debtors, _, err = a.finance.Debtors(ctx, p.MemberID, "RUB", finance.Page{Size: exportRows})
+	}
+	if err != nil {
+		_ = c.Error(err)
+		c.JSON(http.StatusInternalServerError, gin.H{"error": "internal"})
+		return
+	}
+	c.JSON(http.StatusOK, biReport(d, debtors))
+}
+
+// biReport shapes the figures for BI: amounts are decimal strings in the currency's units.
+func biReport(d finance.Dashboard, debtors []finance.Debtor) gin.H {
+	amt := func(m int64) string { return d.Currency.Plain(finance.Major(m, d.Currency)) }
+	aging := gin.H{}
+	for i, b := range finance.AgingBuckets {
+		aging[b.Label] = amt(d.Aging[i])
+	}
+	forecast := []gin.H{}
+	for _, m := range d.Forecast {
+		forecast = append(forecast, gin.H{"month": m.Month, "amount": amt(m.Minor)})
+	}
+	rows := []gin.H{}
+	for _, r := range debtors {
+		rows = append(rows, gin.H{"client_id": r.ClientID, "name": r.Name, "owed": amt(r.Owed), "overdue": amt(r.Overdue),
+			"next_due": r.NextDue, "schedules": r.Schedules})
+	}
+	return gin.H{"currency": d.Currency.Code, "today": d.Today.String(), "receivable": amt(d.Receivable),
+		"overdue": amt(d.Overdue), "due_7_days": amt(d.Due7), "due_30_days": amt(d.Due30), "aging": aging,
+		"paid_this_month": amt(d.PaidMonth), "refunded_this_month": amt(d.RefundedMonth), "forecast": forecast,
+		"outgoing": gin.H{"paid_this_month": amt(d.Outgoing.PaidMonth), "remaining_principal": amt(d.Outgoing.Remaining)},
+		"debtors":  rows}
+}

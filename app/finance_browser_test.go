@@ -1,0 +1,39 @@
+package app
+
+import (
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+
+	"b24pay/store"
+)
+
+// TestFinancePageInBrowser renders the admin's finance page in headless Chromium at 1000 px, with
+// overdue instalments in several aging buckets and a company contract, and keeps screenshots.
+func TestFinancePageInBrowser(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, store.SQLite)
+	financeWorld(t, e)
+	e.clock.Advance(100 * 24 * time.Hour) // 22 Dec, Jan and Feb fall overdue: 70, 39 and 8 days, three buckets
+	admin := e.financeToken()
+
+	ctx := newBrowser(t)
+	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(1000, 900),
+		chromedp.Navigate(e.url+"/b24/finance?"+url.Values{"token": {admin}}.Encode()),
+		chromedp.WaitVisible(chromedp.CSS(`[data-test="aging"]`))))
+	overdue, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[data-test="overdue"]`)))
+	require.NoError(t, err)
+	require.Equal(t, "30\u00a0000,00\u00a0₽", overdue)
+	width, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	require.NoError(t, err)
+	require.LessOrEqual(t, width, 1000, "nothing overflows the 1000 px frame")
+	screenshot(t, ctx, "finance-overview.png")
+
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Navigate(e.url+"/b24/finance?"+url.Values{"token": {admin}, "view": {"outgoing"}}.Encode()),
+		chromedp.WaitVisible(chromedp.CSS(`[data-test="outgoing-calendar"]`))))
+	screenshot(t, ctx, "finance-outgoing.png")
+}

@@ -1,0 +1,289 @@
+package app
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"b24pay/finance"
+	"b24pay/templates"
+)
+
+// The finance page (issue 16): debt dashboards for the portal's admins. It is opened from the app
+// page with the same signed admin token as the settings form, carried in the query of every link.
+
+func (a *App) financeRoutes(r *gin.Engine) {
+	if a.b24 == nil {
+		return
+	}
+	r.GET("/b24/finance", a.financePage)
+	r.GET("/b24/finance/export", a.financeExport)
+	r.GET("/bi/finance", a.biFinance)
+}
+
+// financeAdmin checks the signed admin token of the query: signed for this portal's settings, by an
+// admin, of the portal's current install.
+func (a *App) financeAdmin(c *gin.Context) (TabClaims, bool) {
+	claims, err := a.tabs.verify(c.Query("token"), a.clock.Now())
+	if err == nil && (claims.OwnerType != settingsOwner || !claims.Admin) {
+		err = ErrTokenInvalid
+	}
+	if err == nil {
+		err = a.checkGeneration(c.Request.Context(), claims)
+	}
+	if err != nil {
+		_ = c.Error(err)
+		a.renderError(c, http.StatusUnauthorized, "Доступ запрещён", "Финансовые отчёты видит администратор портала. Откройте приложение заново.")
+		return TabClaims{}, false
+	}
+	return claims, true
+}
+
+// financeQuery is what the page's links carry.
+type financeQuery struct {
+	token, view, sort string
+	desc              bool
+	page              int
+	id                int64
+}
+
+func parseFinanceQuery(c *gin.Context) financeQuery {
+	q := financeQuery{token: c.Query("token"), view: c.DefaultQuery("view", "overview"), sort: c.Query("sort"),
+		desc: c.Query("desc") == "1"}
+	q.page, _ = strconv.Atoi(c.Query("page"))
+	q.id, _ = strconv.ParseInt(c.Query("id"), 10, 64)
+	return q
+}
+
+func (q financeQuery) pageArg() finance.Page {
+	return finance.Page{Sort: q.sort, Desc: q.desc, Page: q.page, Size: 50}
+}
+
+// href links to a view of the page; changes override the current query.
+func (q financeQuery) href(path string, changes map[string]string) string {
+	v := url.Values{"token": {q.token}, "view": {q.view}}
+	if q.sort != "" {
+		v.Set("sort", q.sort)
+	}
+	if q.desc {
+		v.Set("desc", "1")
+	}
+	if q.id != 0 {
+		v.Set("id", strconv.FormatInt(q.id, 10))
+	}
+	for k, x := range changes {
+		if x == "" {
+			v.Del(k)
+		} else {
+			v.Set(k, x)
+		}
+	}
+	return path + "?" + v.Encode()
+}
+
+// head is a sortable column header: clicking it sorts by it, clicking again reverses.
+func (q financeQuery) head(label, key string) templates.Link {
+	if key == "" {
+		return templates.Link{Label: label}
+	}
+	desc := ""
+	if q.sort == key && !q.desc {
+		desc = "1"
+	}
+	if q.sort == key {
+		label += map[bool]string{true: " ↓", false: " ↑"}[q.desc]
+	}
+	return templates.Link{Label: label, Href: q.href("/b24/finance", map[string]string{"sort": key, "desc": desc, "page": ""})}
+}
+
+func (q financeQuery) pages(total int64, size int) []templates.Link {
+	n := int((total + int64(size) - 1) / int64(size))
+	var out []templates.Link
+	for p := 1; p <= n; p++ {
+		out = append(out, templates.Link{Label: strconv.Itoa(p), Current: p == max(q.page, 1),
+			Href: q.href("/b24/finance", map[string]string{"page": strconv.Itoa(p)})})
+	}
+	return out
+}
+
+func (q financeQuery) nav() []templates.Link {
+	var out []templates.Link
+	for _, v := range []struct{ view, label string }{{"overview", "Дебиторская задолженность"}, {"outgoing", "Платежи компании"},
+		{"register", "Реестр платежей"}} {
+		out = append(out, templates.Link{Label: v.label, Current: q.view == v.view,
+			Href: q.href("/b24/finance", map[string]string{"view": v.view, "sort": "", "desc": "", "page": "", "id": ""})})
+	}
+	return out
+}
+
+// financePage renders one view of the finance page.
+func (a *App) financePage(c *gin.Context) {
+	claims, ok := a.financeAdmin(c)
+	if !ok {
+		return
+	}
+	q := parseFinanceQuery(c)
+	view, err := a.financeView(c, claims.MemberID, q)
+	if err != nil {
+		_ = c.Error(err)
+		a.renderError(c, http.StatusInternalServerError, "Ошибка", "Не удалось построить отчёт, обновите страницу.")
+		return
+	}
+	view.Nav = q.nav()
+	a.render(c, http.StatusOK, "finance.html", view)
+}
+
+func (a *App) financeView(c *gin.Context, memberID string, q financeQuery) (*templates.FinancePage, error) {
+	ctx := c.Request.Context()
+	d, err := a.finance.Dashboard(ctx, memberID, "RUB")
+	if err != nil {
+		return nil, err
+	}
+	page := &templates.FinancePage{Title: "Финансы", Today: russianDate(d.Today)}
+	money := func(m int64) string { return d.Currency.Human(finance.Major(m, d.Currency)) }
+	switch q.view {
+	case "client":
+		page.Table, err = a.clientTable(c, memberID, q, money)
+	case "schedule":
+		page.Table, err = a.scheduleTable(c, memberID, q, money)
+	case "outgoing":
+		page.Outgoing = []templates.Figure{{Label: "Оплачено в этом месяце", Value: money(d.Outgoing.PaidMonth), Test: "out-paid-month"},
+			{Label: "Остаток основного долга", Value: money(d.Outgoing.Remaining), Test: "out-remaining"}}
+		page.Table = outgoingTable(d, money)
+	case "register":
+		page.Table, err = a.registerTable(c, memberID, q, money)
+	default:
+		overview(page, d, money)
+		page.Table, err = a.debtorsTable(c, memberID, q, money)
+	}
+	return page, err
+}
+
+// overview fills the figures and charts of the incoming side.
+func overview(page *templates.FinancePage, d finance.Dashboard, money func(int64) string) {
+	page.Cards = []templates.Figure{
+		{Label: "Дебиторская задолженность", Value: money(d.Receivable), Test: "receivable"}, {Label: "Просрочено", Value: money(d.Overdue), Test: "overdue"},
+		{Label: "К оплате за 7 дней", Value: money(d.Due7), Test: "due7"}, {Label: "К оплате за 30 дней", Value: money(d.Due30), Test: "due30"},
+		{Label: "Получено в этом месяце", Value: money(d.PaidMonth), Test: "paid-month"}, {Label: "Возвращено в этом месяце", Value: money(d.RefundedMonth), Test: "refunded-month"},
+	}
+	for i, b := range finance.AgingBuckets {
+		page.Aging = append(page.Aging, templates.Bar{Label: b.Label, Value: money(d.Aging[i]), Percent: percent(d.Aging[i], d.Overdue)})
+	}
+	var top int64
+	for _, m := range d.Forecast {
+		top = max(top, m.Minor)
+	}
+	for _, m := range d.Forecast {
+		page.Forecast = append(page.Forecast, templates.Bar{Label: m.Month, Value: money(m.Minor), Percent: percent(m.Minor, top)})
+	}
+}
+
+func percent(part, whole int64) int {
+	if whole <= 0 {
+		return 0
+	}
+	return int(part * 100 / whole)
+}
+
+func num(s string) templates.Cell { return templates.Cell{Text: s, Number: true} }
+
+func text(s string) templates.Cell { return templates.Cell{Text: s} }
+
+func (a *App) debtorsTable(c *gin.Context, memberID string, q financeQuery, money func(int64) string) (*templates.Table, error) {
+	rows, total, err := a.finance.Debtors(c.Request.Context(), memberID, "RUB", q.pageArg())
+	if err != nil {
+		return nil, err
+	}
+	t := &templates.Table{Title: "Должники", Test: "debtors", Empty: "Долгов нет.", Pages: q.pages(total, 50),
+		Head:    []templates.Link{q.head("Клиент", "name"), q.head("Долг", "owed"), q.head("Просрочено", "overdue"), q.head("Ближайший срок", "next"), {Label: "Графиков"}},
+		Exports: exportLinks(q, "debtors")}
+	for _, r := range rows {
+		name := r.Name
+		if r.ClientID == 0 {
+			name = "Без клиента"
+		} else if name == "" {
+			name = fmt.Sprintf("Клиент №%d", r.ClientID)
+		}
+		t.Rows = append(t.Rows, []templates.Cell{
+			{Text: name, Href: q.href("/b24/finance", map[string]string{"view": "client", "id": strconv.FormatInt(r.ClientID, 10), "sort": "", "desc": "", "page": ""})},
+			num(money(r.Owed)), num(money(r.Overdue)), text(r.NextDue), num(strconv.Itoa(r.Schedules)),
+		})
+	}
+	return t, nil
+}
+
+func (a *App) clientTable(c *gin.Context, memberID string, q financeQuery, money func(int64) string) (*templates.Table, error) {
+	rows, err := a.finance.ClientSchedules(c.Request.Context(), memberID, "RUB", q.id)
+	if err != nil {
+		return nil, err
+	}
+	t := &templates.Table{Title: "Графики клиента", Test: "client-schedules", Empty: "Активных графиков нет.",
+		Head: []templates.Link{{Label: "Сделка"}, {Label: "Сумма графика"}, {Label: "Долг"}, {Label: "Просрочено"}, {Label: "Платежи"}}}
+	for _, r := range rows {
+		t.Rows = append(t.Rows, []templates.Cell{
+			{Text: r.Title, Href: a.cardURL(r.OwnerType, r.OwnerID), External: true},
+			num(money(r.Total)), num(money(r.Owed)), num(money(r.Overdue)),
+			{Text: "открыть", Href: q.href("/b24/finance", map[string]string{"view": "schedule", "id": strconv.FormatInt(r.ID, 10)})},
+		})
+	}
+	return t, nil
+}
+
+func (a *App) scheduleTable(c *gin.Context, memberID string, q financeQuery, money func(int64) string) (*templates.Table, error) {
+	rows, err := a.finance.ScheduleInstalments(c.Request.Context(), memberID, q.id)
+	if err != nil {
+		return nil, err
+	}
+	t := &templates.Table{Title: "Платежи по графику", Test: "schedule-instalments", Empty: "Нет платежей.",
+		Head: []templates.Link{{Label: "№"}, {Label: "Срок"}, {Label: "Сумма"}, {Label: "Оплачено"}, {Label: "Статус"}}}
+	for _, r := range rows {
+		t.Rows = append(t.Rows, []templates.Cell{num(strconv.Itoa(r.Seq)), text(r.Due), num(money(r.Amount)), num(money(r.Paid)),
+			text(instalmentStatusRU[r.Status])})
+	}
+	return t, nil
+}
+
+var instalmentStatusRU = map[string]string{"planned": "Запланирован", "invoiced": "Счёт выставлен", "partly_paid": "Оплачен частично",
+	"overdue": "Просрочен", "paid": "Оплачен", "cancelled": "Отменён"}
+
+func outgoingTable(d finance.Dashboard, money func(int64) string) *templates.Table {
+	t := &templates.Table{Title: "Календарь платежей компании", Test: "outgoing-calendar", Empty: "Открытых договоров нет.",
+		Head: []templates.Link{{Label: "Дата"}, {Label: "Договор"}, {Label: "Платёж"}, {Label: "Остаток долга"}}}
+	for _, u := range d.Outgoing.Calendar {
+		t.Rows = append(t.Rows, []templates.Cell{text(u.Date), text(u.Contract), num(money(u.Amount)), num(money(u.Remaining))})
+	}
+	return t
+}
+
+var paymentStatusRU = map[string]string{"pending": "ожидает оплаты", "unknown": "уточняется", "succeeded": "оплачен",
+	"failed": "ошибка", "expired": "истёк", "cancelled": "отменён", "partially_refunded": "частичный возврат", "refunded": "возвращён"}
+
+var reconcileRU = map[string]string{"settled": "сверен", "checking": "проверяется", "open": "открыт", "closed": "закрыт без оплаты"}
+
+func (a *App) registerTable(c *gin.Context, memberID string, q financeQuery, money func(int64) string) (*templates.Table, error) {
+	rows, total, err := a.finance.PaymentsRegister(c.Request.Context(), memberID, q.pageArg())
+	if err != nil {
+		return nil, err
+	}
+	t := &templates.Table{Title: "Реестр платежей и возвратов", Test: "register", Empty: "Платежей ещё не было.", Pages: q.pages(total, 50),
+		Head: []templates.Link{q.head("Создан", "created"), {Label: "Вид"}, q.head("Провайдер", "provider"), {Label: "ID провайдера"},
+			q.head("Статус", "status"), q.head("Сумма", "amount"), {Label: "Сверка"}},
+		Exports: exportLinks(q, "register")}
+	for _, r := range rows {
+		kind, status := "платёж", paymentStatusRU[r.Status]
+		if r.Kind == "refund" {
+			kind, status = "возврат", map[string]string{"pending": "в обработке", "succeeded": "выполнен", "failed": "отклонён"}[r.Status]
+		}
+		t.Rows = append(t.Rows, []templates.Cell{text(r.CreatedAt.In(a.cfg.Timezone).Format("02.01.2006 15:04")), text(kind),
+			text(r.Provider), text(r.ProviderRef), text(status), num(money(r.Amount)), text(reconcileRU[r.Reconcile])})
+	}
+	return t, nil
+}
+
+// cardURL opens a deal or lead card in the portal.
+func (a *App) cardURL(ownerType string, id int64) string {
+	return fmt.Sprintf("%s/crm/%s/details/%d/", a.cfg.B24.PortalURL, ownerType, id)
+}

@@ -1,0 +1,162 @@
+package finance
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"b24pay/schedules"
+)
+
+// Aging buckets of overdue debt, by days past the due date.
+var AgingBuckets = []struct {
+	Label    string
+	From, To int // days past due, inclusive; To 0 means no upper bound
+}{
+	{"1–30 дней", 1, 30}, {"31–60 дней", 31, 60}, {"61–90 дней", 61, 90}, {"более 90 дней", 91, 0},
+}
+
+// Dashboard is the incoming and outgoing picture of a portal in one currency, in minor units.
+// "Today" and "this month" are the portal's (B24PAY_TIMEZONE).
+type Dashboard struct {
+	Currency      schedules.Currency
+	Today         schedules.Date
+	Receivable    int64   // still owed on every open instalment of active schedules
+	Overdue       int64   // of which due before today
+	Aging         []int64 // overdue by AgingBuckets
+	Due7, Due30   int64   // due from today within 7 and 30 days
+	PaidMonth     int64   // money received by providers this month (settled payments)
+	RefundedMonth int64   // refunds that succeeded this month
+	Forecast      []MonthSum
+	Outgoing      Outgoing
+}
+
+// MonthSum is an amount for one calendar month (YYYY-MM).
+type MonthSum struct {
+	Month string
+	Minor int64
+}
+
+// Outgoing sums the company's own payments booked from «Платежи компании».
+type Outgoing struct {
+	PaidMonth int64 // booked with a payment date in this month
+	Remaining int64 // remaining principal of the open contracts
+	Calendar  []Upcoming
+}
+
+// Upcoming is the next payment of an open company contract.
+type Upcoming struct {
+	ItemID    int64
+	Contract  string
+	CompanyID int64
+	Date      string
+	Amount    int64
+	Remaining int64
+}
+
+// monthBounds are the portal-time first instants of this and the next month, and today.
+func (s *Service) monthBounds() (from, to time.Time, today schedules.Date) {
+	now := s.clock.Now().In(s.loc)
+	from = time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, s.loc)
+	return from.UTC(), from.AddDate(0, 1, 0).UTC(), schedules.NewDate(now.Year(), now.Month(), now.Day())
+}
+
+// openInstalments is the FROM/WHERE of every instalment still owed in one currency.
+const openInstalments = ` FROM instalments i JOIN payment_schedules s ON s.id = i.schedule_id
+ WHERE i.member_id = ? AND s.status = 'active' AND s.currency = ? AND i.status <> 'cancelled' AND i.paid_minor < i.amount_minor`
+
+// Dashboard computes the figures of the finance page.
+func (s *Service) Dashboard(ctx context.Context, memberID, currency string) (Dashboard, error) {
+	d := Dashboard{Currency: currencyOf(currency)}
+	from, to, today := s.monthBounds()
+	d.Today = today
+	db := s.db.WithContext(ctx)
+	// One scan: what is owed per due date (at most a few thousand dates); every incoming figure is
+	// then summed from these rows by the same date rules.
+	var byDue []struct {
+		Due   string
+		Minor int64
+	}
+	if err := db.Raw(`SELECT i.due, SUM(i.amount_minor - i.paid_minor) AS minor`+openInstalments+` GROUP BY i.due`,
+		memberID, d.Currency.Code).Scan(&byDue).Error; err != nil {
+		return d, err
+	}
+	d.Aging = make([]int64, len(AgingBuckets))
+	forecast := map[string]int64{}
+	horizon := today.AddMonthsClamped(12).String()
+	for _, r := range byDue {
+		d.add(r.Due, r.Minor, today, horizon, forecast)
+	}
+	for month, minor := range forecast {
+		d.Forecast = append(d.Forecast, MonthSum{Month: month, Minor: minor})
+	}
+	sort.Slice(d.Forecast, func(i, j int) bool { return d.Forecast[i].Month < d.Forecast[j].Month })
+	if err := db.Raw(`SELECT COALESCE(SUM(paid_minor), 0) FROM payments WHERE member_id = ? AND currency = ?
+ AND settled_at >= ? AND settled_at < ? AND paid_minor > 0`, memberID, d.Currency.Code, from, to).Row().Scan(&d.PaidMonth); err != nil {
+		return d, err
+	}
+	if err := db.Raw(`SELECT COALESCE(SUM(r.amount_minor), 0) FROM refunds r JOIN payments p ON p.id = r.payment_id
+ WHERE r.member_id = ? AND p.currency = ? AND r.status = 'succeeded' AND r.updated_at >= ? AND r.updated_at < ?`,
+		memberID, d.Currency.Code, from, to).Row().Scan(&d.RefundedMonth); err != nil {
+		return d, err
+	}
+	var err error
+	d.Outgoing, err = s.outgoing(ctx, memberID, d.Currency.Code, today)
+	return d, err
+}
+
+// add counts what is owed on one due date into the figures.
+func (d *Dashboard) add(due string, owed int64, today schedules.Date, horizon string, forecast map[string]int64) {
+	d.Receivable += owed
+	t := today.String()
+	if due < t {
+		d.Overdue += owed
+		date, err := schedules.ParseDate(due)
+		if err != nil {
+			return
+		}
+		late := daysBetween(date, today)
+		for i, b := range AgingBuckets {
+			if late >= b.From && (b.To == 0 || late <= b.To) {
+				d.Aging[i] += owed
+			}
+		}
+		return
+	}
+	if due <= today.AddDays(7).String() {
+		d.Due7 += owed
+	}
+	if due <= today.AddDays(30).String() {
+		d.Due30 += owed
+	}
+	if due < horizon {
+		forecast[due[:7]] += owed
+	}
+}
+
+// daysBetween counts the calendar days from a to b.
+func daysBetween(a, b schedules.Date) int {
+	ta := time.Date(a.Year, a.Month, a.Day, 0, 0, 0, 0, time.UTC)
+	tb := time.Date(b.Year, b.Month, b.Day, 0, 0, 0, 0, time.UTC)
+	return int(tb.Sub(ta).Hours() / 24)
+}
+
+// outgoing sums the company payments: booked this month, and the next payment of every open contract.
+func (s *Service) outgoing(ctx context.Context, memberID, currency string, today schedules.Date) (Outgoing, error) {
+	var o Outgoing
+	db := s.db.WithContext(ctx)
+	first := schedules.NewDate(today.Year, today.Month, 1)
+	if err := db.Raw(`SELECT COALESCE(SUM(amount_minor), 0) FROM company_payment_bookings WHERE member_id = ? AND currency = ?
+ AND pay_date >= ? AND pay_date < ?`, memberID, currency, first.String(), first.AddMonthsClamped(1).String()).Row().Scan(&o.PaidMonth); err != nil {
+		return o, err
+	}
+	err := db.Raw(`SELECT b.item_id, b.contract, b.company_id, b.next_date AS date, b.amount_minor AS amount, b.remaining_minor AS remaining
+ FROM company_payment_bookings b
+ WHERE b.member_id = ? AND b.currency = ? AND NOT b.closed
+ AND b.seq = (SELECT MAX(seq) FROM company_payment_bookings l WHERE l.member_id = b.member_id AND l.item_id = b.item_id)
+ ORDER BY b.next_date, b.item_id`, memberID, currency).Scan(&o.Calendar).Error
+	for _, u := range o.Calendar {
+		o.Remaining += u.Remaining
+	}
+	return o, err
+}

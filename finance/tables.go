@@ -1,0 +1,157 @@
+package finance
+
+import (
+	"context"
+	"time"
+)
+
+// Page asks for one page of a table, sorted by one of its columns.
+type Page struct {
+	Sort string // a column key the table knows; anything else is its default order
+	Desc bool
+	Page int // from 1
+	Size int
+}
+
+func (p Page) offset() int { return (max(p.Page, 1) - 1) * p.limit() }
+
+func (p Page) limit() int {
+	if p.Size <= 0 || p.Size > 500 {
+		return 50
+	}
+	return p.Size
+}
+
+// order returns the ORDER BY of the page from a whitelist of column keys → SQL expressions.
+func (p Page) order(columns map[string]string, def string) string {
+	expr, ok := columns[p.Sort]
+	if !ok {
+		return def
+	}
+	if p.Desc {
+		return expr + " DESC, 1"
+	}
+	return expr + " ASC, 1"
+}
+
+// Debtor is the debt of one client (or of a deal without a client) in one currency.
+type Debtor struct {
+	ClientID  int64
+	Name      string
+	Schedules int
+	Owed      int64
+	Overdue   int64
+	NextDue   string
+}
+
+// Debtors lists debt per client with its overdue part: owed is summed per schedule first, then per
+// client, and the total number of debtors comes with the page (COUNT(*) OVER ()).
+func (s *Service) Debtors(ctx context.Context, memberID, currency string, p Page) ([]Debtor, int64, error) {
+	_, _, today := s.monthBounds()
+	order := p.order(map[string]string{"name": "name", "owed": "owed", "overdue": "overdue", "next": "next_due"}, "owed DESC, client_id")
+	var rows []struct {
+		Debtor
+		Total int64
+	}
+	err := s.db.WithContext(ctx).Raw(`SELECT t.client_id, COALESCE(c.name, '') AS name, t.schedules, t.owed, t.overdue, t.next_due,
+ COUNT(*) OVER () AS total FROM (
+  SELECT client_id, COUNT(*) AS schedules, SUM(owed) AS owed, SUM(overdue) AS overdue, MIN(next_due) AS next_due FROM (
+   SELECT COALESCE(s.client_id, 0) AS client_id, SUM(i.amount_minor - i.paid_minor) AS owed,
+    SUM(CASE WHEN i.due < ? THEN i.amount_minor - i.paid_minor ELSE 0 END) AS overdue, MIN(i.due) AS next_due`+openInstalments+`
+   GROUP BY s.id, s.client_id) per_schedule
+  GROUP BY client_id) t LEFT JOIN clients c ON c.id = t.client_id
+ ORDER BY `+order+` LIMIT ? OFFSET ?`, today.String(), memberID, currency, p.limit(), p.offset()).Scan(&rows).Error
+	out := make([]Debtor, len(rows))
+	var total int64
+	for i, r := range rows {
+		out[i], total = r.Debtor, r.Total
+	}
+	if len(rows) == 0 && p.offset() > 0 && err == nil {
+		// Past the last page: the count still answers.
+		err = s.db.WithContext(ctx).Raw(`SELECT COUNT(DISTINCT COALESCE(s.client_id, 0))`+openInstalments, memberID, currency).
+			Row().Scan(&total)
+	}
+	return out, total, err
+}
+
+// ScheduleDebt is one schedule of a client with what is owed on it.
+type ScheduleDebt struct {
+	ID        int64
+	OwnerType string
+	OwnerID   int64
+	Title     string
+	Total     int64
+	Owed      int64
+	Overdue   int64
+}
+
+// ClientSchedules is the drill-down of a debtor: the client's active schedules (0: schedules without a client).
+func (s *Service) ClientSchedules(ctx context.Context, memberID, currency string, clientID int64) ([]ScheduleDebt, error) {
+	_, _, today := s.monthBounds()
+	var rows []ScheduleDebt
+	err := s.db.WithContext(ctx).Raw(`SELECT s.id, s.owner_type, s.owner_id, s.title, s.total_minor AS total,
+ COALESCE(SUM(CASE WHEN i.status <> 'cancelled' THEN i.amount_minor - i.paid_minor ELSE 0 END), 0) AS owed,
+ COALESCE(SUM(CASE WHEN i.status <> 'cancelled' AND i.due < ? THEN i.amount_minor - i.paid_minor ELSE 0 END), 0) AS overdue
+ FROM payment_schedules s LEFT JOIN instalments i ON i.schedule_id = s.id
+ WHERE s.member_id = ? AND s.status = 'active' AND s.currency = ? AND COALESCE(s.client_id, 0) = ?
+ GROUP BY s.id, s.owner_type, s.owner_id, s.title, s.total_minor ORDER BY s.id`,
+		today.String(), memberID, currency, clientID).Scan(&rows).Error
+	return rows, err
+}
+
+// InstalmentRow is one instalment of a drilled-down schedule.
+type InstalmentRow struct {
+	Seq    int
+	Due    string
+	Amount int64
+	Paid   int64
+	Status string
+}
+
+// ScheduleInstalments lists a schedule's instalments (scoped by the portal).
+func (s *Service) ScheduleInstalments(ctx context.Context, memberID string, scheduleID int64) ([]InstalmentRow, error) {
+	var rows []InstalmentRow
+	err := s.db.WithContext(ctx).Raw(`SELECT seq, due, amount_minor AS amount, paid_minor AS paid, status FROM instalments
+ WHERE member_id = ? AND schedule_id = ? ORDER BY seq`, memberID, scheduleID).Scan(&rows).Error
+	return rows, err
+}
+
+// RegisterRow is one provider payment, or one refund of it, for the payments register.
+type RegisterRow struct {
+	Kind        string // payment | refund
+	ID          string
+	PaymentID   string
+	Provider    string
+	ProviderRef string
+	Status      string
+	Amount      int64
+	Paid        int64
+	Refunded    int64
+	Currency    string
+	CreatedAt   time.Time
+	Reconcile   string // settled | checking | open | closed
+}
+
+// PaymentsRegister lists every provider payment and refund with its reconciliation state.
+func (s *Service) PaymentsRegister(ctx context.Context, memberID string, p Page) ([]RegisterRow, int64, error) {
+	union := `SELECT 'payment' AS kind, id, id AS payment_id, provider, provider_ref, status, amount_minor AS amount,
+ paid_minor AS paid, refunded_minor AS refunded, currency, created_at,
+ CASE WHEN status IN ('succeeded', 'partially_refunded', 'refunded') AND settled_at IS NOT NULL THEN 'settled'
+      WHEN status = 'unknown' OR next_check_at IS NOT NULL AND status = 'pending' THEN 'checking'
+      WHEN status = 'pending' THEN 'open' ELSE 'closed' END AS reconcile
+ FROM payments WHERE member_id = ?
+ UNION ALL
+ SELECT 'refund', r.id, r.payment_id, p.provider, r.provider_ref, r.status, r.amount_minor, 0, r.amount_minor, p.currency, r.created_at,
+ CASE WHEN r.status = 'succeeded' THEN 'settled' WHEN r.status = 'pending' THEN 'checking' ELSE 'closed' END
+ FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE r.member_id = ?`
+	var total int64
+	if err := s.db.WithContext(ctx).Raw("SELECT COUNT(*) FROM ("+union+") t", memberID, memberID).Row().Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	order := p.order(map[string]string{"created": "created_at", "amount": "amount", "status": "status", "provider": "provider"},
+		"created_at DESC, id")
+	var rows []RegisterRow
+	err := s.db.WithContext(ctx).Raw("SELECT * FROM ("+union+") t ORDER BY "+order+" LIMIT ? OFFSET ?",
+		memberID, memberID, p.limit(), p.offset()).Scan(&rows).Error
+	return rows, total, err
+}

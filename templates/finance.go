@@ -1,0 +1,46 @@
+package templates
+
+// FinancePage is the admin's finance page: figures, charts and one table (issue 16).
+type FinancePage struct {
+	Title    string
+	Today    string
+	Nav      []Link
+	Cards    []Figure
+	Aging    []Bar
+	Forecast []Bar
+	Outgoing []Figure
+	Table    *Table
+}
+
+// Link is a navigation or sort link.
+type Link struct {
+	Label, Href string
+	Current     bool
+}
+
+// Figure is one labelled amount; Test names it for tests.
+type Figure struct{ Label, Value, Test string }
+
+// Bar is one bar of a server-rendered chart; Percent is its width.
+type Bar struct {
+	Label, Value string
+	Percent      int
+}
+
+// Table is a sortable, paginated table; every cell may link (External: a Bitrix24 card, opened on top).
+type Table struct {
+	Title   string
+	Test    string
+	Head    []Link
+	Rows    [][]Cell
+	Pages   []Link
+	Exports []Link
+	Empty   string
+}
+
+// Cell is one table cell.
+type Cell struct {
+	Text, Href string
+	External   bool
+	Number     bool
+}
