@@ -1,7 +1,6 @@
 package app
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -96,15 +95,10 @@ func (a *App) apiSchedule(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"schedule": view, "payments": pays})
 }
 
-// readPlan decodes the plan body; malformed JSON is reported as a validation error of the body.
+// readPlan decodes the plan body as a form (see decodeForm).
 func readPlan(c *gin.Context) (schedules.Plan, bool) {
 	var p schedules.Plan
-	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, 1<<20))
-	if err := dec.Decode(&p); err != nil {
-		jsonError(c, http.StatusBadRequest, "bad_json", "Некорректные данные формы: "+err.Error())
-		return p, false
-	}
-	return p, true
+	return p, decodeForm(c, 1<<20, &p)
 }
 
 func (a *App) apiPreview(c *gin.Context) {
@@ -169,8 +163,7 @@ func (a *App) apiEdit(c *gin.Context) {
 		Due    schedules.Date  `json:"due"`
 		Amount decimal.Decimal `json:"amount"`
 	}
-	if err := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, 1<<16)).Decode(&body); err != nil {
-		jsonError(c, http.StatusBadRequest, "bad_json", "Некорректные данные: укажите дату ГГГГ-ММ-ДД и сумму")
+	if !decodeForm(c, 1<<16, &body) {
 		return
 	}
 	view, err := a.instalments.Edit(c.Request.Context(), actorOf(c), ownerOf(c), id, body.Due, body.Amount)

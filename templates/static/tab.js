@@ -6,7 +6,7 @@
   var token = document.querySelector('meta[name="b24pay-token"]').content;
   var apiBase = document.querySelector('meta[name="b24pay-api"]').content;
   var $ = function (id) { return document.getElementById(id); };
-  var state = { currency: 'RUB', schedule: null, providers: [], withheld: {}, pollTimer: null, previewTimer: null, previewSeq: 0 };
+  var state = { currency: 'RUB', schedule: null, providers: [], withheld: {}, pollTimer: null, previewTimer: null, previewSeq: 0, customRows: 0, saving: false };
   var payLabels = { invoicebox: 'Счёт Invoicebox', sbp: 'QR СБП' };
   var routeNames = { invoicebox: 'Invoicebox', sbp: 'СБП' };
   var paymentStatus = { pending: 'Ожидает оплаты', unknown: 'Уточняется', succeeded: 'Оплачен', failed: 'Ошибка',
@@ -24,6 +24,34 @@
     var out = (neg ? '−' : '') + whole + (parts[1] ? ',' + parts[1] : '');
     var c = currency || state.currency;
     return out + '\u00a0' + (signs[c] || c);
+  }
+
+  // Money typed by a person: «120 000,00», «120000.00», «1 437,5». Returns "120000.00" or null.
+  function parseNumber(text) {
+    var s = String(text || '').replace(/[\s\u00a0\u202f]/g, '').replace(',', '.');
+    return /^-?\d+(\.\d+)?$/.test(s) ? s : (s === '' ? '' : null);
+  }
+
+  // Amounts in kopecks as BigInt, for running totals without float rounding; null if not a sum.
+  function toMinor(text) {
+    var s = parseNumber(text);
+    if (!s) return null;
+    var neg = s.charAt(0) === '-', parts = s.replace('-', '').split('.');
+    if ((parts[1] || '').length > 2) return null;
+    var v = BigInt(parts[0]) * 100n + BigInt(((parts[1] || '') + '00').slice(0, 2));
+    return neg ? -v : v;
+  }
+
+  function fromMinor(v) {
+    var neg = v < 0n, a = neg ? -v : v, k = String(a % 100n);
+    return (neg ? '-' : '') + String(a / 100n) + '.' + (k.length < 2 ? '0' + k : k);
+  }
+
+  // «120 000,00» for an input: plain spaces, comma decimals; left alone when it is not a number.
+  function groupInput(text) {
+    var m = toMinor(text);
+    if (m === null) return text;
+    return money(fromMinor(m)).replace(/\u202f/g, ' ').replace(/\u00a0.*$/, '');
   }
 
   function date(iso) {
@@ -103,6 +131,18 @@
   // ---- builder -----------------------------------------------------------------------------
   function value(id) { return $(id).value.trim().replace(/\s/g, '').replace(',', '.'); }
 
+  // The term in the manager's words — «12 мес.», «2 года», «90 дн.», or a bare number of the
+  // chosen periods — as the API's "12m".
+  var termUnits = [[/^(д|d)/, 'd'], [/^(н|w)/, 'w'], [/^(м|m)/, 'm'], [/^(к|q)/, 'q'], [/^(п|h)/, 'h'], [/^(г|л|y)/, 'y']];
+  var unitCodes = { day: 'd', week: 'w', month: 'm', quarter: 'q', halfyear: 'h', year: 'y' };
+  function termValue() {
+    var m = /^(\d+)\s*(.*)$/.exec($('f-term').value.trim().toLowerCase());
+    if (!m) return $('f-term').value.trim();
+    if (!m[2]) return m[1] + unitCodes[$('f-unit').value];
+    for (var i = 0; i < termUnits.length; i++) if (termUnits[i][0].test(m[2])) return m[1] + termUnits[i][1];
+    return m[0];
+  }
+
   function collectPlan() {
     var scheme = $('f-scheme').value;
     var plan = { scheme: scheme, total: value('f-total'), currency: state.currency };
@@ -120,36 +160,61 @@
     plan.business_days = $('f-business').checked;
     if (scheme === 'full') return plan;
     var down = value('f-down');
-    if (down && down !== '0') plan.down = $('f-down-kind').value === 'percent' ? { percent: down } : { amount: down };
-    if (value('f-term')) plan.term = value('f-term'); else plan.count = parseInt(value('f-count'), 10) || 0;
+    if (down && !/^0+([.,]0*)?$/.test(down)) plan.down = $('f-down-kind').value === 'percent' ? { percent: down } : { amount: down };
+    if (value('f-term')) plan.term = termValue(); else plan.count = parseInt(value('f-count'), 10) || 0;
     plan.period = { unit: $('f-unit').value, every: parseInt(value('f-every'), 10) || 0 };
     if (scheme === 'annuity') plan.annual_rate = value('f-rate') || '0';
     return plan;
   }
 
+  // errorSlot finds where a field's message goes: the custom row's own slot for a row error, the
+  // field's slot otherwise; null when that field is not on screen.
+  function errorSlot(f) {
+    var key = f.field.split('.')[0];
+    if (key === 'annual_rate') key = 'rate';
+    if (key === 'rows' && f.row) {
+      var tr = $('custom-rows').rows[f.row - 1];
+      if (tr) return tr.querySelector('[data-error="row"]');
+    }
+    var slot = document.querySelector('#plan [data-error="' + key + '"]');
+    return slot && !slot.closest('[hidden]') ? slot : null;
+  }
+
+  // markInvalid flags the inputs a message belongs to, for the eye and for screen readers.
+  function markInvalid(slot) {
+    var scope = slot.closest('tr') || slot.closest('label');
+    if (!scope) return;
+    scope.querySelectorAll('input, select').forEach(function (i) {
+      i.classList.add('invalid');
+      i.setAttribute('aria-invalid', 'true');
+      if (slot.id) i.setAttribute('aria-describedby', slot.id);
+    });
+  }
+
+  // showErrors puts each message (Russian, numbers formatted by the server) next to its field and
+  // clears the ones that no longer apply; what the manager typed is never touched.
   function showErrors(fields, message) {
-    document.querySelectorAll('.field-error').forEach(function (n) { n.textContent = ''; });
-    document.querySelectorAll('input.invalid').forEach(function (n) { n.classList.remove('invalid'); });
+    document.querySelectorAll('#plan .field-error').forEach(function (n) { n.textContent = ''; });
+    document.querySelectorAll('#plan .invalid').forEach(function (n) {
+      n.classList.remove('invalid');
+      n.removeAttribute('aria-invalid');
+    });
     var general = [];
     (fields || []).forEach(function (f) {
-      var key = f.field.split('.')[0];
-      if (key === 'annual_rate') key = 'rate';
-      var slot = document.querySelector('[data-error="' + key + '"]');
-      if (key === 'rows' && f.row) {
-        var tr = $('custom-rows').rows[f.row - 1];
-        if (tr) tr.querySelectorAll('input').forEach(function (i) { i.classList.add('invalid'); });
-      }
-      if (slot && !slot.closest('[hidden]')) slot.textContent += (slot.textContent ? ' ' : '') + f.message;
-      else general.push(f.message);
+      var slot = errorSlot(f), text = f.reason || f.message;
+      if (!slot) { general.push(f.message); return; }
+      slot.textContent += (slot.textContent ? ' ' : '') + text;
+      markInvalid(slot);
     });
     var box = $('plan-error');
-    box.textContent = general.concat(message && !fields ? [message] : []).join('; ');
+    box.textContent = general.concat(message && !(fields && fields.length) ? [message] : []).join('; ');
     box.hidden = !box.textContent;
   }
 
   function renderPreview(result) {
-    var body = $('preview').tBodies[0];
+    var body = $('preview').tBodies[0], foot = $('preview').tFoot;
     body.textContent = '';
+    foot.textContent = '';
     var interest = !!result.interest;
     $('preview').classList.toggle('with-interest', interest);
     (result.payments || []).forEach(function (p) {
@@ -161,36 +226,87 @@
         el('td', { class: 'num extra', text: money(p.interest, result.currency) })
       ]));
     });
+    if (result.payments && result.payments.length) foot.appendChild(totalRow(result));
     fit();
+  }
+
+  // totalRow sums the preview: what the client pays in all, and of it principal and interest.
+  function totalRow(result) {
+    var sum = result.payments.reduce(function (a, p) { return a + (toMinor(p.amount) || 0n); }, 0n);
+    return el('tr', { 'data-test': 'preview-total' }, [
+      el('th', { scope: 'row', colspan: '2', text: 'Итого · ' + result.payments.length + ' ' + plural(result.payments.length, 'платёж', 'платежа', 'платежей') }),
+      el('td', { class: 'num', text: money(fromMinor(sum), result.currency) }),
+      el('td', { class: 'num extra', text: money(result.total, result.currency) }),
+      el('td', { class: 'num extra', text: money(result.interest || '0.00', result.currency) })
+    ]);
+  }
+
+  function plural(n, one, few, many) {
+    var d = n % 10, h = n % 100;
+    if (d === 1 && h !== 11) return one;
+    return d >= 2 && d <= 4 && (h < 12 || h > 14) ? few : many;
+  }
+
+  // customTally shows how much of the total the custom rows place and what is still to place.
+  function customTally() {
+    var out = $('custom-tally');
+    if ($('f-scheme').value !== 'custom') { out.textContent = ''; return; }
+    var total = toMinor($('f-total').value), placed = 0n, pct = 0n, usable = true;
+    Array.prototype.forEach.call($('custom-rows').rows, function (tr) {
+      var v = tr.querySelector('[name=value]').value.trim();
+      if (!v) return;
+      if (/%$/.test(v)) { var p = toMinor(v.replace('%', '')); if (p === null) usable = false; else pct += p; return; }
+      var m = toMinor(v);
+      if (m === null) usable = false; else placed += m;
+    });
+    if (total === null || !usable) { out.textContent = ''; return; }
+    if (pct) placed += total * pct / 10000n;
+    var left = total - placed;
+    out.textContent = 'Распределено ' + money(fromMinor(placed)) + ' из ' + money(fromMinor(total)) + ' · ' +
+      (left >= 0n ? 'осталось ' + money(fromMinor(left)) : 'лишние ' + money(fromMinor(-left)));
+    out.classList.toggle('over', left < 0n);
+    out.classList.toggle('done', left === 0n);
   }
 
   function preview() {
     var seq = ++state.previewSeq;
+    customTally();
     api('POST', '/preview', collectPlan()).then(function (r) {
-      if (seq !== state.previewSeq) return; // a newer edit is on its way
+      if (seq !== state.previewSeq) return; // a newer edit (or Save) is on its way
       if (r.status === 200) {
         showErrors([]);
         renderPreview(r.data);
-        $('save').disabled = false;
       } else {
         showErrors(r.data.fields, r.data.message);
         renderPreview({});
-        $('save').disabled = true;
       }
     });
   }
 
+  // schedulePreview refreshes the preview after typing settles. It never disables Save: a click on
+  // Save right after typing must save what is typed (see save).
   function schedulePreview() {
     clearTimeout(state.previewTimer);
-    $('save').disabled = true;
+    customTally();
+    // With a down payment the first date is the down payment's own; instalments follow a period later.
+    $('first-label').textContent = parseNumber($('f-down').value) && toMinor($('f-down').value) !== 0n ? 'Дата первого взноса' : 'Дата первого платежа';
     state.previewTimer = setTimeout(preview, 300);
   }
 
+  // formatMoneyInput shows a typed sum grouped, «120 000,00», once the manager leaves the field.
+  function formatMoneyInput(e) {
+    var t = e.target;
+    var isMoney = t.matches('#f-total, [name=value]') || (t.id === 'f-down' && $('f-down-kind').value === 'amount');
+    if (isMoney && !/%$/.test(t.value.trim())) t.value = groupInput(t.value.trim());
+  }
+
   function addCustomRow(due, v) {
-    var tr = el('tr', {}, [
-      el('td', {}, [el('input', { type: 'date', name: 'due', value: due || '' })]),
-      el('td', {}, [el('input', { name: 'value', value: v || '', placeholder: '3000.00 или 30%', inputmode: 'decimal' })]),
-      el('td', {}, [el('button', { type: 'button', class: 'small', text: '✕', title: 'Удалить строку' })])
+    var n = ++state.customRows, errId = 'row-error-' + n;
+    var tr = el('tr', { 'data-test': 'custom-row' }, [
+      el('td', {}, [el('input', { type: 'date', name: 'due', value: due || '', 'aria-label': 'Дата платежа' })]),
+      el('td', {}, [el('input', { name: 'value', value: v || '', placeholder: '30 000,00 или 30%', inputmode: 'decimal', 'aria-label': 'Сумма или процент платежа' }),
+        el('span', { class: 'field-error', 'data-error': 'row', id: errId, role: 'alert' })]),
+      el('td', {}, [el('button', { type: 'button', class: 'small', text: '✕', title: 'Удалить строку', 'aria-label': 'Удалить строку' })])
     ]);
     tr.querySelector('button').onclick = function () { tr.remove(); schedulePreview(); };
     $('custom-rows').appendChild(tr);
@@ -207,7 +323,7 @@
   }
 
   function renderBuilder(defaults) {
-    $('f-total').value = defaults.total && defaults.total !== '0.00' ? defaults.total : '';
+    $('f-total').value = defaults.total && defaults.total !== '0.00' ? groupInput(defaults.total) : '';
     $('f-count').value = defaults.count || 12;
     $('f-first').value = defaults.first || '';
     $('f-unit').value = defaults.period || 'month';
@@ -217,13 +333,20 @@
     preview();
   }
 
+  // save posts exactly what is in the form now: a preview still waiting for typing to settle is
+  // dropped (the server validates and builds the same plan), so the first click always saves.
   function save() {
-    $('save').disabled = true;
+    if (state.saving) return;
+    clearTimeout(state.previewTimer);
+    state.previewSeq++;
+    state.saving = true;
+    $('save').setAttribute('aria-busy', 'true');
     api('POST', '/schedule', collectPlan()).then(function (r) {
+      state.saving = false;
+      $('save').removeAttribute('aria-busy');
       if (r.status === 201) { renderCurrent(r.data.schedule); return; }
       if (r.status === 409) { notice(r.data.message); load(); return; }
       showErrors(r.data.fields, r.data.message);
-      $('save').disabled = false;
     });
   }
 
@@ -412,6 +535,7 @@
 
   $('plan').addEventListener('input', schedulePreview);
   $('plan').addEventListener('change', schedulePreview);
+  $('plan').addEventListener('focusout', formatMoneyInput);
   $('f-scheme').addEventListener('change', applyScheme);
   $('add-row').onclick = function () { addCustomRow(); schedulePreview(); };
   $('save').onclick = save;
