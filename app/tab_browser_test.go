@@ -82,8 +82,10 @@ func TestTabInBrowser(t *testing.T) {
 		return v
 	}
 
-	// The form is prefilled from the deal (120 000 ₽, 12 monthly payments); the preview follows.
-	require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`#preview tbody tr:nth-child(12)`), in)))
+	// «Составить график» opens the form prefilled from the deal (120 000 ₽, 12 monthly payments);
+	// the preview follows.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#start`), in),
+		chromedp.WaitVisible(chromedp.CSS(`#preview tbody tr:nth-child(12)`), in)))
 	total, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`#f-total`), in))
 	require.NoError(t, err)
 	require.Equal(t, "120 000,00", total, "the sum is shown grouped")

@@ -26,7 +26,17 @@ func TestTabFormInBrowser(t *testing.T) {
 		t.Helper()
 		require.NoError(t, chromedp.Do(ctx, actions...))
 	}
+	// Item 2: no schedule yet — one sentence, one primary action; the spinner is gone. Item 8:
+	// outside Bitrix24 (no SDK here) a quiet note says so. Item 9: contrast on the rendered page.
+	wait(chromedp.WaitVisible(chromedp.CSS(`[data-test="empty-state"]`), in), chromedp.WaitNotVisible(chromedp.CSS(`#loading`), in))
+	require.Equal(t, "У сделки ещё нет графика платежей.", textIn(t, ctx, in, `#empty-text`))
+	require.False(t, visible(t, ctx, in, `#builder`), "the builder waits for the action")
+	wait(chromedp.WaitVisible(chromedp.CSS(`#outside-note`), in))
+	requireContrast(t, ctx)
+	shots(t, ctx, "tab-empty")
+	clickInTab(t, ctx, in, `#start`)
 	wait(chromedp.WaitVisible(chromedp.CSS(`[data-test="preview-total"]`), in))
+	requireSaveAboveFold(t, ctx)
 
 	// Item 4: sums are shown grouped with a decimal comma, and both spellings are read.
 	require.Equal(t, "Итого · 12 платежей", textIn(t, ctx, in, `[data-test="preview-total"] th`))
@@ -55,6 +65,7 @@ func TestTabFormInBrowser(t *testing.T) {
 	require.Equal(t, "120", value(t, ctx, in, `#f-down`), "the typed value stays")
 	require.Equal(t, "true", attr(t, ctx, in, `#f-down`, "aria-invalid"))
 	require.False(t, visible(t, ctx, in, `#plan-error`), "no banner: the message is by its field")
+	requireContrast(t, ctx)
 	shots(t, ctx, "tab-error-by-field")
 	typeInTab(t, ctx, in, `#f-down`, "20")
 	wait(chromedp.WaitNotVisible(chromedp.CSS(`#err-down`), in))
@@ -110,4 +121,12 @@ func attr(t *testing.T, ctx context.Context, in chromedp.QueryOption, sel, name 
 	v, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(sel), name, in))
 	require.NoError(t, err, sel)
 	return v.Value
+}
+
+// requireSaveAboveFold checks that Save is within the first 800 px of the tab (the slider's height).
+func requireSaveAboveFold(t *testing.T, ctx context.Context) {
+	t.Helper()
+	var bottom float64
+	evalInTab(t, ctx, `document.getElementById('save').getBoundingClientRect().bottom + window.scrollY`, &bottom)
+	require.Less(t, bottom, 800.0, "Save is visible without scrolling")
 }

@@ -101,12 +101,13 @@ function lum(c){return [c.r,c.g,c.b].map(function(v){v/=255;return v<=0.03928?v/
 function bg(n){for(;n&&n.nodeType===1;n=n.parentElement){var c=rgb(getComputedStyle(n).backgroundColor);if(c.a>0.5)return c;}return {r:255,g:255,b:255,a:1};}
 var bad=[],checked=0;
 document.querySelectorAll('body *').forEach(function(n){
-  var own=Array.prototype.some.call(n.childNodes,function(c){return c.nodeType===3&&c.textContent.trim();});
+  var own=/^(INPUT|SELECT|TEXTAREA)$/.test(n.tagName)&&n.type!=='checkbox'&&n.type!=='hidden'||
+    Array.prototype.some.call(n.childNodes,function(c){return c.nodeType===3&&c.textContent.trim();});
   var box=n.getBoundingClientRect();
   if(!own||!box.width||getComputedStyle(n).visibility==='hidden'||n.closest('[hidden]'))return;
   var fg=rgb(getComputedStyle(n).color),b=bg(n),l1=lum(fg),l2=lum(b);
   var ratio=(Math.max(l1,l2)+0.05)/(Math.min(l1,l2)+0.05);checked++;
-  if(ratio<4.5)bad.push(n.tagName.toLowerCase()+(n.id?'#'+n.id:'')+(n.className?'.'+String(n.className).replace(/ /g,'.'):'')+' «'+n.textContent.trim().slice(0,30)+'» '+ratio.toFixed(2));
+  if(ratio<4.5)bad.push(n.tagName.toLowerCase()+(n.id?'#'+n.id:'')+(n.className?'.'+String(n.className).replace(/ /g,'.'):'')+' «'+(n.value||n.textContent).trim().slice(0,30)+'» '+ratio.toFixed(2));
 });
 return {checked:checked,bad:bad};})()`
 

@@ -322,7 +322,18 @@
     if (scheme === 'custom' && !$('custom-rows').rows.length) { addCustomRow(); addCustomRow(); }
   }
 
+  // renderEmpty says in one sentence that there is no schedule yet, with one action to make one.
+  function renderEmpty(owner, defaults) {
+    state.defaults = defaults;
+    $('empty-text').textContent = 'У ' + (owner.type === 'lead' ? 'лида' : 'сделки') + ' ещё нет графика платежей.';
+    $('empty').hidden = false;
+    $('builder').hidden = true;
+    $('current').hidden = true;
+    fit();
+  }
+
   function renderBuilder(defaults) {
+    $('empty').hidden = true;
     $('f-total').value = defaults.total && defaults.total !== '0.00' ? groupInput(defaults.total) : '';
     $('f-count').value = defaults.count || 12;
     $('f-first').value = defaults.first || '';
@@ -430,6 +441,7 @@
   function renderCurrent(s) {
     state.schedule = s;
     state.currency = s.currency;
+    $('empty').hidden = true;
     $('builder').hidden = true;
     $('current').hidden = false;
     $('sum-total').textContent = money(s.total);
@@ -529,7 +541,7 @@
       state.withheld = r.data.providers_withheld || {};
       renderPayments(r.data.payments);
       if (r.data.schedule) renderCurrent(r.data.schedule);
-      else if ($('builder').hidden) renderBuilder(r.data.defaults);
+      else if ($('builder').hidden) renderEmpty(r.data.owner, r.data.defaults);
     });
   }
 
@@ -539,6 +551,10 @@
   $('f-scheme').addEventListener('change', applyScheme);
   $('add-row').onclick = function () { addCustomRow(); schedulePreview(); };
   $('save').onclick = save;
+  $('start').onclick = function () { renderBuilder(state.defaults); $('f-total').focus(); };
+  $('cancel-builder').onclick = function () { clearTimeout(state.previewTimer); state.previewSeq++; $('builder').hidden = true; $('empty').hidden = false; fit(); };
+  // Outside Bitrix24 (no SDK) say so quietly instead of failing silently.
+  window.addEventListener('load', function () { $('outside-note').hidden = !!window.BX24; });
   $('delete').onclick = remove;
   if (window.BX24 && BX24.init) BX24.init(fit);
   window.b24pay = { api: api, money: money, date: date, el: el, fit: fit }; // for split.js
