@@ -464,9 +464,7 @@
         rowActions(i)
       ]));
     });
-    var progress = $('sync-progress');
-    progress.hidden = !s.syncing;
-    progress.textContent = 'Передано в Битрикс24: ' + synced + ' из ' + s.instalments.length;
+    renderSync(s, synced);
     var history = $('history');
     history.textContent = '';
     (s.history || []).forEach(function (h) {
@@ -479,6 +477,33 @@
     clearTimeout(state.pollTimer);
     if (s.syncing) state.pollTimer = setTimeout(poll, 1500);
     fit();
+  }
+
+  // renderSync shows the push to Bitrix24 as a progress bar with count and percent; once it ends
+  // it leaves a success note (until dismissed) or the failures with a retry.
+  function renderSync(s, synced) {
+    var total = s.instalments.length, failed = s.instalments.filter(function (i) { return i.sync === 'failed'; });
+    var pct = total ? Math.floor(synced * 100 / total) : 100;
+    $('sync-progress').hidden = !s.syncing;
+    if (s.syncing) {
+      state.syncWatched = true;
+      $('sync-result').hidden = true;
+      $('sync-progress-text').textContent = 'Передано в Битрикс24: ' + synced + ' из ' + total + ' · ' + pct + '\u00a0%';
+      $('sync-bar').setAttribute('aria-valuemax', String(total));
+      $('sync-bar').setAttribute('aria-valuenow', String(synced));
+      $('sync-bar').setAttribute('aria-valuetext', synced + ' из ' + total);
+      $('sync-bar-fill').style.width = pct + '%';
+      return;
+    }
+    if (!state.syncWatched) return; // nothing was pushed while the tab was open
+    state.syncWatched = false;
+    var box = $('sync-result');
+    box.hidden = false;
+    box.className = 'alert ' + (failed.length ? 'alert-danger' : 'alert-success');
+    $('sync-retry').hidden = !failed.length;
+    $('sync-result-text').textContent = failed.length ?
+      'Не удалось передать в Битрикс24 ' + failed.length + ' из ' + total + ': ' + (failed[0].sync_error || 'нет ответа') + '.' :
+      'Готово: ' + synced + ' из ' + total + ' · 100\u00a0% — все платежи переданы в Битрикс24.';
   }
 
   function renderPayments(list) {
@@ -556,6 +581,8 @@
   // Outside Bitrix24 (no SDK) say so quietly instead of failing silently.
   window.addEventListener('load', function () { $('outside-note').hidden = !!window.BX24; });
   $('delete').onclick = remove;
+  $('sync-dismiss').onclick = function () { $('sync-result').hidden = true; fit(); };
+  $('sync-retry').onclick = function () { $('sync-result').hidden = true; state.syncWatched = true; poll(); };
   if (window.BX24 && BX24.init) BX24.init(fit);
   window.b24pay = { api: api, money: money, date: date, el: el, fit: fit }; // for split.js
   load();
