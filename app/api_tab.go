@@ -75,8 +75,24 @@ func (a *App) apiTab(c *gin.Context) {
 		currency = view.Currency
 	}
 	routes, withheld := a.providerCodes(currency)
+	links, err := a.cardLinks(c)
+	if err != nil {
+		apiError(c, err)
+		return
+	}
 	c.JSON(http.StatusOK, gin.H{"owner": owner, "schedule": view, "providers": routes, "providers_withheld": withheld, "payments": pays,
-		"defaults": gin.H{"total": owner.Amount, "currency": owner.Currency, "first": first, "period": "month", "count": 12}})
+		"b24": links, "defaults": gin.H{"total": owner.Amount, "currency": owner.Currency, "first": first, "period": "month", "count": 12}})
+}
+
+// cardLinks tells the tab how to open Bitrix24 cards: the portal's origin and the entity types of
+// the instalment items and invoices. The tab opens /crm/type/{type}/details/{id}/ with BX24.openPath
+// (sdk/bx24-js-sdk/additional-functions/bx24-open-path.md) or as a link outside Bitrix24.
+func (a *App) cardLinks(c *gin.Context) (gin.H, error) {
+	p, err := a.portals.Get(c.Request.Context(), claimsOf(c).MemberID)
+	if err != nil {
+		return nil, err
+	}
+	return gin.H{"origin": "https://" + p.Domain, "item_type": p.Provisioned().SPAEntityTypeID, "invoice_type": instalment.SmartInvoiceType}, nil
 }
 
 // apiSchedule returns the schedule and its payments only (no Bitrix24 calls): what the tab polls

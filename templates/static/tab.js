@@ -6,7 +6,7 @@
   var token = document.querySelector('meta[name="b24pay-token"]').content;
   var apiBase = document.querySelector('meta[name="b24pay-api"]').content;
   var $ = function (id) { return document.getElementById(id); };
-  var state = { currency: 'RUB', schedule: null, providers: [], withheld: {}, pollTimer: null, previewTimer: null, previewSeq: 0, customRows: 0, saving: false };
+  var state = { currency: 'RUB', schedule: null, providers: [], withheld: {}, pollTimer: null, previewTimer: null, previewSeq: 0, customRows: 0, saving: false, b24: {}, feedback: null };
   var payLabels = { invoicebox: 'Счёт Invoicebox', sbp: 'QR СБП' };
   var routeNames = { invoicebox: 'Invoicebox', sbp: 'СБП' };
   var paymentStatus = { pending: 'Ожидает оплаты', unknown: 'Уточняется', succeeded: 'Оплачен', failed: 'Ошибка',
@@ -361,33 +361,109 @@
     });
   }
 
+  // ---- Bitrix24 cards, menus, dialogs -----------------------------------------------------
+  function inBitrix() { return !!(window.BX24 && BX24.openPath) && !window.b24NoSDK; }
+
+  // cardLink links a record id to its Bitrix24 card: BX24.openPath opens the card in Bitrix24's
+  // slider when the tab is in its frame, a plain link opens it otherwise.
+  function cardLink(type, id, text) {
+    var path = '/crm/type/' + type + '/details/' + id + '/';
+    var a = el('a', { href: (state.b24.origin || '') + path, target: '_blank', rel: 'noopener', text: text, 'data-test': 'card-link' });
+    a.onclick = function (ev) {
+      if (!inBitrix()) return;
+      ev.preventDefault();
+      BX24.openPath(path);
+    };
+    return a;
+  }
+
+  function closeMenus(except) {
+    document.querySelectorAll('.menu:not([hidden])').forEach(function (m) {
+      if (m === except) return;
+      m.hidden = true;
+      m.previousSibling.setAttribute('aria-expanded', 'false');
+    });
+  }
+
+  // actionMenu is the «…» button of a grid row: a menu of the row's other actions, opened by click
+  // or keyboard, closed by Escape, a pick or a click elsewhere.
+  function actionMenu(items) {
+    var wrap = el('span', { class: 'menu-wrap' });
+    var btn = el('button', { type: 'button', class: 'small menu-button', text: '…', 'aria-haspopup': 'menu', 'aria-expanded': 'false',
+      'aria-label': 'Другие действия', title: 'Другие действия', 'data-action': 'menu' });
+    var list = el('div', { class: 'menu', role: 'menu', hidden: '' });
+    items.forEach(function (it) {
+      var b = el('button', { type: 'button', role: 'menuitem', text: it.text, 'data-action': it.action });
+      b.onclick = function () { closeMenus(); btn.focus(); it.run(b); };
+      list.appendChild(b);
+    });
+    btn.onclick = function () {
+      var open = list.hidden;
+      closeMenus();
+      list.hidden = !open;
+      btn.setAttribute('aria-expanded', String(open));
+      if (open) list.firstChild.focus();
+    };
+    list.onkeydown = function (e) {
+      var all = Array.prototype.slice.call(list.children), at = all.indexOf(document.activeElement);
+      if (e.key === 'Escape') { closeMenus(); btn.focus(); }
+      if (e.key === 'ArrowDown') { e.preventDefault(); all[(at + 1) % all.length].focus(); }
+      if (e.key === 'ArrowUp') { e.preventDefault(); all[(at - 1 + all.length) % all.length].focus(); }
+    };
+    wrap.appendChild(btn);
+    wrap.appendChild(list);
+    return wrap;
+  }
+
+  // ask shows our own confirmation dialog (not the browser's confirm) and resolves to the choice.
+  function ask(text, okText) {
+    var d = $('dialog');
+    $('dialog-text').textContent = text;
+    $('dialog-ok').textContent = okText;
+    return new Promise(function (resolve) {
+      function done(v) { d.close(); $('dialog-ok').onclick = $('dialog-cancel').onclick = d.oncancel = null; resolve(v); }
+      $('dialog-ok').onclick = function () { done(true); };
+      $('dialog-cancel').onclick = function () { done(false); };
+      d.oncancel = function (e) { e.preventDefault(); done(false); };
+      d.showModal();
+      $('dialog-cancel').focus();
+    });
+  }
+
   // ---- current schedule --------------------------------------------------------------------
   function syncLabel(i) {
-    if (i.sync === 'synced') return el('span', { class: 'sync', text: 'передан' + (i.item_id ? ' · №' + i.item_id : '') });
+    if (i.sync === 'synced') {
+      var span = el('span', { class: 'sync', text: 'передан' });
+      if (i.item_id) { span.appendChild(document.createTextNode(' · ')); span.appendChild(cardLink(state.b24.item_type, i.item_id, '№' + i.item_id)); }
+      return span;
+    }
     if (i.sync === 'failed') return el('span', { class: 'sync failed', text: 'ошибка: ' + (i.sync_error || 'повторим'), title: i.sync_error });
     return el('span', { class: 'sync', text: 'передаётся…' });
   }
 
+  // rowActions is a grid row's primary action plus a «…» menu with the rest, the way Bitrix24
+  // grid rows work. «Выставить счёт в Битрикс24» makes a Bitrix24 smart invoice; «Счёт Invoicebox»
+  // and «QR СБП» make a pay link.
   function rowActions(i) {
-    var cell = el('td', { class: 'row-actions' });
-    if (i.editable) {
-      var edit = el('button', { type: 'button', class: 'small', text: 'Изменить', 'data-action': 'edit' });
-      edit.onclick = function () { startEdit(i); };
-      cell.appendChild(edit);
-    }
+    var cell = el('td', { class: 'row-actions' }), items = [];
     if (unpaid[i.status] && !i.invoice_id) {
-      var inv = el('button', { type: 'button', class: 'small', text: 'Выставить счёт', 'data-action': 'invoice' });
-      inv.onclick = function () { inv.disabled = true; change(api('POST', '/instalments/' + i.id + '/invoice')); };
-      cell.appendChild(inv);
-    } else if (i.invoice_id) {
-      cell.appendChild(el('span', { class: 'sync', text: 'счёт №' + i.invoice_id }));
+      items.push({ text: 'Выставить счёт в Битрикс24', action: 'invoice', run: function (b) { invoice(i, b); } });
     }
     if (unpaid[i.status]) {
       state.providers.forEach(function (code) {
-        var b = el('button', { type: 'button', class: 'small', text: payLabels[code] || code, 'data-action': 'pay-' + code });
-        b.onclick = function () { pay(i, code, b); };
-        cell.appendChild(b);
+        items.push({ text: payLabels[code] || code, action: 'pay-' + code, run: function (b) { pay(i, code, b); } });
       });
+    }
+    if (i.editable) items.push({ text: 'Изменить', action: 'edit', run: function () { startEdit(i); } });
+    if (i.invoice_id) cell.appendChild(cardLink(state.b24.invoice_type, i.invoice_id, 'Счёт №' + i.invoice_id));
+    if (items.length) {
+      var first = items.shift();
+      var primary = el('button', { type: 'button', class: 'small primary-action', text: first.text, 'data-action': first.action });
+      primary.onclick = function () { first.run(primary); };
+      cell.appendChild(primary);
+    }
+    if (items.length) cell.appendChild(actionMenu(items));
+    if (unpaid[i.status]) {
       Object.keys(state.withheld).forEach(function (code) {
         cell.appendChild(el('span', { class: 'sync', text: state.withheld[code], 'data-withheld': code }));
       });
@@ -395,19 +471,62 @@
     return cell;
   }
 
-  // pay opens the printable pay page (QR or invoice link) of the instalment's payment.
+  // invoicePending tells whether an invoice asked for from this tab has not reached the row yet.
+  function invoicePending(s) {
+    var f = state.feedback;
+    return !!f && f.kind === 'invoice' && s.instalments.some(function (i) { return i.seq === f.seq && !i.invoice_id; });
+  }
+
+  function invoice(i, button) {
+    button.disabled = true;
+    state.feedback = { seq: i.seq, kind: 'invoice' };
+    change(api('POST', '/instalments/' + i.id + '/invoice'));
+  }
+
+  // pay makes the instalment's pay link and shows it in place, under the row, to copy or open.
   function pay(i, provider, button) {
     button.disabled = true;
-    var page = window.open('', '_blank');
     api('POST', '/instalments/' + i.id + '/pay', { provider: provider }).then(function (r) {
       button.disabled = false;
-      if (r.status === 200) {
-        if (page) page.location = r.data.payment.pay_url; else notice('Ссылка на оплату: ' + location.origin + r.data.payment.pay_url);
-        return;
-      }
-      if (page) page.close();
-      notice(r.data.message || 'Не удалось создать платёж');
+      if (r.status !== 200) { notice(r.data.message || 'Не удалось создать платёж'); return; }
+      state.feedback = { seq: i.seq, kind: 'link', url: location.origin + r.data.payment.pay_url, label: payLabels[provider] || provider };
+      renderCurrent(state.schedule);
     });
+  }
+
+  // feedbackRow is the note under a row after an action on it: the pay link to copy or open, or
+  // the Bitrix24 invoice to open. It stays until closed.
+  function feedbackRow(i, f) {
+    var box = el('div', { class: 'alert alert-success', role: 'status', 'data-test': 'feedback' });
+    if (f.kind === 'link') {
+      box.appendChild(el('span', { text: f.label + ': ссылка на оплату платежа №' + i.seq + ' готова' }));
+      var input = el('input', { readonly: '', value: f.url, 'aria-label': 'Ссылка на оплату', class: 'link-field', 'data-test': 'pay-link' });
+      var copy = el('button', { type: 'button', class: 'small', text: 'Копировать', 'data-action': 'copy' });
+      copy.onclick = function () { copyText(input, copy); };
+      box.appendChild(input);
+      box.appendChild(copy);
+      box.appendChild(el('a', { href: f.url, target: '_blank', rel: 'noopener', text: 'Открыть' }));
+    } else if (i.invoice_id) {
+      box.appendChild(el('span', { text: 'Счёт №' + i.invoice_id + ' выставлен в Битрикс24' }));
+      box.appendChild(cardLink(state.b24.invoice_type, i.invoice_id, 'Открыть счёт'));
+    } else {
+      box.className = 'alert alert-info';
+      box.appendChild(el('span', { text: 'Счёт выставляется в Битрикс24…' }));
+    }
+    var close = el('button', { type: 'button', class: 'small', text: 'Закрыть', 'aria-label': 'Закрыть сообщение' });
+    close.onclick = function () { state.feedback = null; renderCurrent(state.schedule); };
+    box.appendChild(close);
+    return el('tr', { class: 'feedback' }, [el('td', { colspan: '7' }, [box])]);
+  }
+
+  function copyText(input, button) {
+    var done = function () { button.textContent = 'Скопировано'; };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(input.value).then(done, function () { input.select(); if (document.execCommand('copy')) done(); });
+    } else {
+      input.select();
+      if (document.execCommand('copy')) done();
+    }
   }
 
   function startEdit(i) {
@@ -463,6 +582,7 @@
         el('td', {}, [syncLabel(i)]),
         rowActions(i)
       ]));
+      if (state.feedback && state.feedback.seq === i.seq) body.appendChild(feedbackRow(i, state.feedback));
     });
     renderSync(s, synced);
     var history = $('history');
@@ -475,7 +595,7 @@
       ]));
     });
     clearTimeout(state.pollTimer);
-    if (s.syncing) state.pollTimer = setTimeout(poll, 1500);
+    if (s.syncing || invoicePending(s)) state.pollTimer = setTimeout(poll, 1500);
     fit();
   }
 
@@ -542,9 +662,11 @@
   }
 
   function remove() {
-    if (!window.confirm('Удалить график? Неоплаченные платежи будут отменены в Битрикс24, оплаченные сохранятся.')) return;
-    api('DELETE', '/schedule').then(function (r) {
-      if (r.status === 200) { notice('График удалён.'); load(); } else notice(r.data.message);
+    ask('Удалить график? Неоплаченные платежи будут отменены в Битрикс24, оплаченные сохранятся.', 'Удалить график').then(function (yes) {
+      if (!yes) return;
+      api('DELETE', '/schedule').then(function (r) {
+        if (r.status === 200) { notice('График удалён.'); state.feedback = null; load(); } else notice(r.data.message);
+      });
     });
   }
 
@@ -564,6 +686,7 @@
       renderOwner(r.data.owner);
       state.providers = r.data.providers || [];
       state.withheld = r.data.providers_withheld || {};
+      state.b24 = r.data.b24 || {};
       renderPayments(r.data.payments);
       if (r.data.schedule) renderCurrent(r.data.schedule);
       else if ($('builder').hidden) renderEmpty(r.data.owner, r.data.defaults);
@@ -581,6 +704,7 @@
   // Outside Bitrix24 (no SDK) say so quietly instead of failing silently.
   window.addEventListener('load', function () { $('outside-note').hidden = !!window.BX24; });
   $('delete').onclick = remove;
+  document.addEventListener('click', function (e) { if (!e.target.closest('.menu-wrap')) closeMenus(); });
   $('sync-dismiss').onclick = function () { $('sync-result').hidden = true; fit(); };
   $('sync-retry').onclick = function () { $('sync-result').hidden = true; state.syncWatched = true; poll(); };
   if (window.BX24 && BX24.init) BX24.init(fit);
