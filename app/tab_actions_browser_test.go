@@ -61,7 +61,7 @@ func TestTabRowActionsInBrowser(t *testing.T) {
 	waitText(t, ctx, in, `[data-test="feedback"] a[data-test="card-link"]`, "Открыть счёт")
 	href := attr(t, ctx, in, `tr[data-seq="2"] .row-actions a[data-test="card-link"]`, "href")
 	require.Regexp(t, `^https://.+/crm/type/31/details/\d+/$`, href)
-	itemHref := attr(t, ctx, in, `tr[data-seq="1"] td:nth-child(6) a[data-test="card-link"]`, "href")
+	itemHref := attr(t, ctx, in, `tr[data-seq="1"] .sync-cell a[data-test="card-link"]`, "href")
 	require.Equal(t, fmt.Sprintf("%s/crm/type/%d/details/1/", "https://"+e.portal.Domain(), e.provisioned().SPAEntityTypeID), itemHref)
 	requireContrast(t, ctx)
 	shots(t, ctx, "tab-row-feedback")

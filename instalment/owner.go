@@ -36,6 +36,8 @@ type ClientView struct {
 	INN     string `json:"inn"`
 	KPP     string `json:"kpp"`
 	Address string `json:"address"`
+	Phone   string `json:"phone"`
+	Email   string `json:"email"`
 }
 
 // crmEntity is the subset of crm.deal.get / crm.lead.get we read.
@@ -77,7 +79,8 @@ func (s *Service) LoadOwner(ctx context.Context, o Owner) (*OwnerInfo, error) {
 			s.log.Warn("client sync failed", "member_id", o.MemberID, "client", kind, "id", id, "err", err)
 		} else {
 			info.ClientID = &c.ID
-			info.Client = &ClientView{Type: c.EntityType, Name: c.Name, INN: c.INN, KPP: c.KPP, Address: c.LegalAddress}
+			info.Client = &ClientView{Type: c.EntityType, Name: c.Name, INN: c.INN, KPP: c.KPP, Address: c.LegalAddress,
+				Phone: c.Phone, Email: c.Email}
 		}
 	}
 	return info, nil

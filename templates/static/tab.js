@@ -54,6 +54,13 @@
     return money(fromMinor(m)).replace(/\u202f/g, ' ').replace(/\u00a0.*$/, '');
   }
 
+  // «02.01.2027, 09:00» in the portal's time zone as the browser knows it.
+  function dateTime(iso) {
+    var d = new Date(iso), p = function (n) { return (n < 10 ? '0' : '') + n; };
+    if (isNaN(d)) return iso || '';
+    return p(d.getDate()) + '.' + p(d.getMonth() + 1) + '.' + d.getFullYear() + ', ' + p(d.getHours()) + ':' + p(d.getMinutes());
+  }
+
   function date(iso) {
     var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || '');
     return m ? m[3] + '.' + m[2] + '.' + m[1] : iso || '';
@@ -122,6 +129,10 @@
       if (owner.client.kpp) req.push('КПП ' + owner.client.kpp);
       if (req.length) c.appendChild(el('div', { class: 'muted', text: req.join(', ') }));
       if (owner.client.address) c.appendChild(el('div', { class: 'muted', text: owner.client.address }));
+      var contacts = el('div', { class: 'contacts' });
+      if (owner.client.phone) contacts.appendChild(el('a', { href: 'tel:' + owner.client.phone.replace(/[^\d+]/g, ''), text: owner.client.phone, 'data-test': 'client-phone' }));
+      if (owner.client.email) contacts.appendChild(el('a', { href: 'mailto:' + owner.client.email, text: owner.client.email, 'data-test': 'client-email' }));
+      if (contacts.childNodes.length) c.appendChild(contacts);
     } else {
       c.appendChild(el('span', { class: 'muted', text: 'Клиент не указан' }));
     }
@@ -516,7 +527,7 @@
     var close = el('button', { type: 'button', class: 'small', text: 'Закрыть', 'aria-label': 'Закрыть сообщение' });
     close.onclick = function () { state.feedback = null; renderCurrent(state.schedule); };
     box.appendChild(close);
-    return el('tr', { class: 'feedback' }, [el('td', { colspan: '7' }, [box])]);
+    return el('tr', { class: 'feedback' }, [el('td', { colspan: '9' }, [box])]);
   }
 
   function copyText(input, button) {
@@ -570,6 +581,8 @@
     $('sum-over').textContent = money(s.overpayment);
     var body = $('instalments').tBodies[0];
     body.textContent = '';
+    // An annuity keeps its principal and interest columns after saving, as in the preview.
+    $('instalments').classList.toggle('with-interest', s.instalments.some(function (i) { return i.interest && i.interest !== '0.00'; }));
     var synced = 0;
     s.instalments.forEach(function (i) {
       if (i.sync === 'synced') synced++;
@@ -577,9 +590,11 @@
         el('td', { text: String(i.seq) }),
         dueCell(i.due, i.kind === 'down_payment' ? ' · взнос' : '', i.shift_note),
         el('td', { class: 'num', text: money(i.amount) }),
+        el('td', { class: 'num extra', text: money(i.principal) }),
+        el('td', { class: 'num extra', text: money(i.interest) }),
         el('td', { class: 'num', text: money(i.paid) }),
         el('td', {}, [el('span', { class: 'badge ' + i.status, text: i.status_label })]),
-        el('td', {}, [syncLabel(i)]),
+        el('td', { class: 'sync-cell' }, [syncLabel(i)]),
         rowActions(i)
       ]));
       if (state.feedback && state.feedback.seq === i.seq) body.appendChild(feedbackRow(i, state.feedback));
@@ -588,9 +603,8 @@
     var history = $('history');
     history.textContent = '';
     (s.history || []).forEach(function (h) {
-      var at = new Date(h.at);
       history.appendChild(el('li', {}, [
-        el('time', { datetime: h.at, text: at.toLocaleString('ru-RU', { dateStyle: 'short', timeStyle: 'short' }) }),
+        el('time', { datetime: h.at, text: dateTime(h.at) }),
         el('b', { text: h.actor + ': ' }), document.createTextNode(h.text)
       ]));
     });
@@ -639,7 +653,7 @@
         actions.appendChild(el('a', { href: p.pay_url, target: '_blank', text: 'Ссылка на оплату' }));
       }
       body.appendChild(el('tr', { 'data-test': 'payment-row' }, [
-        el('td', { text: new Date(p.created_at).toLocaleDateString('ru-RU') }),
+        el('td', { text: dateTime(p.created_at).slice(0, 10) }),
         el('td', { text: '№' + p.seq }),
         el('td', { text: routeNames[p.provider] || p.provider }),
         el('td', { class: 'num', text: money(p.amount, p.currency) }),
