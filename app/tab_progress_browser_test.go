@@ -44,6 +44,23 @@ func TestTabProgressInBrowser(t *testing.T) {
 	clickInTab(t, ctx, in, `#sync-dismiss`)
 	require.NoError(t, chromedp.Do(ctx, chromedp.WaitNotVisible(chromedp.CSS(`[data-test="sync-result"]`), in)))
 
+	// Item 6: an edit first shows how the other free instalments change, and saves on confirmation.
+	clickInTab(t, ctx, in, `tr[data-seq="5"] [data-action="menu"]`)
+	clickInTab(t, ctx, in, `tr[data-seq="5"] [data-action="edit"]`)
+	require.Equal(t, "Новая сумма платежа №5", attr(t, ctx, in, `tr[data-seq="5"] input[inputmode="decimal"]`, "aria-label"))
+	typeInTab(t, ctx, in, `tr[data-seq="5"] input[inputmode="decimal"]`, "10 000")
+	clickInTab(t, ctx, in, `[data-action="edit-save"]`)
+	require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`[data-test="edit-preview"]`), in)))
+	var changes []string
+	evalInTab(t, ctx, `Array.from(document.querySelectorAll('[data-test="edit-change"]')).map(function(n){return n.textContent})`, &changes)
+	require.Contains(t, changes, "№5: 9\u202f230,77\u00a0₽ → 10\u202f000,00\u00a0₽")
+	require.Greater(t, len(changes), 1, "the other free instalments take the difference: %v", changes)
+	require.Equal(t, "9\u202f230,77\u00a0₽", textIn(t, ctx, in, `tr[data-seq="6"] td:nth-child(3)`), "nothing saved before confirming")
+	shots(t, ctx, "tab-edit-preview")
+	clickInTab(t, ctx, in, `[data-action="edit-confirm"]`)
+	waitText(t, ctx, in, `tr[data-seq="5"] td:nth-child(3)`, "10\u202f000,00\u00a0₽")
+	e.drain()
+
 	// An edit of one date pushes that row alone.
 	updates := e.portal.Calls("crm.item.update")
 	token := e.openTab(e.dealID, 2)

@@ -540,23 +540,66 @@
     }
   }
 
+  // startEdit turns a row into a small form. «Сохранить» first asks the server how the other free
+  // instalments would change and shows that for confirmation; only «Подтвердить» saves.
   function startEdit(i) {
     var tr = document.querySelector('tr[data-seq="' + i.seq + '"]');
-    var due = el('input', { type: 'date', value: i.due }), amount = el('input', { value: i.amount, inputmode: 'decimal' });
-    var ok = el('button', { type: 'button', class: 'small', text: 'Сохранить' });
+    var due = el('input', { type: 'date', value: i.due, 'aria-label': 'Новая дата платежа №' + i.seq, class: 'inline-input' });
+    var amount = el('input', { value: groupInput(i.amount), inputmode: 'decimal', 'aria-label': 'Новая сумма платежа №' + i.seq, class: 'inline-input' });
+    var ok = el('button', { type: 'button', class: 'small primary-action', text: 'Сохранить', 'data-action': 'edit-save' });
     var cancel = el('button', { type: 'button', class: 'small', text: 'Отмена' });
     tr.cells[1].textContent = ''; tr.cells[1].appendChild(due);
     tr.cells[2].textContent = ''; tr.cells[2].appendChild(amount);
     var actions = tr.cells[tr.cells.length - 1];
     actions.textContent = ''; actions.appendChild(ok); actions.appendChild(cancel);
     cancel.onclick = function () { renderCurrent(state.schedule); };
+    amount.focus();
     ok.onclick = function () {
       var body = {};
       if (due.value !== i.due) body.due = due.value;
-      var a = amount.value.trim().replace(/\s/g, '').replace(',', '.');
-      if (a !== i.amount) body.amount = a;
-      change(api('PATCH', '/instalments/' + i.id, body));
+      var a = parseNumber(amount.value);
+      if (a !== null && toMinor(a) !== toMinor(i.amount)) body.amount = a; else if (a === null) body.amount = amount.value;
+      ok.disabled = true;
+      api('POST', '/instalments/' + i.id + '/preview', body).then(function (r) {
+        ok.disabled = false;
+        if (r.status !== 200) { editError(tr, r.data); return; }
+        confirmEdit(tr, i, body, r.data.changes || []);
+      });
     };
+  }
+
+  // editError shows an edit's problem under the edited row, keeping what was typed.
+  function editError(tr, data) {
+    var old = tr.nextSibling && tr.nextSibling.classList && tr.nextSibling.classList.contains('edit-note') ? tr.nextSibling : null;
+    if (old) old.remove();
+    var msgs = (data.fields || []).map(function (f) { return f.reason || f.message; });
+    var box = el('div', { class: 'alert alert-danger', role: 'alert', 'data-test': 'edit-error',
+      text: msgs.length ? msgs.join('; ') : (data.message || 'Не удалось проверить изменение') });
+    tr.parentNode.insertBefore(el('tr', { class: 'feedback edit-note' }, [el('td', { colspan: '9' }, [box])]), tr.nextSibling);
+    fit();
+  }
+
+  // confirmEdit lists every instalment the edit changes (old → new) and saves on confirmation.
+  function confirmEdit(tr, i, body, changes) {
+    var old = tr.nextSibling && tr.nextSibling.classList && tr.nextSibling.classList.contains('edit-note') ? tr.nextSibling : null;
+    if (old) old.remove();
+    var box = el('div', { class: 'alert alert-warning', role: 'status', 'data-test': 'edit-preview' });
+    var list = el('ul', { class: 'changes' });
+    changes.forEach(function (c) {
+      var parts = [];
+      if (c.due !== c.old_due) parts.push(date(c.old_due) + ' → ' + date(c.due));
+      if (c.amount !== c.old_amount) parts.push(money(c.old_amount) + ' → ' + money(c.amount));
+      list.appendChild(el('li', { 'data-test': 'edit-change', text: '№' + c.seq + ': ' + parts.join(', ') }));
+    });
+    box.appendChild(el('span', { text: changes.length ? 'После сохранения изменятся платежи:' : 'Ничего не изменится.' }));
+    box.appendChild(list);
+    var yes = el('button', { type: 'button', class: 'small primary-action', text: 'Подтвердить', 'data-action': 'edit-confirm' });
+    yes.disabled = !changes.length;
+    yes.onclick = function () { yes.disabled = true; change(api('PATCH', '/instalments/' + i.id, body)); };
+    box.appendChild(yes);
+    tr.parentNode.insertBefore(el('tr', { class: 'feedback edit-note' }, [el('td', { colspan: '9' }, [box])]), tr.nextSibling);
+    yes.focus();
+    fit();
   }
 
   function change(request) {
