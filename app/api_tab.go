@@ -75,6 +75,7 @@ func (a *App) apiTab(c *gin.Context) {
 		currency = view.Currency
 	}
 	routes, withheld := a.providerCodes(currency)
+	routes = withholdB2B(routes, withheld, owner.Client)
 	links, err := a.cardLinks(c)
 	if err != nil {
 		apiError(c, err)
@@ -201,4 +202,21 @@ func (a *App) apiInvoice(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusAccepted, gin.H{"schedule": view})
+}
+
+// withholdB2B keeps Invoicebox (B2B invoices) for clients that are organisations or sole
+// proprietors — a company, or anyone with an INN — and says why it is hidden otherwise.
+func withholdB2B(routes []string, withheld map[string]string, client *instalment.ClientView) []string {
+	if client != nil && (client.Type == "company" || client.INN != "") {
+		return routes
+	}
+	kept := routes[:0:0]
+	for _, code := range routes {
+		if code != "invoicebox" {
+			kept = append(kept, code)
+			continue
+		}
+		withheld[code] = "Счёт Invoicebox — только для организаций и ИП: у клиента нет ИНН"
+	}
+	return kept
 }

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"testing"
 
@@ -12,10 +14,11 @@ import (
 
 // TestLeadTabInBrowser opens a lead's tab (issue 18, item 11): the client's phone and e-mail are
 // shown, an annuity keeps its principal and interest columns after saving, and history dates read
-// 02.01.2027, not ISO.
+// 02.01.2027, not ISO. The client is a person without an INN, so Invoicebox (B2B) is not offered
+// and the row says why (item 10).
 func TestLeadTabInBrowser(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, store.SQLite)
+	e := newE2E(t, store.SQLite, withInvoicebox(t))
 	status, _ := e.install()
 	require.Equal(t, http.StatusOK, status)
 	contact, err := e.portal.AddItem(3, map[string]any{"NAME": "Пётр", "LAST_NAME": "Сидоров",
@@ -47,6 +50,17 @@ func TestLeadTabInBrowser(t *testing.T) {
 	require.Regexp(t, `^\d+,\d\d\x{a0}₽$`, interest, "interest of the first instalment after saving")
 	require.NotEqual(t, "0,00\u00a0₽", interest)
 	require.Regexp(t, `^\d\d\.\d\d\.\d{4}, \d\d:\d\d$`, textIn(t, ctx, in, `#history time`))
+	require.Equal(t, "Счёт Invoicebox — только для организаций и ИП: у клиента нет ИНН",
+		textIn(t, ctx, in, `tr[data-seq="1"] [data-withheld="invoicebox"]`))
+	require.Zero(t, count(t, ctx, `[data-action="pay-invoicebox"]`))
 	requireContrast(t, ctx)
 	shots(t, ctx, "tab-lead-annuity")
+}
+
+// count tells how many elements in the tab match sel.
+func count(t *testing.T, ctx context.Context, sel string) int {
+	t.Helper()
+	var n int
+	evalInTab(t, ctx, fmt.Sprintf(`document.querySelectorAll(%q).length`, sel), &n)
+	return n
 }
