@@ -171,16 +171,22 @@ func instalmentID(c *gin.Context) (int64, bool) {
 	return id, true
 }
 
-func (a *App) apiEdit(c *gin.Context) {
+// editBody is an instalment edit: a new due date and/or amount.
+type editBody struct {
+	Due    schedules.Date  `json:"due"`
+	Amount decimal.Decimal `json:"amount"`
+}
+
+// readEdit reads the instalment id and the edit; it answers the request itself on failure.
+func readEdit(c *gin.Context) (int64, editBody, bool) {
+	var body editBody
 	id, ok := instalmentID(c)
+	return id, body, ok && decodeForm(c, 1<<16, &body)
+}
+
+func (a *App) apiEdit(c *gin.Context) {
+	id, body, ok := readEdit(c)
 	if !ok {
-		return
-	}
-	var body struct {
-		Due    schedules.Date  `json:"due"`
-		Amount decimal.Decimal `json:"amount"`
-	}
-	if !decodeForm(c, 1<<16, &body) {
 		return
 	}
 	view, err := a.instalments.Edit(c.Request.Context(), actorOf(c), ownerOf(c), id, body.Due, body.Amount)

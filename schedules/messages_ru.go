@@ -91,24 +91,7 @@ func codeRU(e *ValidationError) string {
 
 // NumberRU writes a number the Russian way: thousands split by narrow no-break spaces, a decimal
 // comma and a true minus sign: −40 000,5.
-func NumberRU(d decimal.Decimal) string {
-	s := d.Abs().String()
-	whole, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	if d.IsNegative() {
-		b.WriteString("−")
-	}
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteRune('\u202f')
-		}
-		b.WriteRune(r)
-	}
-	if frac != "" {
-		b.WriteString("," + frac)
-	}
-	return b.String()
-}
+func NumberRU(d decimal.Decimal) string { return groupRU(d.Abs().String(), d.IsNegative(), '\u202f') }
 
 // boundRU formats an out_of_range bound by what the field holds: a date as 02.01.2027, a
 // percentage with «%», a number with grouped thousands.

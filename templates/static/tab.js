@@ -570,19 +570,22 @@
 
   // editError shows an edit's problem under the edited row, keeping what was typed.
   function editError(tr, data) {
-    var old = tr.nextSibling && tr.nextSibling.classList && tr.nextSibling.classList.contains('edit-note') ? tr.nextSibling : null;
-    if (old) old.remove();
     var msgs = (data.fields || []).map(function (f) { return f.reason || f.message; });
     var box = el('div', { class: 'alert alert-danger', role: 'alert', 'data-test': 'edit-error',
       text: msgs.length ? msgs.join('; ') : (data.message || 'Не удалось проверить изменение') });
-    tr.parentNode.insertBefore(el('tr', { class: 'feedback edit-note' }, [el('td', { colspan: '9' }, [box])]), tr.nextSibling);
+    editNote(tr, box);
+  }
+
+  // editNote replaces the note under an edited row (none when box is null).
+  function editNote(tr, box) {
+    var old = tr.nextSibling;
+    if (old && old.classList && old.classList.contains('edit-note')) old.remove();
+    if (box) tr.parentNode.insertBefore(el('tr', { class: 'feedback edit-note' }, [el('td', { colspan: '9' }, [box])]), tr.nextSibling);
     fit();
   }
 
   // confirmEdit lists every instalment the edit changes (old → new) and saves on confirmation.
   function confirmEdit(tr, i, body, changes) {
-    var old = tr.nextSibling && tr.nextSibling.classList && tr.nextSibling.classList.contains('edit-note') ? tr.nextSibling : null;
-    if (old) old.remove();
     var box = el('div', { class: 'alert alert-warning', role: 'status', 'data-test': 'edit-preview' });
     var list = el('ul', { class: 'changes' });
     changes.forEach(function (c) {
@@ -597,9 +600,8 @@
     yes.disabled = !changes.length;
     yes.onclick = function () { yes.disabled = true; change(api('PATCH', '/instalments/' + i.id, body)); };
     box.appendChild(yes);
-    tr.parentNode.insertBefore(el('tr', { class: 'feedback edit-note' }, [el('td', { colspan: '9' }, [box])]), tr.nextSibling);
+    editNote(tr, box);
     yes.focus();
-    fit();
   }
 
   function change(request) {
