@@ -21,15 +21,9 @@ func TestLeadTabInBrowser(t *testing.T) {
 	e := newE2E(t, store.SQLite, withInvoicebox(t))
 	status, _ := e.install()
 	require.Equal(t, http.StatusOK, status)
-	contact, err := e.portal.AddItem(3, map[string]any{"NAME": "Пётр", "LAST_NAME": "Сидоров",
+	_, _, action, fields := e.leadTab(map[string]any{"NAME": "Пётр", "LAST_NAME": "Сидоров",
 		"PHONE": []any{map[string]any{"VALUE": "+7 900 123-45-67", "VALUE_TYPE": "WORK"}},
 		"EMAIL": []any{map[string]any{"VALUE": "petr@example.ru", "VALUE_TYPE": "WORK"}}})
-	require.NoError(t, err)
-	lead, err := e.portal.AddItem(1, map[string]any{"TITLE": "Заявка с сайта", "OPPORTUNITY": "30000", "CURRENCY_ID": "RUB",
-		"CONTACT_ID": contact, "ASSIGNED_BY_ID": 2})
-	require.NoError(t, err)
-	action, fields := e.PlacementForm(lead, 2)
-	fields.Set("PLACEMENT", "CRM_LEAD_DETAIL_TAB")
 	ctx, in := openPlacementInBrowser(t, e, action, fields)
 
 	require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`[data-test="empty-state"]`), in)))
