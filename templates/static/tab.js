@@ -388,9 +388,8 @@
     return a;
   }
 
-  function closeMenus(except) {
+  function closeMenus() {
     document.querySelectorAll('.menu:not([hidden])').forEach(function (m) {
-      if (m === except) return;
       m.hidden = true;
       m.previousSibling.setAttribute('aria-expanded', 'false');
     });
