@@ -18,6 +18,7 @@ type fieldError struct {
 	Row     int    `json:"row"`
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	Reason  string `json:"reason"` // Message without the field's name, for a slot next to the field
 }
 
 // apiError answers a JSON API error; every domain error is mapped to HTTP here and only here.
@@ -28,12 +29,12 @@ func apiError(c *gin.Context, err error) {
 	case errors.As(err, &verrs):
 		fields := make([]fieldError, 0, len(verrs))
 		for _, v := range verrs {
-			fields = append(fields, fieldError{Field: v.Field, Row: v.Row, Code: string(v.Code), Message: schedules.MessageRU(v)})
+			fields = append(fields, fieldError{Field: v.Field, Row: v.Row, Code: string(v.Code), Message: schedules.MessageRU(v), Reason: schedules.ReasonRU(v)})
 		}
 		c.JSON(http.StatusUnprocessableEntity, gin.H{"error": "validation", "message": "Исправьте отмеченные поля", "fields": fields})
 	case errors.As(err, &verr):
 		c.JSON(http.StatusUnprocessableEntity, gin.H{"error": "validation", "message": schedules.MessageRU(verr),
-			"fields": []fieldError{{Field: verr.Field, Row: verr.Row, Code: string(verr.Code), Message: schedules.MessageRU(verr)}}})
+			"fields": []fieldError{{Field: verr.Field, Row: verr.Row, Code: string(verr.Code), Message: schedules.MessageRU(verr), Reason: schedules.ReasonRU(verr)}}})
 	case errors.Is(err, instalment.ErrNoSchedule):
 		jsonError(c, http.StatusNotFound, "no_schedule", "У сделки нет графика платежей")
 	case errors.Is(err, instalment.ErrScheduleExists):

@@ -39,11 +39,7 @@ func readSplit(c *gin.Context) (splitBody, bool) {
 		jsonError(c, http.StatusNotFound, "not_found", "Разделить счёт можно только в сделке")
 		return b, false
 	}
-	if err := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, 1<<16)).Decode(&b); err != nil {
-		jsonError(c, http.StatusBadRequest, "bad_json", "Некорректные данные формы: "+err.Error())
-		return b, false
-	}
-	return b, true
+	return b, decodeForm(c, 1<<16, &b)
 }
 
 // splitError maps the robots domain's errors; the rest go through apiError.

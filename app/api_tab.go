@@ -1,7 +1,6 @@
 package app
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -76,9 +75,26 @@ func (a *App) apiTab(c *gin.Context) {
 		currency = view.Currency
 	}
 	routes, withheld := a.providerCodes(currency)
+	routes = withholdB2B(routes, withheld, owner.Client)
+	links, err := a.cardLinks(c)
+	if err != nil {
+		apiError(c, err)
+		return
+	}
 	c.JSON(http.StatusOK, gin.H{"owner": owner, "schedule": view, "providers": routes, "providers_withheld": withheld, "payments": pays,
 		"time_limits": a.timeLimitsView(owner, routes),
-		"defaults":    gin.H{"total": owner.Amount, "currency": owner.Currency, "first": first, "period": "month", "count": 12}})
+		"b24":         links, "defaults": gin.H{"total": owner.Amount, "currency": owner.Currency, "first": first, "period": "month", "count": 12}})
+}
+
+// cardLinks tells the tab how to open Bitrix24 cards: the portal's origin and the entity types of
+// the instalment items and invoices. The tab opens /crm/type/{type}/details/{id}/ with BX24.openPath
+// (sdk/bx24-js-sdk/additional-functions/bx24-open-path.md) or as a link outside Bitrix24.
+func (a *App) cardLinks(c *gin.Context) (gin.H, error) {
+	p, err := a.portals.Get(c.Request.Context(), claimsOf(c).MemberID)
+	if err != nil {
+		return nil, err
+	}
+	return gin.H{"origin": "https://" + p.Domain, "item_type": p.Provisioned().SPAEntityTypeID, "invoice_type": instalment.SmartInvoiceType}, nil
 }
 
 // apiSchedule returns the schedule and its payments only (no Bitrix24 calls): what the tab polls
@@ -97,15 +113,10 @@ func (a *App) apiSchedule(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"schedule": view, "payments": pays})
 }
 
-// readPlan decodes the plan body; malformed JSON is reported as a validation error of the body.
+// readPlan decodes the plan body as a form (see decodeForm).
 func readPlan(c *gin.Context) (schedules.Plan, bool) {
 	var p schedules.Plan
-	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, 1<<20))
-	if err := dec.Decode(&p); err != nil {
-		jsonError(c, http.StatusBadRequest, "bad_json", "Некорректные данные формы: "+err.Error())
-		return p, false
-	}
-	return p, true
+	return p, decodeForm(c, 1<<20, &p)
 }
 
 func (a *App) apiPreview(c *gin.Context) {
@@ -161,17 +172,22 @@ func instalmentID(c *gin.Context) (int64, bool) {
 	return id, true
 }
 
-func (a *App) apiEdit(c *gin.Context) {
+// editBody is an instalment edit: a new due date and/or amount.
+type editBody struct {
+	Due    schedules.Date  `json:"due"`
+	Amount decimal.Decimal `json:"amount"`
+}
+
+// readEdit reads the instalment id and the edit; it answers the request itself on failure.
+func readEdit(c *gin.Context) (int64, editBody, bool) {
+	var body editBody
 	id, ok := instalmentID(c)
+	return id, body, ok && decodeForm(c, 1<<16, &body)
+}
+
+func (a *App) apiEdit(c *gin.Context) {
+	id, body, ok := readEdit(c)
 	if !ok {
-		return
-	}
-	var body struct {
-		Due    schedules.Date  `json:"due"`
-		Amount decimal.Decimal `json:"amount"`
-	}
-	if err := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, 1<<16)).Decode(&body); err != nil {
-		jsonError(c, http.StatusBadRequest, "bad_json", "Некорректные данные: укажите дату ГГГГ-ММ-ДД и сумму")
 		return
 	}
 	view, err := a.instalments.Edit(c.Request.Context(), actorOf(c), ownerOf(c), id, body.Due, body.Amount)
@@ -193,4 +209,21 @@ func (a *App) apiInvoice(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusAccepted, gin.H{"schedule": view})
+}
+
+// withholdB2B keeps Invoicebox (B2B invoices) for clients that are organisations or sole
+// proprietors — a company, or anyone with an INN — and says why it is hidden otherwise.
+func withholdB2B(routes []string, withheld map[string]string, client *instalment.ClientView) []string {
+	if client != nil && (client.Type == "company" || client.INN != "") {
+		return routes
+	}
+	kept := routes[:0:0]
+	for _, code := range routes {
+		if code != "invoicebox" {
+			kept = append(kept, code)
+			continue
+		}
+		withheld[code] = "Счёт Invoicebox — только для организаций и ИП: у клиента нет ИНН"
+	}
+	return kept
 }

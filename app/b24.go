@@ -71,6 +71,7 @@ func (a *App) b24Routes(r *gin.Engine) {
 	api.POST("/schedule", a.apiCreate)
 	api.DELETE("/schedule", a.apiDelete)
 	api.PATCH("/instalments/:id", a.ownInstalment, a.apiEdit)
+	api.POST("/instalments/:id/preview", a.ownInstalment, a.apiEditPreview)
 	api.POST("/instalments/:id/invoice", a.ownInstalment, a.apiInvoice)
 	a.robotRoutes(b, api)
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -14,14 +15,7 @@ func TestLeadTabBuildsScheduleLinkedToLeadAndContact(t *testing.T) {
 	e := newE2E(t, store.SQLite)
 	status, _ := e.install()
 	require.Equal(t, http.StatusOK, status)
-	contact, err := e.portal.AddItem(3, map[string]any{"NAME": "Пётр", "LAST_NAME": "Сидоров"})
-	require.NoError(t, err)
-	lead, err := e.portal.AddItem(1, map[string]any{"TITLE": "Заявка с сайта", "OPPORTUNITY": "30000", "CURRENCY_ID": "RUB",
-		"CONTACT_ID": contact, "ASSIGNED_BY_ID": 2})
-	require.NoError(t, err)
-
-	action, fields := e.PlacementForm(lead, 2)
-	fields.Set("PLACEMENT", "CRM_LEAD_DETAIL_TAB")
+	lead, contact, action, fields := e.leadTab(map[string]any{"NAME": "Пётр", "LAST_NAME": "Сидоров"})
 	require.Equal(t, http.StatusOK, postForm(t, action, fields))
 	token := e.openTabAt(action, fields)
 	var tab tabResponse
@@ -56,4 +50,18 @@ func TestAppPageSummarisesThePortal(t *testing.T) {
 	require.Contains(t, body, `data-test="schedules">1<`)
 	require.Contains(t, body, `data-test="instalments">12<`)
 	require.Contains(t, body, "120\u00a0000,00")
+}
+
+// leadTab adds a lead of 30 000 ₽ for a new contact with the given fields and returns the lead,
+// the contact and the placement form of the lead's tab.
+func (e *e2e) leadTab(contactFields map[string]any) (lead, contact int, action string, fields url.Values) {
+	e.t.Helper()
+	contact, err := e.portal.AddItem(3, contactFields)
+	require.NoError(e.t, err)
+	lead, err = e.portal.AddItem(1, map[string]any{"TITLE": "Заявка с сайта", "OPPORTUNITY": "30000", "CURRENCY_ID": "RUB",
+		"CONTACT_ID": contact, "ASSIGNED_BY_ID": 2})
+	require.NoError(e.t, err)
+	action, fields = e.PlacementForm(lead, 2)
+	fields.Set("PLACEMENT", "CRM_LEAD_DETAIL_TAB")
+	return lead, contact, action, fields
 }

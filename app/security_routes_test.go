@@ -192,6 +192,7 @@ var securityRoutes = map[string]routeRow{
 	"POST /api/v1/schedule":                apiRow(http.MethodPost, "/schedule", twelveMonths()),
 	"DELETE /api/v1/schedule":              apiRow(http.MethodDelete, "/schedule", nil),
 	"PATCH /api/v1/instalments/:id":        instalmentRow(http.MethodPatch, "", edit),
+	"POST /api/v1/instalments/:id/preview": instalmentRow(http.MethodPost, "/preview", edit),
 	"POST /api/v1/instalments/:id/invoice": instalmentRow(http.MethodPost, "/invoice", nil),
 	"POST /api/v1/instalments/:id/pay":     instalmentRow(http.MethodPost, "/pay", map[string]string{"provider": "sbp"}),
 	"POST /api/v1/payments/:id/refund": func() routeRow {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"html/template"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -82,11 +83,13 @@ func TestTabInBrowser(t *testing.T) {
 		return v
 	}
 
-	// The form is prefilled from the deal (120 000 ₽, 12 monthly payments); the preview follows.
-	require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`#preview tbody tr:nth-child(12)`), in)))
+	// «Составить график» opens the form prefilled from the deal (120 000 ₽, 12 monthly payments);
+	// the preview follows.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#start`), in),
+		chromedp.WaitVisible(chromedp.CSS(`#preview tbody tr:nth-child(12)`), in)))
 	total, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`#f-total`), in))
 	require.NoError(t, err)
-	require.Equal(t, "120000.00", total)
+	require.Equal(t, "120 000,00", total, "the sum is shown grouped")
 	require.Equal(t, "10\u202f000,00\u00a0₽", text(`#preview tbody tr:nth-child(1) td:nth-child(3)`))
 	screenshot(t, ctx, "tab-builder.png")
 
@@ -95,7 +98,7 @@ func TestTabInBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#f-count`), kb.End+"\b\b\b0", in),
 		chromedp.WaitVisible(chromedp.CSS(`[data-error="count"]`), in),
 	))
-	require.Contains(t, text(`[data-error="count"]`), "число платежей")
+	require.Equal(t, "обязательное поле", text(`[data-error="count"]`), "the reason sits by the field, without repeating its name")
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.SendKeys(chromedp.CSS(`#f-count`), kb.End+"\b\b\b12", in),
 		chromedp.WaitNotVisible(chromedp.CSS(`[data-error="count"]`), in),
@@ -111,7 +114,7 @@ func TestTabInBrowser(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, rows, 12)
 	require.Equal(t, "Запланирован", text(`tr[data-seq="1"] .badge`))
-	require.Contains(t, text(`tr[data-seq="1"] td:nth-child(6)`), "передан")
+	require.Contains(t, text(`tr[data-seq="1"] .sync-cell`), "передан")
 	require.Equal(t, "10\u202f000,00\u00a0₽", text(`tr[data-seq="12"] td:nth-child(3)`))
 	require.Equal(t, "120\u202f000,00\u00a0₽", text(`#sum-remaining`))
 	require.Contains(t, text(`#history`), "График создан: 12 платежей")
@@ -125,6 +128,11 @@ func TestTabInBrowser(t *testing.T) {
 // returns the browser and the query option that looks inside the tab's frame.
 func openTabInBrowser(t *testing.T, e *e2e) (context.Context, chromedp.QueryOption) {
 	action, fields := e.PlacementForm(e.dealID, 2)
+	return openPlacementInBrowser(t, e, action, fields)
+}
+
+// openPlacementInBrowser opens a placement form (a deal's or a lead's tab) the same way.
+func openPlacementInBrowser(t *testing.T, e *e2e, action string, fields url.Values) (context.Context, chromedp.QueryOption) {
 	// The deal card is a page of the configured portal: the tab's CSP lets only that origin frame it.
 	e.portalPages.HandleFunc("/crm/deal/details/", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")

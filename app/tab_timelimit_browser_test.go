@@ -31,7 +31,9 @@ func TestTabCustomTimeLimitInBrowser(t *testing.T) {
 	applies, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#tl-applies`), in))
 	require.NoError(t, err)
 	require.Contains(t, applies, "Invoicebox: 2 часов (выбран для этого счёта)")
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`tr[data-seq="1"] [data-action="pay-invoicebox"]`), in)))
+	// «Счёт Invoicebox» sits in the row's «…» menu.
+	clickInTab(t, ctx, in, `tr[data-seq="1"] [data-action="menu"]`)
+	clickInTab(t, ctx, in, `tr[data-seq="1"] [data-action="pay-invoicebox"]`)
 	// The click's answer comes after the order exists at Invoicebox; wait for both, not only our row.
 	require.Eventually(t, func() bool {
 		live := e.livePayments(s.Instalments[0].ID)

@@ -37,6 +37,8 @@ type ClientView struct {
 	KPP     string `json:"kpp"`
 	Address string `json:"address"`
 	Trusted bool   `json:"trusted"` // invoices get the 30-day deferral
+	Phone   string `json:"phone"`
+	Email   string `json:"email"`
 }
 
 // crmEntity is the subset of crm.deal.get / crm.lead.get we read.
@@ -79,7 +81,7 @@ func (s *Service) LoadOwner(ctx context.Context, o Owner) (*OwnerInfo, error) {
 		} else {
 			info.ClientID = &c.ID
 			info.Client = &ClientView{Type: c.EntityType, Name: c.Name, INN: c.INN, KPP: c.KPP, Address: c.LegalAddress,
-				Trusted: c.Trusted}
+				Trusted: c.Trusted, Phone: c.Phone, Email: c.Email}
 		}
 	}
 	return info, nil

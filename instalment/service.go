@@ -219,44 +219,99 @@ func (s *Service) Edit(ctx context.Context, actor Actor, o Owner, instalmentID i
 	}
 	delete(paying, instalmentID)
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		sch, err := active(tx, o)
+		e, err := rebalanced(tx, o, instalmentID, due, amount, paying)
 		if err != nil {
 			return err
 		}
-		rows, err := instalmentsOf(tx, sch.ID)
-		if err != nil {
-			return err
-		}
-		cur, _ := schedules.LookupCurrency(sch.Currency)
-		target := -1
-		open := make([]schedules.Open, 0, len(rows))
-		for i, r := range rows {
-			if r.ID == instalmentID {
-				target = i
-			}
-			if r.Status == StatusCancelled {
-				continue
-			}
-			d, _ := schedules.ParseDate(r.Due)
-			open = append(open, schedules.Open{Seq: r.Seq, Due: d, Amount: major(r.AmountMinor, cur), Paid: major(r.PaidMinor, cur),
-				Frozen: frozen(r, paying)})
-		}
-		if target < 0 {
-			return ErrNotFound
-		}
-		if rows[target].PaidMinor > 0 || rows[target].Status == StatusCancelled || frozen(rows[target], paying) {
-			return ErrNotEditable
-		}
-		out, err := schedules.Rebalance(open, schedules.Edit{Seq: rows[target].Seq, Due: due, Amount: amount}, sch.Currency)
-		if err != nil {
-			return err
-		}
-		return s.applyRebalance(tx, sch, rows, out, cur, actor, rows[target].Seq)
+		return s.applyRebalance(tx, e.sch, e.rows, e.out, e.cur, actor, e.rows[e.target].Seq)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.View(ctx, o)
+}
+
+// editPlan is an edit worked out on the stored rows: the schedule, its rows, the rebalanced open
+// instalments and the index of the edited row.
+type editPlan struct {
+	sch    Schedule
+	rows   []Instalment
+	out    []schedules.Open
+	cur    schedules.Currency
+	target int
+}
+
+// rebalanced works out an edit without writing it.
+func rebalanced(tx *gorm.DB, o Owner, instalmentID int64, due schedules.Date, amount decimal.Decimal, paying map[int64]bool) (*editPlan, error) {
+	sch, err := active(tx, o)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := instalmentsOf(tx, sch.ID)
+	if err != nil {
+		return nil, err
+	}
+	cur, _ := schedules.LookupCurrency(sch.Currency)
+	target := -1
+	open := make([]schedules.Open, 0, len(rows))
+	for i, r := range rows {
+		if r.ID == instalmentID {
+			target = i
+		}
+		if r.Status == StatusCancelled {
+			continue
+		}
+		d, _ := schedules.ParseDate(r.Due)
+		open = append(open, schedules.Open{Seq: r.Seq, Due: d, Amount: major(r.AmountMinor, cur), Paid: major(r.PaidMinor, cur),
+			Frozen: frozen(r, paying)})
+	}
+	if target < 0 {
+		return nil, ErrNotFound
+	}
+	if rows[target].PaidMinor > 0 || rows[target].Status == StatusCancelled || frozen(rows[target], paying) {
+		return nil, ErrNotEditable
+	}
+	out, err := schedules.Rebalance(open, schedules.Edit{Seq: rows[target].Seq, Due: due, Amount: amount}, sch.Currency)
+	if err != nil {
+		return nil, err
+	}
+	return &editPlan{sch: sch, rows: rows, out: out, cur: cur, target: target}, nil
+}
+
+// EditChange is one instalment an edit would change, for the tab's preview before saving.
+type EditChange struct {
+	Seq       int    `json:"seq"`
+	Due       string `json:"due"`
+	Amount    string `json:"amount"`
+	OldDue    string `json:"old_due"`
+	OldAmount string `json:"old_amount"`
+}
+
+// PreviewEdit tells which instalments an edit would change, and how, without changing anything.
+func (s *Service) PreviewEdit(ctx context.Context, o Owner, instalmentID int64, due schedules.Date, amount decimal.Decimal) ([]EditChange, error) {
+	paying, err := s.paying(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	e, err := rebalanced(s.db.WithContext(ctx), o, instalmentID, due, amount, paying)
+	if err != nil {
+		return nil, err
+	}
+	old := map[int]Instalment{}
+	for _, r := range e.rows {
+		old[r.Seq] = r
+	}
+	changes := []EditChange{}
+	for _, n := range e.out {
+		r := old[n.Seq]
+		oldAmount := major(r.AmountMinor, e.cur)
+		if n.Due.String() == r.Due && n.Amount.Equal(oldAmount) {
+			continue
+		}
+		changes = append(changes, EditChange{Seq: n.Seq, Due: n.Due.String(), Amount: n.Amount.StringFixed(e.cur.Minor),
+			OldDue: r.Due, OldAmount: oldAmount.StringFixed(e.cur.Minor)})
+	}
+	return changes, nil
 }
 
 func (s *Service) applyRebalance(tx *gorm.DB, sch Schedule, rows []Instalment, out []schedules.Open, cur schedules.Currency, actor Actor, seq int) error {

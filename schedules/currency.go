@@ -62,20 +62,25 @@ func (c Currency) Plain(d decimal.Decimal) string { return d.StringFixed(c.Minor
 // Human formats an amount for people, Russian style: "1 437,15 ₽". Groups of
 // thousands and the symbol are separated by a no-break space (U+00A0).
 func (c Currency) Human(d decimal.Decimal) string {
-	s := d.Abs().StringFixed(c.Minor)
+	return groupRU(d.Abs().StringFixed(c.Minor), d.IsNegative(), '\u00a0') + "\u00a0" + c.Symbol
+}
+
+// groupRU writes an unsigned decimal string Russian style: thousands split by sep, a decimal
+// comma, and a true minus sign when negative.
+func groupRU(s string, negative bool, sep rune) string {
 	whole, frac, _ := strings.Cut(s, ".")
 	var b strings.Builder
-	if d.IsNegative() {
+	if negative {
 		b.WriteString("−")
 	}
 	for i, r := range whole {
 		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteRune('\u00a0')
+			b.WriteRune(sep)
 		}
 		b.WriteRune(r)
 	}
 	if frac != "" {
 		b.WriteString("," + frac)
 	}
-	return b.String() + "\u00a0" + c.Symbol
+	return b.String()
 }

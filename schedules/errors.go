@@ -54,7 +54,9 @@ type ValidationError struct {
 	Diff  decimal.Decimal // for sum_mismatch / exceeds_left: how far off (sum − expected)
 	Min   string          // for out_of_range: the allowed bounds, as text
 	Max   string
-	Other string // for conflict: the other field
+	// Percent marks bounds that are percentages (a down payment given in %).
+	Percent bool
+	Other   string // for conflict: the other field
 }
 
 func (e *ValidationError) Error() string {

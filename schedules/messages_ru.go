@@ -49,7 +49,7 @@ func codeRU(e *ValidationError) string {
 	case CodeUnknown:
 		return "неизвестное значение"
 	case CodeOutOfRange:
-		return fmt.Sprintf("допустимо от %s до %s", strings.ReplaceAll(e.Min, ".", ","), strings.ReplaceAll(e.Max, ".", ","))
+		return fmt.Sprintf("допустимо от %s до %s", boundRU(e, e.Min), boundRU(e, e.Max))
 	case CodeTooPrecise:
 		return "слишком много знаков после запятой для этой валюты"
 	case CodeConflict:
@@ -57,7 +57,10 @@ func codeRU(e *ValidationError) string {
 	case CodeNotWhole:
 		return "срок должен содержать целое число периодов"
 	case CodeSumMismatch:
-		return "строки не сходятся с итогом, разница " + decimalRU(e.Diff)
+		if e.Diff.IsNegative() {
+			return "строки не сходятся с итогом: не хватает " + quantityRU(e, e.Diff.Neg())
+		}
+		return "строки не сходятся с итогом: лишние " + quantityRU(e, e.Diff)
 	case CodeMixedRows:
 		return "укажите во всех строках либо суммы, либо проценты"
 	case CodeNotIncreasing:
@@ -67,7 +70,7 @@ func codeRU(e *ValidationError) string {
 	case CodeNotAllowed:
 		return "не используется в этой схеме"
 	case CodeExceedsLeft:
-		return "сумма больше остатка, превышение " + decimalRU(e.Diff)
+		return "сумма больше остатка на " + NumberRU(e.Diff)
 	case CodeAlreadyPaid:
 		return "оплаченный платёж изменить нельзя"
 	case CodeFrozen:
@@ -86,8 +89,30 @@ func codeRU(e *ValidationError) string {
 	return "неверное значение"
 }
 
-// decimalRU writes a number with a decimal comma: -0,01.
-func decimalRU(d decimal.Decimal) string { return strings.Replace(d.String(), ".", ",", 1) }
+// NumberRU writes a number the Russian way: thousands split by narrow no-break spaces, a decimal
+// comma and a true minus sign: −40 000,5.
+func NumberRU(d decimal.Decimal) string { return groupRU(d.Abs().String(), d.IsNegative(), '\u202f') }
+
+// boundRU formats an out_of_range bound by what the field holds: a date as 02.01.2027, a
+// percentage with «%», a number with grouped thousands.
+func boundRU(e *ValidationError, bound string) string {
+	if d, err := ParseDate(bound); err == nil {
+		return fmt.Sprintf("%02d.%02d.%04d", d.Day, int(d.Month), d.Year)
+	}
+	n, err := decimal.NewFromString(bound)
+	if err != nil {
+		return bound
+	}
+	return quantityRU(e, n)
+}
+
+// quantityRU writes a number of the error's field: with «%» when the field holds percentages.
+func quantityRU(e *ValidationError, d decimal.Decimal) string {
+	if e.Percent || e.Field == "rate" || e.Field == "rows.percent" {
+		return NumberRU(d) + "\u00a0%"
+	}
+	return NumberRU(d)
+}
 
 var shiftReasonsRU = map[ShiftReason]string{
 	ReasonHoliday: "праздник", ReasonWeekend: "выходной", ReasonDayOff: "перенесённый выходной",

@@ -224,7 +224,7 @@ func (p Plan) downFromPercent(es *ValidationErrors, cur Currency) (decimal.Decim
 	pct := p.Down.Percent
 	amount := roundMinor(p.Total.Mul(pct).Shift(-2), cur.Minor)
 	if !pct.IsPositive() || !pct.LessThan(maxPercent) || !amount.IsPositive() || !amount.LessThan(p.Total) {
-		es.add(&ValidationError{Field: "down", Code: CodeOutOfRange, Min: "0", Max: "100"})
+		es.add(&ValidationError{Field: "down", Code: CodeOutOfRange, Min: "0", Max: "100", Percent: true})
 		return decimal.Zero, false
 	}
 	return amount, true

@@ -157,7 +157,17 @@ func TestValidPlansPass(t *testing.T) {
 func TestMessageRU(t *testing.T) {
 	t.Parallel()
 	e := &ValidationError{Field: "rows.amount", Code: CodeSumMismatch, Row: 2, Diff: dec("-0.01")}
-	require.Equal(t, "сумма строки (строка 2): строки не сходятся с итогом, разница -0,01", MessageRU(e))
+	require.Equal(t, "сумма строки (строка 2): строки не сходятся с итогом: не хватает 0,01", MessageRU(e))
 	e = &ValidationError{Field: "count", Code: CodeOutOfRange, Min: "1", Max: "600"}
 	require.Equal(t, "число платежей: допустимо от 1 до 600", MessageRU(e))
+	e = &ValidationError{Field: "rows.amount", Code: CodeSumMismatch, Diff: dec("40000")}
+	require.Equal(t, "строки не сходятся с итогом: лишние 40\u202f000", ReasonRU(e))
+	e = &ValidationError{Field: "down", Code: CodeOutOfRange, Min: "0.01", Max: "80000.12"}
+	require.Equal(t, "допустимо от 0,01 до 80\u202f000,12", ReasonRU(e), "money bounds are grouped")
+	e = &ValidationError{Field: "down", Code: CodeOutOfRange, Min: "0", Max: "100", Percent: true}
+	require.Equal(t, "допустимо от 0\u00a0% до 100\u00a0%", ReasonRU(e))
+	e = &ValidationError{Field: "first", Code: CodeOutOfRange, Min: "2000-01-01", Max: "9999-12-31"}
+	require.Equal(t, "допустимо от 01.01.2000 до 31.12.9999", ReasonRU(e))
+	e = &ValidationError{Field: "amount", Code: CodeExceedsLeft, Diff: dec("-1234567.5")}
+	require.Equal(t, "сумма больше остатка на −1\u202f234\u202f567,5", ReasonRU(e))
 }

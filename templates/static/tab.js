@@ -6,7 +6,7 @@
   var token = document.querySelector('meta[name="b24pay-token"]').content;
   var apiBase = document.querySelector('meta[name="b24pay-api"]').content;
   var $ = function (id) { return document.getElementById(id); };
-  var state = { currency: 'RUB', schedule: null, providers: [], withheld: {}, pollTimer: null, previewTimer: null, previewSeq: 0 };
+  var state = { currency: 'RUB', schedule: null, providers: [], withheld: {}, pollTimer: null, previewTimer: null, previewSeq: 0, customRows: 0, saving: false, b24: {}, feedback: null };
   var payLabels = { invoicebox: 'Счёт Invoicebox', sbp: 'QR СБП' };
   var routeNames = { invoicebox: 'Invoicebox', sbp: 'СБП' };
   var paymentStatus = { pending: 'Ожидает оплаты', unknown: 'Уточняется', succeeded: 'Оплачен', failed: 'Ошибка',
@@ -24,6 +24,41 @@
     var out = (neg ? '−' : '') + whole + (parts[1] ? ',' + parts[1] : '');
     var c = currency || state.currency;
     return out + '\u00a0' + (signs[c] || c);
+  }
+
+  // Money typed by a person: «120 000,00», «120000.00», «1 437,5». Returns "120000.00" or null.
+  function parseNumber(text) {
+    var s = String(text || '').replace(/[\s\u00a0\u202f]/g, '').replace(',', '.');
+    return /^-?\d+(\.\d+)?$/.test(s) ? s : (s === '' ? '' : null);
+  }
+
+  // Amounts in kopecks as BigInt, for running totals without float rounding; null if not a sum.
+  function toMinor(text) {
+    var s = parseNumber(text);
+    if (!s) return null;
+    var neg = s.charAt(0) === '-', parts = s.replace('-', '').split('.');
+    if ((parts[1] || '').length > 2) return null;
+    var v = BigInt(parts[0]) * 100n + BigInt(((parts[1] || '') + '00').slice(0, 2));
+    return neg ? -v : v;
+  }
+
+  function fromMinor(v) {
+    var neg = v < 0n, a = neg ? -v : v, k = String(a % 100n);
+    return (neg ? '-' : '') + String(a / 100n) + '.' + (k.length < 2 ? '0' + k : k);
+  }
+
+  // «120 000,00» for an input: plain spaces, comma decimals; left alone when it is not a number.
+  function groupInput(text) {
+    var m = toMinor(text);
+    if (m === null) return text;
+    return money(fromMinor(m)).replace(/\u202f/g, ' ').replace(/\u00a0.*$/, '');
+  }
+
+  // «02.01.2027, 09:00» in the portal's time zone as the browser knows it.
+  function dateTime(iso) {
+    var d = new Date(iso), p = function (n) { return (n < 10 ? '0' : '') + n; };
+    if (isNaN(d)) return iso || '';
+    return p(d.getDate()) + '.' + p(d.getMonth() + 1) + '.' + d.getFullYear() + ', ' + p(d.getHours()) + ':' + p(d.getMinutes());
   }
 
   function date(iso) {
@@ -94,6 +129,10 @@
       if (owner.client.kpp) req.push('КПП ' + owner.client.kpp);
       if (req.length) c.appendChild(el('div', { class: 'muted', text: req.join(', ') }));
       if (owner.client.address) c.appendChild(el('div', { class: 'muted', text: owner.client.address }));
+      var contacts = el('div', { class: 'contacts' });
+      if (owner.client.phone) contacts.appendChild(el('a', { href: 'tel:' + owner.client.phone.replace(/[^\d+]/g, ''), text: owner.client.phone, 'data-test': 'client-phone' }));
+      if (owner.client.email) contacts.appendChild(el('a', { href: 'mailto:' + owner.client.email, text: owner.client.email, 'data-test': 'client-email' }));
+      if (contacts.childNodes.length) c.appendChild(contacts);
     } else {
       c.appendChild(el('span', { class: 'muted', text: 'Клиент не указан' }));
     }
@@ -102,6 +141,18 @@
 
   // ---- builder -----------------------------------------------------------------------------
   function value(id) { return $(id).value.trim().replace(/\s/g, '').replace(',', '.'); }
+
+  // The term in the manager's words — «12 мес.», «2 года», «90 дн.», or a bare number of the
+  // chosen periods — as the API's "12m".
+  var termUnits = [[/^(д|d)/, 'd'], [/^(н|w)/, 'w'], [/^(м|m)/, 'm'], [/^(к|q)/, 'q'], [/^(п|h)/, 'h'], [/^(г|л|y)/, 'y']];
+  var unitCodes = { day: 'd', week: 'w', month: 'm', quarter: 'q', halfyear: 'h', year: 'y' };
+  function termValue() {
+    var m = /^(\d+)\s*(.*)$/.exec($('f-term').value.trim().toLowerCase());
+    if (!m) return $('f-term').value.trim();
+    if (!m[2]) return m[1] + unitCodes[$('f-unit').value];
+    for (var i = 0; i < termUnits.length; i++) if (termUnits[i][0].test(m[2])) return m[1] + termUnits[i][1];
+    return m[0];
+  }
 
   function collectPlan() {
     var scheme = $('f-scheme').value;
@@ -120,36 +171,61 @@
     plan.business_days = $('f-business').checked;
     if (scheme === 'full') return plan;
     var down = value('f-down');
-    if (down && down !== '0') plan.down = $('f-down-kind').value === 'percent' ? { percent: down } : { amount: down };
-    if (value('f-term')) plan.term = value('f-term'); else plan.count = parseInt(value('f-count'), 10) || 0;
+    if (down && !/^0+([.,]0*)?$/.test(down)) plan.down = $('f-down-kind').value === 'percent' ? { percent: down } : { amount: down };
+    if (value('f-term')) plan.term = termValue(); else plan.count = parseInt(value('f-count'), 10) || 0;
     plan.period = { unit: $('f-unit').value, every: parseInt(value('f-every'), 10) || 0 };
     if (scheme === 'annuity') plan.annual_rate = value('f-rate') || '0';
     return plan;
   }
 
+  // errorSlot finds where a field's message goes: the custom row's own slot for a row error, the
+  // field's slot otherwise; null when that field is not on screen.
+  function errorSlot(f) {
+    var key = f.field.split('.')[0];
+    if (key === 'annual_rate') key = 'rate';
+    if (key === 'rows' && f.row) {
+      var tr = $('custom-rows').rows[f.row - 1];
+      if (tr) return tr.querySelector('[data-error="row"]');
+    }
+    var slot = document.querySelector('#plan [data-error="' + key + '"]');
+    return slot && !slot.closest('[hidden]') ? slot : null;
+  }
+
+  // markInvalid flags the inputs a message belongs to, for the eye and for screen readers.
+  function markInvalid(slot) {
+    var scope = slot.closest('tr') || slot.closest('label');
+    if (!scope) return;
+    scope.querySelectorAll('input, select').forEach(function (i) {
+      i.classList.add('invalid');
+      i.setAttribute('aria-invalid', 'true');
+      if (slot.id) i.setAttribute('aria-describedby', slot.id);
+    });
+  }
+
+  // showErrors puts each message (Russian, numbers formatted by the server) next to its field and
+  // clears the ones that no longer apply; what the manager typed is never touched.
   function showErrors(fields, message) {
-    document.querySelectorAll('.field-error').forEach(function (n) { n.textContent = ''; });
-    document.querySelectorAll('input.invalid').forEach(function (n) { n.classList.remove('invalid'); });
+    document.querySelectorAll('#plan .field-error').forEach(function (n) { n.textContent = ''; });
+    document.querySelectorAll('#plan .invalid').forEach(function (n) {
+      n.classList.remove('invalid');
+      n.removeAttribute('aria-invalid');
+    });
     var general = [];
     (fields || []).forEach(function (f) {
-      var key = f.field.split('.')[0];
-      if (key === 'annual_rate') key = 'rate';
-      var slot = document.querySelector('[data-error="' + key + '"]');
-      if (key === 'rows' && f.row) {
-        var tr = $('custom-rows').rows[f.row - 1];
-        if (tr) tr.querySelectorAll('input').forEach(function (i) { i.classList.add('invalid'); });
-      }
-      if (slot && !slot.closest('[hidden]')) slot.textContent += (slot.textContent ? ' ' : '') + f.message;
-      else general.push(f.message);
+      var slot = errorSlot(f), text = f.reason || f.message;
+      if (!slot) { general.push(f.message); return; }
+      slot.textContent += (slot.textContent ? ' ' : '') + text;
+      markInvalid(slot);
     });
     var box = $('plan-error');
-    box.textContent = general.concat(message && !fields ? [message] : []).join('; ');
+    box.textContent = general.concat(message && !(fields && fields.length) ? [message] : []).join('; ');
     box.hidden = !box.textContent;
   }
 
   function renderPreview(result) {
-    var body = $('preview').tBodies[0];
+    var body = $('preview').tBodies[0], foot = $('preview').tFoot;
     body.textContent = '';
+    foot.textContent = '';
     var interest = !!result.interest;
     $('preview').classList.toggle('with-interest', interest);
     (result.payments || []).forEach(function (p) {
@@ -161,36 +237,87 @@
         el('td', { class: 'num extra', text: money(p.interest, result.currency) })
       ]));
     });
+    if (result.payments && result.payments.length) foot.appendChild(totalRow(result));
     fit();
+  }
+
+  // totalRow sums the preview: what the client pays in all, and of it principal and interest.
+  function totalRow(result) {
+    var sum = result.payments.reduce(function (a, p) { return a + (toMinor(p.amount) || 0n); }, 0n);
+    return el('tr', { 'data-test': 'preview-total' }, [
+      el('th', { scope: 'row', colspan: '2', text: 'Итого · ' + result.payments.length + ' ' + plural(result.payments.length, 'платёж', 'платежа', 'платежей') }),
+      el('td', { class: 'num', text: money(fromMinor(sum), result.currency) }),
+      el('td', { class: 'num extra', text: money(result.total, result.currency) }),
+      el('td', { class: 'num extra', text: money(result.interest || '0.00', result.currency) })
+    ]);
+  }
+
+  function plural(n, one, few, many) {
+    var d = n % 10, h = n % 100;
+    if (d === 1 && h !== 11) return one;
+    return d >= 2 && d <= 4 && (h < 12 || h > 14) ? few : many;
+  }
+
+  // customTally shows how much of the total the custom rows place and what is still to place.
+  function customTally() {
+    var out = $('custom-tally');
+    if ($('f-scheme').value !== 'custom') { out.textContent = ''; return; }
+    var total = toMinor($('f-total').value), placed = 0n, pct = 0n, usable = true;
+    Array.prototype.forEach.call($('custom-rows').rows, function (tr) {
+      var v = tr.querySelector('[name=value]').value.trim();
+      if (!v) return;
+      if (/%$/.test(v)) { var p = toMinor(v.replace('%', '')); if (p === null) usable = false; else pct += p; return; }
+      var m = toMinor(v);
+      if (m === null) usable = false; else placed += m;
+    });
+    if (total === null || !usable) { out.textContent = ''; return; }
+    if (pct) placed += total * pct / 10000n;
+    var left = total - placed;
+    out.textContent = 'Распределено ' + money(fromMinor(placed)) + ' из ' + money(fromMinor(total)) + ' · ' +
+      (left >= 0n ? 'осталось ' + money(fromMinor(left)) : 'лишние ' + money(fromMinor(-left)));
+    out.classList.toggle('over', left < 0n);
+    out.classList.toggle('done', left === 0n);
   }
 
   function preview() {
     var seq = ++state.previewSeq;
+    customTally();
     api('POST', '/preview', collectPlan()).then(function (r) {
-      if (seq !== state.previewSeq) return; // a newer edit is on its way
+      if (seq !== state.previewSeq) return; // a newer edit (or Save) is on its way
       if (r.status === 200) {
         showErrors([]);
         renderPreview(r.data);
-        $('save').disabled = false;
       } else {
         showErrors(r.data.fields, r.data.message);
         renderPreview({});
-        $('save').disabled = true;
       }
     });
   }
 
+  // schedulePreview refreshes the preview after typing settles. It never disables Save: a click on
+  // Save right after typing must save what is typed (see save).
   function schedulePreview() {
     clearTimeout(state.previewTimer);
-    $('save').disabled = true;
+    customTally();
+    // With a down payment the first date is the down payment's own; instalments follow a period later.
+    $('first-label').textContent = parseNumber($('f-down').value) && toMinor($('f-down').value) !== 0n ? 'Дата первого взноса' : 'Дата первого платежа';
     state.previewTimer = setTimeout(preview, 300);
   }
 
+  // formatMoneyInput shows a typed sum grouped, «120 000,00», once the manager leaves the field.
+  function formatMoneyInput(e) {
+    var t = e.target;
+    var isMoney = t.matches('#f-total, [name=value]') || (t.id === 'f-down' && $('f-down-kind').value === 'amount');
+    if (isMoney && !/%$/.test(t.value.trim())) t.value = groupInput(t.value.trim());
+  }
+
   function addCustomRow(due, v) {
-    var tr = el('tr', {}, [
-      el('td', {}, [el('input', { type: 'date', name: 'due', value: due || '' })]),
-      el('td', {}, [el('input', { name: 'value', value: v || '', placeholder: '3000.00 или 30%', inputmode: 'decimal' })]),
-      el('td', {}, [el('button', { type: 'button', class: 'small', text: '✕', title: 'Удалить строку' })])
+    var n = ++state.customRows, errId = 'row-error-' + n;
+    var tr = el('tr', { 'data-test': 'custom-row' }, [
+      el('td', {}, [el('input', { type: 'date', name: 'due', value: due || '', 'aria-label': 'Дата платежа' })]),
+      el('td', {}, [el('input', { name: 'value', value: v || '', placeholder: '30 000,00 или 30%', inputmode: 'decimal', 'aria-label': 'Сумма или процент платежа' }),
+        el('span', { class: 'field-error', 'data-error': 'row', id: errId, role: 'alert' })]),
+      el('td', {}, [el('button', { type: 'button', class: 'small', text: '✕', title: 'Удалить строку', 'aria-label': 'Удалить строку' })])
     ]);
     tr.querySelector('button').onclick = function () { tr.remove(); schedulePreview(); };
     $('custom-rows').appendChild(tr);
@@ -206,8 +333,19 @@
     if (scheme === 'custom' && !$('custom-rows').rows.length) { addCustomRow(); addCustomRow(); }
   }
 
+  // renderEmpty says in one sentence that there is no schedule yet, with one action to make one.
+  function renderEmpty(owner, defaults) {
+    state.defaults = defaults;
+    $('empty-text').textContent = 'У ' + (owner.type === 'lead' ? 'лида' : 'сделки') + ' ещё нет графика платежей.';
+    $('empty').hidden = false;
+    $('builder').hidden = true;
+    $('current').hidden = true;
+    fit();
+  }
+
   function renderBuilder(defaults) {
-    $('f-total').value = defaults.total && defaults.total !== '0.00' ? defaults.total : '';
+    $('empty').hidden = true;
+    $('f-total').value = defaults.total && defaults.total !== '0.00' ? groupInput(defaults.total) : '';
     $('f-count').value = defaults.count || 12;
     $('f-first').value = defaults.first || '';
     $('f-unit').value = defaults.period || 'month';
@@ -217,43 +355,125 @@
     preview();
   }
 
+  // save posts exactly what is in the form now: a preview still waiting for typing to settle is
+  // dropped (the server validates and builds the same plan), so the first click always saves.
   function save() {
-    $('save').disabled = true;
+    if (state.saving) return;
+    clearTimeout(state.previewTimer);
+    state.previewSeq++;
+    state.saving = true;
+    $('save').setAttribute('aria-busy', 'true');
     api('POST', '/schedule', collectPlan()).then(function (r) {
+      state.saving = false;
+      $('save').removeAttribute('aria-busy');
       if (r.status === 201) { renderCurrent(r.data.schedule); return; }
       if (r.status === 409) { notice(r.data.message); load(); return; }
       showErrors(r.data.fields, r.data.message);
-      $('save').disabled = false;
+    });
+  }
+
+  // ---- Bitrix24 cards, menus, dialogs -----------------------------------------------------
+  function inBitrix() { return !!(window.BX24 && BX24.openPath) && !window.b24NoSDK; }
+
+  // cardLink links a record id to its Bitrix24 card: BX24.openPath opens the card in Bitrix24's
+  // slider when the tab is in its frame, a plain link opens it otherwise.
+  function cardLink(type, id, text) {
+    var path = '/crm/type/' + type + '/details/' + id + '/';
+    var a = el('a', { href: (state.b24.origin || '') + path, target: '_blank', rel: 'noopener', text: text, 'data-test': 'card-link' });
+    a.onclick = function (ev) {
+      if (!inBitrix()) return;
+      ev.preventDefault();
+      BX24.openPath(path);
+    };
+    return a;
+  }
+
+  function closeMenus() {
+    document.querySelectorAll('.menu:not([hidden])').forEach(function (m) {
+      m.hidden = true;
+      m.previousSibling.setAttribute('aria-expanded', 'false');
+    });
+  }
+
+  // actionMenu is the «…» button of a grid row: a menu of the row's other actions, opened by click
+  // or keyboard, closed by Escape, a pick or a click elsewhere.
+  function actionMenu(items) {
+    var wrap = el('span', { class: 'menu-wrap' });
+    var btn = el('button', { type: 'button', class: 'small menu-button', text: '…', 'aria-haspopup': 'menu', 'aria-expanded': 'false',
+      'aria-label': 'Другие действия', title: 'Другие действия', 'data-action': 'menu' });
+    var list = el('div', { class: 'menu', role: 'menu', hidden: '' });
+    items.forEach(function (it) {
+      var b = el('button', { type: 'button', role: 'menuitem', text: it.text, 'data-action': it.action });
+      b.onclick = function () { closeMenus(); btn.focus(); it.run(b); };
+      list.appendChild(b);
+    });
+    btn.onclick = function () {
+      var open = list.hidden;
+      closeMenus();
+      list.hidden = !open;
+      btn.setAttribute('aria-expanded', String(open));
+      if (open) list.firstChild.focus();
+    };
+    list.onkeydown = function (e) {
+      var all = Array.prototype.slice.call(list.children), at = all.indexOf(document.activeElement);
+      if (e.key === 'Escape') { closeMenus(); btn.focus(); }
+      if (e.key === 'ArrowDown') { e.preventDefault(); all[(at + 1) % all.length].focus(); }
+      if (e.key === 'ArrowUp') { e.preventDefault(); all[(at - 1 + all.length) % all.length].focus(); }
+    };
+    wrap.appendChild(btn);
+    wrap.appendChild(list);
+    return wrap;
+  }
+
+  // ask shows our own confirmation dialog (not the browser's confirm) and resolves to the choice.
+  function ask(text, okText) {
+    var d = $('dialog');
+    $('dialog-text').textContent = text;
+    $('dialog-ok').textContent = okText;
+    return new Promise(function (resolve) {
+      function done(v) { d.close(); $('dialog-ok').onclick = $('dialog-cancel').onclick = d.oncancel = null; resolve(v); }
+      $('dialog-ok').onclick = function () { done(true); };
+      $('dialog-cancel').onclick = function () { done(false); };
+      d.oncancel = function (e) { e.preventDefault(); done(false); };
+      d.showModal();
+      $('dialog-cancel').focus();
     });
   }
 
   // ---- current schedule --------------------------------------------------------------------
   function syncLabel(i) {
-    if (i.sync === 'synced') return el('span', { class: 'sync', text: 'передан' + (i.item_id ? ' · №' + i.item_id : '') });
+    if (i.sync === 'synced') {
+      var span = el('span', { class: 'sync', text: 'передан' });
+      if (i.item_id) { span.appendChild(document.createTextNode(' · ')); span.appendChild(cardLink(state.b24.item_type, i.item_id, '№' + i.item_id)); }
+      return span;
+    }
     if (i.sync === 'failed') return el('span', { class: 'sync failed', text: 'ошибка: ' + (i.sync_error || 'повторим'), title: i.sync_error });
     return el('span', { class: 'sync', text: 'передаётся…' });
   }
 
+  // rowActions is a grid row's primary action plus a «…» menu with the rest, the way Bitrix24
+  // grid rows work. «Выставить счёт в Битрикс24» makes a Bitrix24 smart invoice; «Счёт Invoicebox»
+  // and «QR СБП» make a pay link.
   function rowActions(i) {
-    var cell = el('td', { class: 'row-actions' });
-    if (i.editable) {
-      var edit = el('button', { type: 'button', class: 'small', text: 'Изменить', 'data-action': 'edit' });
-      edit.onclick = function () { startEdit(i); };
-      cell.appendChild(edit);
-    }
+    var cell = el('td', { class: 'row-actions' }), items = [];
     if (unpaid[i.status] && !i.invoice_id) {
-      var inv = el('button', { type: 'button', class: 'small', text: 'Выставить счёт', 'data-action': 'invoice' });
-      inv.onclick = function () { inv.disabled = true; change(api('POST', '/instalments/' + i.id + '/invoice')); };
-      cell.appendChild(inv);
-    } else if (i.invoice_id) {
-      cell.appendChild(el('span', { class: 'sync', text: 'счёт №' + i.invoice_id }));
+      items.push({ text: 'Выставить счёт в Битрикс24', action: 'invoice', run: function (b) { invoice(i, b); } });
     }
     if (unpaid[i.status]) {
       state.providers.forEach(function (code) {
-        var b = el('button', { type: 'button', class: 'small', text: payLabels[code] || code, 'data-action': 'pay-' + code });
-        b.onclick = function () { pay(i, code, b); };
-        cell.appendChild(b);
+        items.push({ text: payLabels[code] || code, action: 'pay-' + code, run: function (b) { pay(i, code, b); } });
       });
+    }
+    if (i.editable) items.push({ text: 'Изменить', action: 'edit', run: function () { startEdit(i); } });
+    if (i.invoice_id) cell.appendChild(cardLink(state.b24.invoice_type, i.invoice_id, 'Счёт №' + i.invoice_id));
+    if (items.length) {
+      var first = items.shift();
+      var primary = el('button', { type: 'button', class: 'small primary-action', text: first.text, 'data-action': first.action });
+      primary.onclick = function () { first.run(primary); };
+      cell.appendChild(primary);
+    }
+    if (items.length) cell.appendChild(actionMenu(items));
+    if (unpaid[i.status]) {
       Object.keys(state.withheld).forEach(function (code) {
         cell.appendChild(el('span', { class: 'sync', text: state.withheld[code], 'data-withheld': code }));
       });
@@ -261,41 +481,132 @@
     return cell;
   }
 
-  // pay opens the printable pay page (QR or invoice link) of the instalment's payment.
+  // invoicePending tells whether an invoice asked for from this tab has not reached the row yet.
+  function invoicePending(s) {
+    var f = state.feedback;
+    return !!f && f.kind === 'invoice' && s.instalments.some(function (i) { return i.seq === f.seq && !i.invoice_id; });
+  }
+
+  function invoice(i, button) {
+    button.disabled = true;
+    state.feedback = { seq: i.seq, kind: 'invoice' };
+    change(api('POST', '/instalments/' + i.id + '/invoice'));
+  }
+
+  // pay makes the instalment's pay link and shows it in place, under the row, to copy or open.
   function pay(i, provider, button) {
     button.disabled = true;
-    var page = window.open('', '_blank');
     var body = { provider: provider };
     if (window.b24pay.timeLimit) body.time_limit = window.b24pay.timeLimit(); // timelimit.js
     api('POST', '/instalments/' + i.id + '/pay', body).then(function (r) {
       button.disabled = false;
-      if (r.status === 200) {
-        if (page) page.location = r.data.payment.pay_url; else notice('Ссылка на оплату: ' + location.origin + r.data.payment.pay_url);
+      if (r.status !== 200) {
+        if (window.b24pay.timeLimitError) window.b24pay.timeLimitError(r.data.fields);
+        notice(r.data.message || 'Не удалось создать платёж');
         return;
       }
-      if (page) page.close();
-      if (window.b24pay.timeLimitError) window.b24pay.timeLimitError(r.data.fields);
-      notice(r.data.message || 'Не удалось создать платёж');
+      state.feedback = { seq: i.seq, kind: 'link', url: location.origin + r.data.payment.pay_url, label: payLabels[provider] || provider };
+      renderCurrent(state.schedule);
     });
   }
 
+  // feedbackRow is the note under a row after an action on it: the pay link to copy or open, or
+  // the Bitrix24 invoice to open. It stays until closed.
+  function feedbackRow(i, f) {
+    var box = el('div', { class: 'alert alert-success', role: 'status', 'data-test': 'feedback' });
+    if (f.kind === 'link') {
+      box.appendChild(el('span', { text: f.label + ': ссылка на оплату платежа №' + i.seq + ' готова' }));
+      var input = el('input', { readonly: '', value: f.url, 'aria-label': 'Ссылка на оплату', class: 'link-field', 'data-test': 'pay-link' });
+      var copy = el('button', { type: 'button', class: 'small', text: 'Копировать', 'data-action': 'copy' });
+      copy.onclick = function () { copyText(input, copy); };
+      box.appendChild(input);
+      box.appendChild(copy);
+      box.appendChild(el('a', { href: f.url, target: '_blank', rel: 'noopener', text: 'Открыть' }));
+    } else if (i.invoice_id) {
+      box.appendChild(el('span', { text: 'Счёт №' + i.invoice_id + ' выставлен в Битрикс24' }));
+      box.appendChild(cardLink(state.b24.invoice_type, i.invoice_id, 'Открыть счёт'));
+    } else {
+      box.className = 'alert alert-info';
+      box.appendChild(el('span', { text: 'Счёт выставляется в Битрикс24…' }));
+    }
+    var close = el('button', { type: 'button', class: 'small', text: 'Закрыть', 'aria-label': 'Закрыть сообщение' });
+    close.onclick = function () { state.feedback = null; renderCurrent(state.schedule); };
+    box.appendChild(close);
+    return el('tr', { class: 'feedback' }, [el('td', { colspan: '9' }, [box])]);
+  }
+
+  function copyText(input, button) {
+    var done = function () { button.textContent = 'Скопировано'; };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(input.value).then(done, function () { input.select(); if (document.execCommand('copy')) done(); });
+    } else {
+      input.select();
+      if (document.execCommand('copy')) done();
+    }
+  }
+
+  // startEdit turns a row into a small form. «Сохранить» first asks the server how the other free
+  // instalments would change and shows that for confirmation; only «Подтвердить» saves.
   function startEdit(i) {
     var tr = document.querySelector('tr[data-seq="' + i.seq + '"]');
-    var due = el('input', { type: 'date', value: i.due }), amount = el('input', { value: i.amount, inputmode: 'decimal' });
-    var ok = el('button', { type: 'button', class: 'small', text: 'Сохранить' });
+    var due = el('input', { type: 'date', value: i.due, 'aria-label': 'Новая дата платежа №' + i.seq, class: 'inline-input' });
+    var amount = el('input', { value: groupInput(i.amount), inputmode: 'decimal', 'aria-label': 'Новая сумма платежа №' + i.seq, class: 'inline-input' });
+    var ok = el('button', { type: 'button', class: 'small primary-action', text: 'Сохранить', 'data-action': 'edit-save' });
     var cancel = el('button', { type: 'button', class: 'small', text: 'Отмена' });
     tr.cells[1].textContent = ''; tr.cells[1].appendChild(due);
     tr.cells[2].textContent = ''; tr.cells[2].appendChild(amount);
     var actions = tr.cells[tr.cells.length - 1];
     actions.textContent = ''; actions.appendChild(ok); actions.appendChild(cancel);
     cancel.onclick = function () { renderCurrent(state.schedule); };
+    amount.focus();
     ok.onclick = function () {
       var body = {};
       if (due.value !== i.due) body.due = due.value;
-      var a = amount.value.trim().replace(/\s/g, '').replace(',', '.');
-      if (a !== i.amount) body.amount = a;
-      change(api('PATCH', '/instalments/' + i.id, body));
+      var a = parseNumber(amount.value);
+      if (a !== null && toMinor(a) !== toMinor(i.amount)) body.amount = a; else if (a === null) body.amount = amount.value;
+      ok.disabled = true;
+      api('POST', '/instalments/' + i.id + '/preview', body).then(function (r) {
+        ok.disabled = false;
+        if (r.status !== 200) { editError(tr, r.data); return; }
+        confirmEdit(tr, i, body, r.data.changes || []);
+      });
     };
+  }
+
+  // editError shows an edit's problem under the edited row, keeping what was typed.
+  function editError(tr, data) {
+    var msgs = (data.fields || []).map(function (f) { return f.reason || f.message; });
+    var box = el('div', { class: 'alert alert-danger', role: 'alert', 'data-test': 'edit-error',
+      text: msgs.length ? msgs.join('; ') : (data.message || 'Не удалось проверить изменение') });
+    editNote(tr, box);
+  }
+
+  // editNote replaces the note under an edited row (none when box is null).
+  function editNote(tr, box) {
+    var old = tr.nextSibling;
+    if (old && old.classList && old.classList.contains('edit-note')) old.remove();
+    if (box) tr.parentNode.insertBefore(el('tr', { class: 'feedback edit-note' }, [el('td', { colspan: '9' }, [box])]), tr.nextSibling);
+    fit();
+  }
+
+  // confirmEdit lists every instalment the edit changes (old → new) and saves on confirmation.
+  function confirmEdit(tr, i, body, changes) {
+    var box = el('div', { class: 'alert alert-warning', role: 'status', 'data-test': 'edit-preview' });
+    var list = el('ul', { class: 'changes' });
+    changes.forEach(function (c) {
+      var parts = [];
+      if (c.due !== c.old_due) parts.push(date(c.old_due) + ' → ' + date(c.due));
+      if (c.amount !== c.old_amount) parts.push(money(c.old_amount) + ' → ' + money(c.amount));
+      list.appendChild(el('li', { 'data-test': 'edit-change', text: '№' + c.seq + ': ' + parts.join(', ') }));
+    });
+    box.appendChild(el('span', { text: changes.length ? 'После сохранения изменятся платежи:' : 'Ничего не изменится.' }));
+    box.appendChild(list);
+    var yes = el('button', { type: 'button', class: 'small primary-action', text: 'Подтвердить', 'data-action': 'edit-confirm' });
+    yes.disabled = !changes.length;
+    yes.onclick = function () { yes.disabled = true; change(api('PATCH', '/instalments/' + i.id, body)); };
+    box.appendChild(yes);
+    editNote(tr, box);
+    yes.focus();
   }
 
   function change(request) {
@@ -310,6 +621,7 @@
   function renderCurrent(s) {
     state.schedule = s;
     state.currency = s.currency;
+    $('empty').hidden = true;
     $('builder').hidden = true;
     $('current').hidden = false;
     $('sum-total').textContent = money(s.total);
@@ -319,6 +631,8 @@
     $('sum-over').textContent = money(s.overpayment);
     var body = $('instalments').tBodies[0];
     body.textContent = '';
+    // An annuity keeps its principal and interest columns after saving, as in the preview.
+    $('instalments').classList.toggle('with-interest', s.instalments.some(function (i) { return i.interest && i.interest !== '0.00'; }));
     var synced = 0;
     s.instalments.forEach(function (i) {
       if (i.sync === 'synced') synced++;
@@ -326,27 +640,54 @@
         el('td', { text: String(i.seq) }),
         dueCell(i.due, i.kind === 'down_payment' ? ' · взнос' : '', i.shift_note),
         el('td', { class: 'num', text: money(i.amount) }),
+        el('td', { class: 'num extra', text: money(i.principal) }),
+        el('td', { class: 'num extra', text: money(i.interest) }),
         el('td', { class: 'num', text: money(i.paid) }),
         el('td', {}, [el('span', { class: 'badge ' + i.status, text: i.status_label })]),
-        el('td', {}, [syncLabel(i)]),
+        el('td', { class: 'sync-cell' }, [syncLabel(i)]),
         rowActions(i)
       ]));
+      if (state.feedback && state.feedback.seq === i.seq) body.appendChild(feedbackRow(i, state.feedback));
     });
-    var progress = $('sync-progress');
-    progress.hidden = !s.syncing;
-    progress.textContent = 'Передано в Битрикс24: ' + synced + ' из ' + s.instalments.length;
+    renderSync(s, synced);
     var history = $('history');
     history.textContent = '';
     (s.history || []).forEach(function (h) {
-      var at = new Date(h.at);
       history.appendChild(el('li', {}, [
-        el('time', { datetime: h.at, text: at.toLocaleString('ru-RU', { dateStyle: 'short', timeStyle: 'short' }) }),
+        el('time', { datetime: h.at, text: dateTime(h.at) }),
         el('b', { text: h.actor + ': ' }), document.createTextNode(h.text)
       ]));
     });
     clearTimeout(state.pollTimer);
-    if (s.syncing) state.pollTimer = setTimeout(poll, 1500);
+    if (s.syncing || invoicePending(s)) state.pollTimer = setTimeout(poll, 1500);
     fit();
+  }
+
+  // renderSync shows the push to Bitrix24 as a progress bar with count and percent; once it ends
+  // it leaves a success note (until dismissed) or the failures with a retry.
+  function renderSync(s, synced) {
+    var total = s.instalments.length, failed = s.instalments.filter(function (i) { return i.sync === 'failed'; });
+    var pct = total ? Math.floor(synced * 100 / total) : 100;
+    $('sync-progress').hidden = !s.syncing;
+    if (s.syncing) {
+      state.syncWatched = true;
+      $('sync-result').hidden = true;
+      $('sync-progress-text').textContent = 'Передано в Битрикс24: ' + synced + ' из ' + total + ' · ' + pct + '\u00a0%';
+      $('sync-bar').setAttribute('aria-valuemax', String(total));
+      $('sync-bar').setAttribute('aria-valuenow', String(synced));
+      $('sync-bar').setAttribute('aria-valuetext', synced + ' из ' + total);
+      $('sync-bar-fill').style.width = pct + '%';
+      return;
+    }
+    if (!state.syncWatched) return; // nothing was pushed while the tab was open
+    state.syncWatched = false;
+    var box = $('sync-result');
+    box.hidden = false;
+    box.className = 'alert ' + (failed.length ? 'alert-danger' : 'alert-success');
+    $('sync-retry').hidden = !failed.length;
+    $('sync-result-text').textContent = failed.length ?
+      'Не удалось передать в Битрикс24 ' + failed.length + ' из ' + total + ': ' + (failed[0].sync_error || 'нет ответа') + '.' :
+      'Готово: ' + synced + ' из ' + total + ' · 100\u00a0% — все платежи переданы в Битрикс24.';
   }
 
   function renderPayments(list) {
@@ -362,7 +703,7 @@
         actions.appendChild(el('a', { href: p.pay_url, target: '_blank', text: 'Ссылка на оплату' }));
       }
       body.appendChild(el('tr', { 'data-test': 'payment-row' }, [
-        el('td', { text: new Date(p.created_at).toLocaleDateString('ru-RU') }),
+        el('td', { text: dateTime(p.created_at).slice(0, 10) }),
         el('td', { text: '№' + p.seq }),
         el('td', { text: routeNames[p.provider] || p.provider }),
         el('td', { class: 'num', text: money(p.amount, p.currency) }),
@@ -385,9 +726,11 @@
   }
 
   function remove() {
-    if (!window.confirm('Удалить график? Неоплаченные платежи будут отменены в Битрикс24, оплаченные сохранятся.')) return;
-    api('DELETE', '/schedule').then(function (r) {
-      if (r.status === 200) { notice('График удалён.'); load(); } else notice(r.data.message);
+    ask('Удалить график? Неоплаченные платежи будут отменены в Битрикс24, оплаченные сохранятся.', 'Удалить график').then(function (yes) {
+      if (!yes) return;
+      api('DELETE', '/schedule').then(function (r) {
+        if (r.status === 200) { notice('График удалён.'); state.feedback = null; load(); } else notice(r.data.message);
+      });
     });
   }
 
@@ -408,18 +751,27 @@
       if (window.b24pay.onTab) window.b24pay.onTab(r.data); // timelimit.js
       state.providers = r.data.providers || [];
       state.withheld = r.data.providers_withheld || {};
+      state.b24 = r.data.b24 || {};
       renderPayments(r.data.payments);
       if (r.data.schedule) renderCurrent(r.data.schedule);
-      else if ($('builder').hidden) renderBuilder(r.data.defaults);
+      else if ($('builder').hidden) renderEmpty(r.data.owner, r.data.defaults);
     });
   }
 
   $('plan').addEventListener('input', schedulePreview);
   $('plan').addEventListener('change', schedulePreview);
+  $('plan').addEventListener('focusout', formatMoneyInput);
   $('f-scheme').addEventListener('change', applyScheme);
   $('add-row').onclick = function () { addCustomRow(); schedulePreview(); };
   $('save').onclick = save;
+  $('start').onclick = function () { renderBuilder(state.defaults); $('f-total').focus(); };
+  $('cancel-builder').onclick = function () { clearTimeout(state.previewTimer); state.previewSeq++; $('builder').hidden = true; $('empty').hidden = false; fit(); };
+  // Outside Bitrix24 (no SDK) say so quietly instead of failing silently.
+  window.addEventListener('load', function () { $('outside-note').hidden = !!window.BX24; });
   $('delete').onclick = remove;
+  document.addEventListener('click', function (e) { if (!e.target.closest('.menu-wrap')) closeMenus(); });
+  $('sync-dismiss').onclick = function () { $('sync-result').hidden = true; fit(); };
+  $('sync-retry').onclick = function () { $('sync-result').hidden = true; state.syncWatched = true; poll(); };
   if (window.BX24 && BX24.init) BX24.init(fit);
   window.b24pay = { api: api, money: money, date: date, el: el, fit: fit }; // for split.js
   load();
