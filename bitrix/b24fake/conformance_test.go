@@ -113,6 +113,9 @@ var prepare = map[string]func(c *conformancePortal, req map[string]any){
 	},
 	"crm.deal.update": withDeal,
 	"crm.deal.get":    withDeal,
+	"crm.lead.get": func(c *conformancePortal, req map[string]any) {
+		req["id"] = c.id(c.must("crm.item.add", map[string]any{"entityTypeId": 1, "fields": map[string]any{"title": "Lead #1"}}), "item", "id")
+	},
 	"crm.timeline.comment.add": func(c *conformancePortal, req map[string]any) {
 		req["fields"].(map[string]any)["ENTITY_ID"] = newDeal(c)
 	},
@@ -371,8 +374,10 @@ func TestConformanceTableCoversEveryMethodTheAppCalls(t *testing.T) {
 		return nil
 	})
 	require.NoError(t, err)
-	// Methods whose name the code builds: crm.<kind>.get for contacts and companies (instalment/owner.go).
+	// Methods whose name the code builds: crm.<kind>.get for contacts and companies (instalment/owner.go)
+	// and for the deal or lead a tab is opened on, read as the user (portal/user_access.go).
 	called["crm.contact.get"], called["crm.company.get"] = true, true
+	called["crm.deal.get"], called["crm.lead.get"] = true, true
 	var missing []string
 	for m := range called {
 		if !covered[m] {
