@@ -84,3 +84,10 @@ func TestVerificationMailSurvivesSMTPDownAndDoubleDelivery(t *testing.T) {
 		require.NoError(t, err)
 	})
 }
+
+func TestValidForSaysHowLongInRussian(t *testing.T) {
+	for d, want := range map[time.Duration]string{time.Hour: "один час", 48 * time.Hour: "48 часов",
+		3 * time.Hour: "3 часа", 21 * time.Hour: "21 час", 14 * 24 * time.Hour: "14 дней", 72 * time.Hour: "3 дня"} {
+		require.Equal(t, want, validFor(d), d)
+	}
+}

@@ -78,7 +78,7 @@ type Recipient struct{ Email, Name string }
 
 // validFor says for how long a link works, for people: «48 часов», «14 дней».
 func validFor(d time.Duration) string {
-	if h := int(d.Hours()); h%24 == 0 && h >= 48 {
+	if h := int(d.Hours()); h%24 == 0 && h > 48 {
 		return plural(h/24, "день", "дня", "дней")
 	} else if h > 1 {
 		return plural(h, "час", "часа", "часов")
