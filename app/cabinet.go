@@ -8,7 +8,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -27,15 +26,14 @@ const (
 	cabinetCSRFKey = "csrf"
 )
 
-// wireCabinet builds the cabinet service. Mail goes to <data dir>/mailbox until the mail package
-// is wired (cabinet.Mailer); tests replace it with a capturing double.
+// wireCabinet builds the cabinet service. Its e-mails go through the outbox to the mail sender
+// (wired with subscriptions).
 func (a *App) wireCabinet() error {
 	if a.instalments == nil {
 		return nil // the cabinet shows a portal's schedules: nothing without Bitrix24
 	}
-	mailer := cabinet.Mailer(&cabinet.DirMailer{Dir: filepath.Join(a.cfg.DataDir, "mailbox"), Log: a.log, Now: a.clock.Now})
 	var err error
-	a.cabinet, err = cabinet.NewService(a.db, a.clock, a.log, mailer, cabinet.B24Cards{Clients: a.b24},
+	a.cabinet, err = cabinet.NewService(a.db, a.clock, a.log, cabinet.B24Cards{Clients: a.b24},
 		cabinet.Config{BaseURL: a.cabinetBase()})
 	if err != nil {
 		return err

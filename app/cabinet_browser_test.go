@@ -34,7 +34,7 @@ func TestCabinetInBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`.cab-card p`))))
 	require.Contains(t, pageText(t, ctx), "Проверьте почту")
 
-	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(e.url+e.linkTo(t, "anna@romashka.ru")),
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(e.url+e.linkTo(t, "anna@romashka.ru", "verify")),
 		chromedp.WaitVisible(chromedp.CSS(`#f-password`))))
 	require.Contains(t, pageText(t, ctx), "Адрес подтверждён")
 	require.NoError(t, chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(`#f-email`), "anna@romashka.ru"),

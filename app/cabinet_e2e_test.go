@@ -103,7 +103,7 @@ func TestCabinetInvitationFromTheDealTabMatchesTheCompany(t *testing.T) {
 	form := url.Values{"kind": {"person"}, "name": {"Анна"}, "email": {"anna@elsewhere.ru"}, "phone": {"+79005550000"},
 		"password": {"correct horse battery"}, "invite": {u.Query().Get("invite")}}
 	require.Equal(t, http.StatusOK, b.post("/cabinet/register", form).status)
-	b.get(e.linkTo(t, "anna@elsewhere.ru"))
+	b.get(e.linkTo(t, "anna@elsewhere.ru", "verify"))
 	require.Equal(t, http.StatusSeeOther, b.post("/cabinet/login", url.Values{"email": {"anna@elsewhere.ru"},
 		"password": {"correct horse battery"}}).status)
 	require.Empty(t, e.portal.Items(3), "no contact created: the manager named the company")

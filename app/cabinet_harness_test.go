@@ -1,12 +1,20 @@
 package app
 
 import (
+	"bytes"
+	"errors"
 	"io"
 	"log/slog"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
+	netmail "net/mail"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,12 +22,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"b24pay/cabinet"
+	"b24pay/mail"
 )
 
-// cabinetE2E is the whole service with the cabinet's mail captured and cheap password hashing.
+// cabinetE2E is the whole service with cheap password hashing; its mail lands in the local mailbox.
 type cabinetE2E struct {
 	*e2e
-	mail *cabinet.CaptureMailer
 }
 
 var cheapArgon = &argon2id.Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
@@ -28,8 +36,8 @@ func newCabinetE2E(t *testing.T, dialect string, opts ...e2eOption) *cabinetE2E 
 	e := newE2E(t, dialect, opts...)
 	status, body := e.install()
 	require.Equal(t, http.StatusOK, status, body)
-	ce := &cabinetE2E{e2e: e, mail: &cabinet.CaptureMailer{}}
-	svc, err := cabinet.NewService(e.db, e.clock, slog.New(slog.NewTextHandler(io.Discard, nil)), ce.mail,
+	ce := &cabinetE2E{e2e: e}
+	svc, err := cabinet.NewService(e.db, e.clock, slog.New(slog.NewTextHandler(io.Discard, nil)),
 		cabinet.B24Cards{Clients: e.app.b24}, cabinet.Config{BaseURL: e.url, Argon: cheapArgon})
 	require.NoError(t, err)
 	e.app.cabinet = svc
@@ -124,15 +132,60 @@ func companyForm(email string) url.Values {
 		"legal_address": {"125009, Москва, ул. Тверская, д. 1"}, "password": {"correct horse battery"}, "reminders": {"1"}}
 }
 
-var mailLink = regexp.MustCompile(`https?://[^\s]+/cabinet/(verify|reset)\?token=[\w-]+`)
+// linkTo delivers the queued e-mails and returns, as a path, the one cabinet link of the page
+// ("verify", "reset") in the mailbox's e-mails to addr.
+func (e *cabinetE2E) linkTo(t *testing.T, addr, page string) string {
+	e.drain()
+	link := regexp.MustCompile(`https?://\S+/cabinet/` + page + `\?token=[\w-]+`)
+	var found []string
+	for _, m := range e.mailbox(t) {
+		if m.to == addr {
+			found = append(found, link.FindAllString(m.text, -1)...)
+		}
+	}
+	require.Len(t, slices.Compact(found), 1, "one %s link mailed to %s", page, addr)
+	return strings.TrimPrefix(found[0], e.url)
+}
 
-// linkTo is the last cabinet link mailed to addr, as a path.
-func (e *cabinetE2E) linkTo(t *testing.T, addr string) string {
-	m, ok := e.mail.LastTo(addr)
-	require.True(t, ok, "a message to %s", addr)
-	link := mailLink.FindString(m.Body)
-	require.NotEmpty(t, link, m.Body)
-	return strings.TrimPrefix(link, e.url)
+// queuedMail counts the e-mails ever queued.
+func (e *cabinetE2E) queuedMail(t *testing.T) int64 {
+	var n int64
+	require.NoError(t, e.db.Table("outbox").Where("topic = ?", mail.Topic).Count(&n).Error)
+	return n
+}
+
+// mailboxLetter is an e-mail in the local mailbox: its recipient and plain text.
+type mailboxLetter struct{ to, text string }
+
+// mailbox reads the e-mails the sender wrote into the data dir's mailbox.
+func (e *cabinetE2E) mailbox(t *testing.T) []mailboxLetter {
+	files, err := filepath.Glob(filepath.Join(e.app.cfg.DataDir, "mailbox", "*.eml"))
+	require.NoError(t, err)
+	var out []mailboxLetter
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		require.NoError(t, err)
+		m, err := netmail.ReadMessage(bytes.NewReader(raw))
+		require.NoError(t, err)
+		to, err := m.Header.AddressList("To")
+		require.NoError(t, err)
+		_, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
+		require.NoError(t, err)
+		parts := multipart.NewReader(m.Body, params["boundary"])
+		for {
+			p, err := parts.NextPart() // decodes quoted-printable
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			require.NoError(t, err)
+			if strings.HasPrefix(p.Header.Get("Content-Type"), "text/plain") {
+				text, err := io.ReadAll(p)
+				require.NoError(t, err)
+				out = append(out, mailboxLetter{to: to[0].Address, text: string(text)})
+			}
+		}
+	}
+	return out
 }
 
 // signedIn registers, verifies and signs in a client of form.
@@ -140,7 +193,7 @@ func (e *cabinetE2E) signedIn(t *testing.T, form url.Values) *browser {
 	b := e.browser(t)
 	b.get("/cabinet/register")
 	require.Equal(t, http.StatusOK, b.post("/cabinet/register", form).status)
-	require.Equal(t, http.StatusOK, b.get(e.linkTo(t, form.Get("email"))).status)
+	require.Equal(t, http.StatusOK, b.get(e.linkTo(t, form.Get("email"), "verify")).status)
 	a := b.post("/cabinet/login", url.Values{"email": {form.Get("email")}, "password": {form.Get("password")}})
 	require.Equal(t, http.StatusSeeOther, a.status, a.body)
 	return b

@@ -2,6 +2,7 @@ package cabinet
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -16,6 +17,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"b24pay/clock"
+	"b24pay/mail"
+	"b24pay/outbox"
 	"b24pay/store"
 )
 
@@ -29,16 +32,15 @@ type testBundle struct {
 	ctx   context.Context
 	db    *store.DB
 	clock *clock.Frozen
-	mail  *CaptureMailer
 	cards *fakeCards
 	svc   *Service
 }
 
 func setup(t *testing.T, db *store.DB) *testBundle {
 	b := &testBundle{t: t, ctx: context.Background(), db: db, clock: clock.NewFrozen(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)),
-		mail: &CaptureMailer{}, cards: &fakeCards{}}
+		cards: &fakeCards{}}
 	var err error
-	b.svc, err = NewService(db, b.clock, slog.New(slog.NewTextHandler(io.Discard, nil)), b.mail, b.cards,
+	b.svc, err = NewService(db, b.clock, slog.New(slog.NewTextHandler(io.Discard, nil)), b.cards,
 		Config{BaseURL: "https://cab.example.ru", Argon: cheapArgon})
 	require.NoError(t, err)
 	return b
@@ -49,15 +51,39 @@ func person(email string) RegisterInput {
 		Password: "correct horse battery"}
 }
 
-var linkToken = regexp.MustCompile(`https://cab\.example\.ru/cabinet/\w+\?token=([\w-]+)`)
+var linkToken = regexp.MustCompile(`^https://cab\.example\.ru/cabinet/\w+\?token=([\w-]+)$`)
+
+// letters are the e-mails queued in the outbox, oldest first.
+func (b *testBundle) letters() []mail.Letter {
+	b.t.Helper()
+	var rows []outbox.Row
+	require.NoError(b.t, b.db.Where("topic = ?", mail.Topic).Order("id").Find(&rows).Error)
+	out := make([]mail.Letter, len(rows))
+	for i, r := range rows {
+		require.NoError(b.t, json.Unmarshal([]byte(r.Payload), &out[i]))
+	}
+	return out
+}
+
+// lastTo is the last e-mail queued to addr.
+func (b *testBundle) lastTo(addr string) mail.Letter {
+	b.t.Helper()
+	ls := b.letters()
+	for i := len(ls) - 1; i >= 0; i-- {
+		if ls[i].To == addr {
+			return ls[i]
+		}
+	}
+	b.t.Fatalf("no e-mail to %s", addr)
+	return mail.Letter{}
+}
 
 // tokenIn returns the token of the last link mailed to addr.
 func (b *testBundle) tokenIn(addr string) string {
 	b.t.Helper()
-	m, ok := b.mail.LastTo(addr)
-	require.True(b.t, ok, "a message to %s", addr)
-	sub := linkToken.FindStringSubmatch(m.Body)
-	require.NotNil(b.t, sub, m.Body)
+	m := b.lastTo(addr)
+	sub := linkToken.FindStringSubmatch(m.Data.Link)
+	require.NotNil(b.t, sub, m.Data.Link)
 	v, err := url.QueryUnescape(sub[1])
 	require.NoError(b.t, err)
 	return v

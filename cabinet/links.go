@@ -3,9 +3,12 @@ package cabinet
 import (
 	"context"
 	"errors"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
+
+	"b24pay/mail"
 )
 
 // issue stores a one-time token and returns its raw value for the link.
@@ -53,14 +56,44 @@ func (s *Service) link(path, raw string) string {
 }
 
 // Invite makes a registration link for the client of a Bitrix24 contact or company: who registers
-// through it is matched to that card.
-func (s *Service) Invite(ctx context.Context, memberID string, c Card) (string, error) {
-	raw, err := s.issue(s.db.WithContext(ctx), token{MemberID: memberID, Purpose: purposeInvite, B24Type: c.Type, B24ID: c.ID},
-		s.cfg.InviteTTL)
-	if err != nil {
-		return "", err
+// through it is matched to that card. With the client's e-mail known, the link is also mailed.
+func (s *Service) Invite(ctx context.Context, memberID string, c Card, to Recipient) (string, error) {
+	var link string
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		raw, err := s.issue(tx, token{MemberID: memberID, Purpose: purposeInvite, B24Type: c.Type, B24ID: c.ID}, s.cfg.InviteTTL)
+		if err != nil {
+			return err
+		}
+		link = s.cfg.BaseURL + "/cabinet/register?invite=" + raw
+		if to.Email == "" {
+			return nil
+		}
+		return s.linkLetter(tx, memberID, to.Email, to.Name, mail.CabinetInvite, link, raw, validFor(s.cfg.InviteTTL))
+	})
+	return link, err
+}
+
+// Recipient is who an e-mail goes to; an empty Email sends none.
+type Recipient struct{ Email, Name string }
+
+// validFor says for how long a link works, for people: «48 часов», «14 дней».
+func validFor(d time.Duration) string {
+	if h := int(d.Hours()); h%24 == 0 && h > 48 {
+		return plural(h/24, "день", "дня", "дней")
+	} else if h > 1 {
+		return plural(h, "час", "часа", "часов")
 	}
-	return s.cfg.BaseURL + "/cabinet/register?invite=" + raw, nil
+	return "один час"
+}
+
+func plural(n int, one, few, many string) string {
+	w := many
+	if n%10 == 1 && n%100 != 11 {
+		w = one
+	} else if n%10 >= 2 && n%10 <= 4 && (n%100 < 10 || n%100 >= 20) {
+		w = few
+	}
+	return strconv.Itoa(n) + " " + w
 }
 
 // Invited tells whether raw is a live invitation of the portal.

@@ -6,6 +6,7 @@ import (
 	"github.com/alexedwards/argon2id"
 	"gorm.io/gorm"
 
+	"b24pay/mail"
 	"b24pay/store"
 )
 
@@ -26,22 +27,15 @@ func (s *Service) Register(ctx context.Context, memberID string, in RegisterInpu
 	if err != nil {
 		return err
 	}
-	var msg Message
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var err error
-		msg, err = s.createAccount(tx, memberID, in, hash)
-		return err
-	})
+	db := s.db.WithContext(ctx)
+	err = db.Transaction(func(tx *gorm.DB) error { return s.createAccount(tx, memberID, in, hash) })
 	if store.IsUniqueViolation(err) {
-		msg, err = s.alreadyRegistered(in.Email), nil
+		return s.alreadyRegistered(db, memberID, in.Email)
 	}
-	if err != nil {
-		return err
-	}
-	return s.mail.Send(ctx, msg)
+	return err
 }
 
-func (s *Service) createAccount(tx *gorm.DB, memberID string, in RegisterInput, hash string) (Message, error) {
+func (s *Service) createAccount(tx *gorm.DB, memberID string, in RegisterInput, hash string) error {
 	now := s.clock.Now()
 	a := Account{MemberID: memberID, Kind: in.Kind, Name: in.Name, Email: in.Email, Phone: in.Phone, INN: in.INN,
 		KPP: in.KPP, LegalName: in.LegalName, LegalAddress: in.LegalAddress, Route: in.Route, Reminders: in.Reminders,
@@ -52,27 +46,26 @@ func (s *Service) createAccount(tx *gorm.DB, memberID string, in RegisterInput, 
 			err = ErrBadLink
 		}
 		if err != nil {
-			return Message{}, &InvalidError{Fields: map[string]string{"invite": "Приглашение устарело: попросите менеджера прислать новое или зарегистрируйтесь без него"}}
+			return &InvalidError{Fields: map[string]string{"invite": "Приглашение устарело: попросите менеджера прислать новое или зарегистрируйтесь без него"}}
 		}
 		a.B24Type, a.B24ID, a.B24Confirmed = inv.B24Type, inv.B24ID, true
 	}
 	if err := tx.Create(&a).Error; err != nil {
-		return Message{}, err
+		return err
 	}
 	raw, err := s.issue(tx, token{MemberID: memberID, Purpose: purposeVerify, AccountID: a.ID}, s.cfg.VerifyTTL)
 	if err != nil {
-		return Message{}, err
+		return err
 	}
-	return Message{To: a.Email, Subject: "Подтвердите адрес почты",
-		Body: "Здравствуйте, " + a.Name + "!\n\nЧтобы войти в личный кабинет, подтвердите адрес почты по ссылке:\n" +
-			s.link("verify", raw) + "\n\nСсылка действует 48 часов. Если вы не регистрировались, просто удалите это письмо.\n"}, nil
+	return s.linkLetter(tx, memberID, a.Email, a.Name, mail.CabinetVerify, s.link("verify", raw), raw, validFor(s.cfg.VerifyTTL))
 }
 
-func (s *Service) alreadyRegistered(email string) Message {
-	return Message{To: email, Subject: "Вы уже зарегистрированы",
-		Body: "Здравствуйте!\n\nКто-то (возможно, вы) пытался зарегистрироваться в личном кабинете с этим адресом, " +
-			"но у вас уже есть кабинет. Войти: " + s.cfg.BaseURL + "/cabinet/login\nЗабыли пароль? " +
-			s.cfg.BaseURL + "/cabinet/forgot\n"}
+// alreadyRegistered tells the owner of email that someone tried to register it again; every try
+// is its own e-mail.
+func (s *Service) alreadyRegistered(db *gorm.DB, memberID, email string) error {
+	_, attempt := newSecret()
+	return s.letter(db, memberID, "registered:"+attempt, email, mail.CabinetRegistered,
+		mail.Data{Link: s.cfg.BaseURL + "/cabinet/login", ForgotURL: s.cfg.BaseURL + "/cabinet/forgot"})
 }
 
 // Verify confirms the e-mail of the link's account and matches the account to its Bitrix24 card

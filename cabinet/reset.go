@@ -7,6 +7,8 @@ import (
 
 	"github.com/alexedwards/argon2id"
 	"gorm.io/gorm"
+
+	"b24pay/mail"
 )
 
 // RequestReset mails a password reset link when the e-mail has an account; the answer is the same
@@ -22,13 +24,13 @@ func (s *Service) RequestReset(ctx context.Context, memberID, email, ip string) 
 	if err != nil || !found {
 		return err
 	}
-	raw, err := s.issue(s.db.WithContext(ctx), token{MemberID: memberID, Purpose: purposeReset, AccountID: a.ID}, s.cfg.ResetTTL)
-	if err != nil {
-		return err
-	}
-	return s.mail.Send(ctx, Message{To: a.Email, Subject: "Восстановление пароля",
-		Body: "Здравствуйте, " + a.Name + "!\n\nЧтобы задать новый пароль, откройте ссылку:\n" + s.link("reset", raw) +
-			"\n\nСсылка действует один час. Если вы не просили восстановить пароль, просто удалите это письмо.\n"})
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		raw, err := s.issue(tx, token{MemberID: memberID, Purpose: purposeReset, AccountID: a.ID}, s.cfg.ResetTTL)
+		if err != nil {
+			return err
+		}
+		return s.linkLetter(tx, memberID, a.Email, a.Name, mail.CabinetReset, s.link("reset", raw), raw, validFor(s.cfg.ResetTTL))
+	})
 }
 
 // ResetPassword sets a new password through a reset link, confirms the e-mail (the link came by

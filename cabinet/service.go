@@ -59,20 +59,19 @@ type Service struct {
 	db    *store.DB
 	clock clock.Clock
 	log   *slog.Logger
-	mail  Mailer
 	cards Cards // nil: accounts stay unmatched
 	cfg   Config
 	dummy string // a hash compared against when the e-mail is unknown, so both answers take as long
 }
 
 // NewService builds the service.
-func NewService(db *store.DB, clk clock.Clock, log *slog.Logger, mail Mailer, cards Cards, cfg Config) (*Service, error) {
+func NewService(db *store.DB, clk clock.Clock, log *slog.Logger, cards Cards, cfg Config) (*Service, error) {
 	cfg.defaults()
 	dummy, err := argon2id.CreateHash("not a password of anyone", cfg.Argon)
 	if err != nil {
 		return nil, err
 	}
-	return &Service{db: db, clock: clk, log: log, mail: mail, cards: cards, cfg: cfg, dummy: dummy}, nil
+	return &Service{db: db, clock: clk, log: log, cards: cards, cfg: cfg, dummy: dummy}, nil
 }
 
 // newSecret returns a random URL-safe token and its SHA-256 (what is stored).

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"b24pay/mail"
 	"b24pay/store"
 	"b24pay/store/storetest"
 )
@@ -91,8 +92,7 @@ func TestRegisterAnswersTheSameForAKnownEmail(t *testing.T) {
 		again := person("A@example.ru")
 		again.Password = "another long password"
 		require.NoError(t, b.svc.Register(b.ctx, member, again, "198.51.100.2"), "no hint that the address is taken")
-		m, _ := b.mail.LastTo("a@example.ru")
-		require.Equal(t, "Вы уже зарегистрированы", m.Subject)
+		require.Equal(t, mail.CabinetRegistered, b.lastTo("a@example.ru").Kind)
 		_, _, err := b.svc.SignIn(b.ctx, member, "a@example.ru", "another long password", "198.51.100.2")
 		require.ErrorIs(t, err, ErrBadCredentials, "the second registration changed nothing")
 
@@ -180,9 +180,9 @@ func TestPasswordResetEndsSessionsAndWorksOnce(t *testing.T) {
 		b.registered("a@example.ru")
 		raw, _, err := b.svc.SignIn(b.ctx, member, "a@example.ru", "correct horse battery", "198.51.100.1")
 		require.NoError(t, err)
-		sent := len(b.mail.Sent())
+		sent := len(b.letters())
 		require.NoError(t, b.svc.RequestReset(b.ctx, member, "nobody@example.ru", "198.51.100.1"))
-		require.Len(t, b.mail.Sent(), sent, "nothing is mailed to an unknown address")
+		require.Len(t, b.letters(), sent, "nothing is mailed to an unknown address")
 
 		require.NoError(t, b.svc.RequestReset(b.ctx, member, "a@example.ru", "198.51.100.1"))
 		tok := b.tokenIn("a@example.ru")
@@ -214,8 +214,15 @@ func TestInvitedClientIsMatchedToTheManagersCard(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		b := setup(t, db)
-		link, err := b.svc.Invite(b.ctx, member, Card{Type: CardCompany, ID: 42})
+		link, err := b.svc.Invite(b.ctx, member, Card{Type: CardCompany, ID: 42}, Recipient{Email: "office@romashka.ru", Name: "ООО «Ромашка»"})
 		require.NoError(t, err)
+		sent := b.lastTo("office@romashka.ru")
+		require.Equal(t, mail.CabinetInvite, sent.Kind)
+		require.Equal(t, link, sent.Data.Link, "the invitation is mailed to the card's e-mail")
+		require.Equal(t, "14 дней", sent.Data.LinkValid)
+		_, err = b.svc.Invite(b.ctx, member, Card{Type: CardCompany, ID: 42}, Recipient{})
+		require.NoError(t, err)
+		require.Len(t, b.letters(), 1, "no e-mail without an address")
 		inv := link[len("https://cab.example.ru/cabinet/register?invite="):]
 		require.True(t, b.svc.Invited(b.ctx, member, inv))
 		require.False(t, b.svc.Invited(b.ctx, "member-b", inv), "another portal's link")

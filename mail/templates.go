@@ -21,8 +21,17 @@ const (
 	SubscriptionCancelled Kind = "subscription_cancelled"
 )
 
+// The e-mails of the client cabinet.
+const (
+	CabinetVerify     Kind = "cabinet_verify"     // confirm the e-mail: Link, LinkValid
+	CabinetReset      Kind = "cabinet_reset"      // set a new password: Link, LinkValid
+	CabinetInvite     Kind = "cabinet_invite"     // a manager's invitation: Link, LinkValid
+	CabinetRegistered Kind = "cabinet_registered" // a second registration: Link (sign in), ForgotURL
+)
+
 // Kinds lists every e-mail, for start-up checks.
-var Kinds = []Kind{Receipt, PaymentFailed, DunningReminder, UpcomingCharge, SubscriptionCancelled}
+var Kinds = []Kind{Receipt, PaymentFailed, DunningReminder, UpcomingCharge, SubscriptionCancelled,
+	CabinetVerify, CabinetReset, CabinetInvite, CabinetRegistered}
 
 // Data is what the templates may show. Amounts and dates arrive formatted for people.
 type Data struct {
@@ -40,6 +49,9 @@ type Data struct {
 	ManageURL   string // how to pause or cancel
 	PaidCount   int
 	CancelledAt string // «02.12.2026»
+	Link        string // the one-time link of a cabinet e-mail
+	LinkValid   string // how long it works, «48 часов»
+	ForgotURL   string // the cabinet's password reset page
 }
 
 //go:embed templates/*.html templates/*.txt
@@ -87,7 +99,8 @@ func Sample() Data {
 		Amount: "990,00\u00a0₽", Period: "ежемесячно", ChargeDate: "02.12.2026", NextDate: "02.01.2027",
 		Card: "•••• 4444", Reason: "недостаточно средств", RetryDate: "03.12.2026",
 		PayURL: "https://pay.example.ru/s/pay", ManageURL: "https://pay.example.ru/s/manage", PaidCount: 3,
-		CancelledAt: "02.12.2026"}
+		CancelledAt: "02.12.2026", Link: "https://pay.example.ru/cabinet/verify?token=abc", LinkValid: "48 часов",
+		ForgotURL: "https://pay.example.ru/cabinet/forgot"}
 }
 
 // Render fills the e-mail of kind k.

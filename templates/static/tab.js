@@ -137,6 +137,31 @@
       c.appendChild(el('span', { class: 'muted', text: 'Клиент не указан' }));
     }
     $('owner').hidden = false;
+    $('invite').hidden = !owner.client;
+  }
+
+  // ---- cabinet invitation ------------------------------------------------------------------
+  // inviteClient asks for a link to the client cabinet for the card's client and shows it in
+  // place to copy; the server also e-mails it when the client's card has an e-mail.
+  function inviteClient() {
+    var button = $('invite-client'), box = $('invite-result');
+    button.disabled = true;
+    api('POST', '/invite').then(function (r) {
+      button.disabled = false;
+      if (r.status !== 200) {
+        notice(r.data.message || 'Не удалось создать приглашение');
+        return;
+      }
+      var input = el('input', { readonly: '', value: r.data.url, 'aria-label': 'Ссылка-приглашение в личный кабинет', class: 'link-field', 'data-test': 'invite-link' });
+      var copy = el('button', { type: 'button', class: 'small', text: 'Копировать' });
+      copy.onclick = function () { copyText(input, copy); };
+      box.textContent = '';
+      box.appendChild(el('span', { text: r.data.emailed ? 'Приглашение отправлено на ' + r.data.emailed + '. Ссылка:' : 'Ссылка-приглашение готова — отправьте её клиенту:' }));
+      box.appendChild(input);
+      box.appendChild(copy);
+      box.hidden = false;
+      fit();
+    });
   }
 
   // ---- builder -----------------------------------------------------------------------------
@@ -769,6 +794,7 @@
   // Outside Bitrix24 (no SDK) say so quietly instead of failing silently.
   window.addEventListener('load', function () { $('outside-note').hidden = !!window.BX24; });
   $('delete').onclick = remove;
+  $('invite-client').onclick = inviteClient;
   document.addEventListener('click', function (e) { if (!e.target.closest('.menu-wrap')) closeMenus(); });
   $('sync-dismiss').onclick = function () { $('sync-result').hidden = true; fit(); };
   $('sync-retry').onclick = function () { $('sync-result').hidden = true; state.syncWatched = true; poll(); };
