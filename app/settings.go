@@ -10,6 +10,7 @@ import (
 	"b24pay/billing"
 	"b24pay/billing/invoicebox"
 	"b24pay/portal"
+	"b24pay/schedules"
 	"b24pay/templates"
 )
 
@@ -30,7 +31,27 @@ func (a *App) settingsForm(cfg BillingConfig, token string) *templates.SettingsF
 			SecretSet: map[string]bool{"token": cfg.InvoiceboxToken != "", "notification_key": cfg.InvoiceboxKey != ""}},
 		SBP: templates.RouteForm{Enabled: cfg.SBPEnabled(), APIURL: cfg.SBPURL, MerchantID: cfg.SBPMerchantID,
 			SecretSet: map[string]bool{"secret_key": cfg.SBPSecretKey != ""}},
+		Webhooks: a.webhookURLs(), VAT: vatLabel(cfg.InvoiceboxVAT),
 	}
+}
+
+// webhookURLs are the notification addresses the admin gives each provider (YooKassa only when
+// subscriptions are configured: its webhook serves them).
+func (a *App) webhookURLs() []templates.Webhook {
+	out := []templates.Webhook{{Provider: "Invoicebox", URL: a.cfg.PublicURL + "/webhooks/invoicebox"},
+		{Provider: "СБП", URL: a.cfg.PublicURL + "/webhooks/sbp"}}
+	if a.cfg.Recur.YooKassaEnabled() {
+		out = append(out, templates.Webhook{Provider: "ЮKassa", URL: a.cfg.PublicURL + "/webhooks/yookassa"})
+	}
+	return out
+}
+
+// vatLabel shows the VAT setting in Russian: «20 %» or «без НДС».
+func vatLabel(setting string) string {
+	if setting == "" || setting == string(schedules.VATNone) {
+		return "без НДС"
+	}
+	return setting + " %"
 }
 
 // saveSettings stores the admin's payment settings sealed, switches the routes and registers them
@@ -55,6 +76,10 @@ func (a *App) saveSettings(c *gin.Context) {
 		field, msg = checkRoutes(c, candidate)
 	}
 	if field != "" {
+		// what the admin typed stays on the form (secrets never come back): a route switched on
+		// stays ticked even when its secret is the field at fault
+		form.Invoicebox.Enabled = c.PostForm("ib_enabled") == "1"
+		form.SBP.Enabled = c.PostForm("sbp_enabled") == "1"
 		form.Errors[field] = msg
 		a.renderAppPage(c, http.StatusUnprocessableEntity, claims.MemberID, form)
 		return

@@ -53,6 +53,14 @@ type SettingsForm struct {
 	Errors     map[string]string // form field → message
 	Invoicebox RouteForm
 	SBP        RouteForm
+	Webhooks   []Webhook // the notification URLs to give each provider
+	VAT        string    // B24PAY_INVOICEBOX_VAT as the admin reads it, e.g. «20 %» or «без НДС»
+}
+
+// Webhook is the notification URL of one provider, to paste into its merchant account.
+type Webhook struct {
+	Provider string
+	URL      string
 }
 
 // RouteForm is one route's section of the settings form.

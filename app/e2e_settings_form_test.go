@@ -1,0 +1,45 @@
+package app
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Issue 18, item 12: the settings form lists the webhook URLs to give each provider and the VAT
+// setting, and a failed validation keeps what the admin typed — except the secrets.
+func TestSettingsFormKeepsWhatWasTypedAndShowsWebhooks(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, dialect string) {
+		e := newE2E(t, dialect)
+		status, _ := e.install()
+		require.Equal(t, http.StatusOK, status)
+		status, page := e.appPage(1)
+		require.Equal(t, http.StatusOK, status)
+		public := e.app.cfg.PublicURL
+		require.Contains(t, page, "<code>"+public+"/webhooks/invoicebox</code>")
+		require.Contains(t, page, "<code>"+public+"/webhooks/sbp</code>")
+		require.NotContains(t, page, "/webhooks/yookassa", "YooKassa is not configured")
+		require.Contains(t, page, "НДС в счетах Invoicebox: без НДС")
+
+		m := settingsToken.FindStringSubmatch(page)
+		require.NotNil(t, m)
+		status, page = e.saveSettings(url.Values{"token": {m[1]}, "sbp_enabled": {"1"},
+			"sbp_api_url": {"https://qr.bank.example"}, "sbp_merchant_id": {"MA0000012345"}})
+		require.Equal(t, http.StatusUnprocessableEntity, status)
+		require.Contains(t, page, "Укажите секретный ключ СБП")
+		require.Contains(t, page, `name="sbp_enabled" value="1" checked`, "the route stays ticked")
+		require.Contains(t, page, `name="sbp_api_url" value="https://qr.bank.example"`)
+		require.Contains(t, page, `name="sbp_merchant_id" value="MA0000012345"`)
+		require.Contains(t, page, "<code>"+public+"/webhooks/sbp</code>", "the webhooks are shown after an error too")
+
+		status, page = e.saveSettings(url.Values{"token": {m[1]}, "ib_enabled": {"1"}, "ib_api_url": {"ftp://ib.example"},
+			"ib_merchant_id": {"4242"}, "ib_token": {"typed-secret-token"}})
+		require.Equal(t, http.StatusUnprocessableEntity, status)
+		require.Contains(t, page, `name="ib_enabled" value="1" checked`)
+		require.Contains(t, page, `name="ib_merchant_id" value="4242"`)
+		require.NotContains(t, page, "typed-secret-token", "secrets are never shown back")
+	})
+}
