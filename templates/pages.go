@@ -94,4 +94,13 @@ type PayPage struct {
 	QRPath    string // our PNG of the SBP link
 	ExpiresAt string // the deadline in the portal's zone, «25.11.2026 12:00 MSK» (pay, expired)
 	PaidAt    string
+	Seller    string // B24PAY_MERCHANT_NAME, else the portal's domain
+	Buyer     *Party // nil when the deal has no client
+	Part      string // «Платёж 2 из 12», empty for a payment that is no instalment
+	Due       string // the instalment's due date, «01.12.2026»
+}
+
+// Party is the buyer on a pay page; INN and KPP are empty when unknown.
+type Party struct {
+	Name, INN, KPP string
 }
