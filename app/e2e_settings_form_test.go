@@ -3,7 +3,9 @@ package app
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -41,5 +43,39 @@ func TestSettingsFormKeepsWhatWasTypedAndShowsWebhooks(t *testing.T) {
 		require.Contains(t, page, `name="ib_enabled" value="1" checked`)
 		require.Contains(t, page, `name="ib_merchant_id" value="4242"`)
 		require.NotContains(t, page, "typed-secret-token", "secrets are never shown back")
+	})
+}
+
+// Issue 18, item 12: each save of the settings records who saved them and when; the page lists the
+// last saves, a refused save records nothing.
+func TestSettingsSavesAreRecorded(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, dialect string) {
+		e := newE2E(t, dialect)
+		status, _ := e.install()
+		require.Equal(t, http.StatusOK, status)
+		_, page := e.appPage(1)
+		require.NotContains(t, page, `data-test="settings-history"`, "nothing saved yet")
+		token := settingsToken.FindStringSubmatch(page)[1]
+		sbpForm := url.Values{"token": {token}, "sbp_enabled": {"1"}, "sbp_api_url": {"https://qr.bank.example"},
+			"sbp_merchant_id": {"MA0000012345"}}
+		status, _ = e.saveSettings(sbpForm)
+		require.Equal(t, http.StatusUnprocessableEntity, status)
+		var n int64
+		require.NoError(t, e.db.Table("settings_audit").Count(&n).Error)
+		require.Zero(t, n, "a refused save is not recorded")
+
+		sbpForm.Set("sbp_secret_key", "s3cret-key")
+		status, page = e.saveSettings(sbpForm)
+		require.Equal(t, http.StatusOK, status, page)
+		e.clock.Advance(time.Hour)
+		status, page = e.saveSettings(url.Values{"token": {token}})
+		require.Equal(t, http.StatusOK, status, page)
+		require.NotContains(t, page, "s3cret-key")
+		history := regexp.MustCompile(`<li><time>([^<]+)</time> — ([^<]+)</li>`).FindAllStringSubmatch(page, -1)
+		require.Len(t, history, 2, page)
+		require.Equal(t, e.clock.Now().In(e.app.cfg.Timezone).Format("02.01.2006 15:04"), history[0][1], "newest first")
+		require.Equal(t, "пользователь #1: все способы оплаты выключены", history[0][2], "the admin's token carries no name")
+		require.Equal(t, "пользователь #1: включены СБП", history[1][2])
 	})
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -46,6 +47,28 @@ func (a *App) webhookURLs() []templates.Webhook {
 	return out
 }
 
+// settingsHistory is the last few saves of the payment settings, newest first.
+func (a *App) settingsHistory(c *gin.Context, memberID string) ([]templates.SettingsChange, error) {
+	rows, err := a.routeSettings.History(c.Request.Context(), memberID, 5)
+	out := make([]templates.SettingsChange, 0, len(rows))
+	for _, r := range rows {
+		who := r.UserName
+		if who == "" {
+			who = fmt.Sprintf("пользователь #%d", r.UserID)
+		}
+		routes := "все способы оплаты выключены"
+		if r.Routes != "" {
+			names := strings.Split(r.Routes, ", ")
+			for i, code := range names {
+				names[i] = routeTitles[code]
+			}
+			routes = "включены " + strings.Join(names, ", ")
+		}
+		out = append(out, templates.SettingsChange{At: r.ChangedAt.In(a.cfg.Timezone).Format("02.01.2006 15:04"), Who: who, Routes: routes})
+	}
+	return out, err
+}
+
 // vatLabel shows the VAT setting in Russian: «20 %» or «без НДС».
 func vatLabel(setting string) string {
 	if setting == "" || setting == string(schedules.VATNone) {
@@ -84,12 +107,10 @@ func (a *App) saveSettings(c *gin.Context) {
 		a.renderAppPage(c, http.StatusUnprocessableEntity, claims.MemberID, form)
 		return
 	}
-	for code, v := range saved {
-		if err := a.routeSettings.Save(ctx, claims.MemberID, code, v, claims.UserID); err != nil {
-			_ = c.Error(err)
-			a.renderError(c, http.StatusInternalServerError, "Ошибка", "Не удалось сохранить настройки.")
-			return
-		}
+	if err := a.routeSettings.SaveAll(ctx, claims.MemberID, saved, claims.UserID, claims.UserName); err != nil {
+		_ = c.Error(err)
+		a.renderError(c, http.StatusInternalServerError, "Ошибка", "Не удалось сохранить настройки.")
+		return
 	}
 	providers, off, _ := buildProviders(candidate) // validated above
 	a.payments.SetRoutes(providers, off)

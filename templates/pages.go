@@ -55,6 +55,12 @@ type SettingsForm struct {
 	SBP        RouteForm
 	Webhooks   []Webhook // the notification URLs to give each provider
 	VAT        string    // B24PAY_INVOICEBOX_VAT as the admin reads it, e.g. «20 %» or «без НДС»
+	History    []SettingsChange
+}
+
+// SettingsChange is one save of the settings in the page's short list.
+type SettingsChange struct {
+	At, Who, Routes string
 }
 
 // Webhook is the notification URL of one provider, to paste into its merchant account.
