@@ -1,6 +1,7 @@
 package app
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -8,6 +9,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"b24pay/clock"
 )
 
 // Issue 18, item 12: the settings form lists the webhook URLs to give each provider and the VAT
@@ -77,5 +80,50 @@ func TestSettingsSavesAreRecorded(t *testing.T) {
 		require.Equal(t, e.clock.Now().In(e.app.cfg.Timezone).Format("02.01.2006 15:04"), history[0][1], "newest first")
 		require.Equal(t, "пользователь #1: все способы оплаты выключены", history[0][2], "the admin's token carries no name")
 		require.Equal(t, "пользователь #1: включены СБП", history[1][2])
+	})
+}
+
+// Issue 18, item 12: «Проверить подключение» asks each provider with the settings in force and
+// says in Russian whether it accepts them.
+func TestSettingsCheckConnection(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, dialect string) {
+		e := newE2E(t, dialect, withInvoicebox(t), withSBP(t))
+		status, _ := e.install()
+		require.Equal(t, http.StatusOK, status)
+		_, page := e.appPage(1)
+		require.Contains(t, page, `id="check-invoicebox"`)
+		require.Contains(t, page, `id="check-sbp"`)
+		token := settingsToken.FindStringSubmatch(page)[1]
+		check := func(route string) string {
+			resp, err := http.PostForm(e.url+"/b24/settings/check?token="+url.QueryEscape(token), url.Values{"route": {route}})
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			require.Equal(t, http.StatusOK, resp.StatusCode)
+			b, _ := io.ReadAll(resp.Body)
+			return string(b)
+		}
+		require.Contains(t, check("invoicebox"), "Invoicebox: подключение работает, токен принят.")
+		require.Contains(t, check("sbp"), "СБП: подключение работает, банк принял ключ.")
+		require.Contains(t, check("yandex"), "Неизвестный способ оплаты.")
+	})
+}
+
+func TestSettingsCheckConnectionReportsARefusedKey(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, dialect string) {
+		e := newE2E(t, dialect, withSBP(t), func(_ *e2e, env map[string]string, _ *clock.Frozen, _ string) {
+			env["B24PAY_SBP_SECRET_KEY"] = "not-the-bank-key"
+		})
+		status, _ := e.install()
+		require.Equal(t, http.StatusOK, status)
+		_, page := e.appPage(1)
+		token := settingsToken.FindStringSubmatch(page)[1]
+		resp, err := http.PostForm(e.url+"/b24/settings/check?token="+url.QueryEscape(token), url.Values{"route": {"sbp"}})
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		require.Contains(t, string(b), "СБП: банк не принял секретный ключ.")
+		require.NotContains(t, string(b), "not-the-bank-key")
 	})
 }
