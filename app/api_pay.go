@@ -35,6 +35,9 @@ func (a *App) apiPay(c *gin.Context) {
 		apiError(c, err)
 		return
 	}
+	if body.Provider == "invoicebox" && !a.b2bClient(c) {
+		return
+	}
 	p, err := a.payments.PayWithin(c.Request.Context(), owner.MemberID, instalment.PayableKind, id, body.Provider, limit)
 	switch {
 	case errors.Is(err, billing.ErrProviderNotConfigured):
@@ -53,6 +56,24 @@ func (a *App) apiPay(c *gin.Context) {
 	default:
 		c.JSON(http.StatusOK, gin.H{"payment": paymentView(p)})
 	}
+}
+
+// b2bClient tells whether the instalment's client may pay by an Invoicebox invoice (an
+// organisation or an ИП, as withholdB2B decides for the tab); it answers the request itself when not.
+func (a *App) b2bClient(c *gin.Context) bool {
+	owner, err := a.instalments.LoadOwner(c.Request.Context(), ownerOf(c))
+	if err != nil {
+		apiError(c, err)
+		return false
+	}
+	withheld := map[string]string{}
+	if len(withholdB2B([]string{"invoicebox"}, withheld, owner.Client)) == 1 {
+		return true
+	}
+	msg := withheld["invoicebox"]
+	c.JSON(http.StatusUnprocessableEntity, gin.H{"error": "validation", "message": msg,
+		"fields": []fieldError{{Field: "provider", Code: "b2b_only", Message: msg, Reason: msg}}})
+	return false
 }
 
 func paymentView(p *billing.Payment) gin.H {

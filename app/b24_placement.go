@@ -91,6 +91,12 @@ func (a *App) renderAppPageWith(c *gin.Context, status int, memberID string, for
 		a.renderError(c, http.StatusInternalServerError, "Ошибка", "Не удалось загрузить данные.")
 		return
 	}
+	if form != nil {
+		form.History, err = a.settingsHistory(c, memberID)
+		if err != nil {
+			_ = c.Error(err) // the form still works without its history
+		}
+	}
 	a.render(c, status, "app.html", templates.AppPage{PortalDomain: a.cfg.B24.PortalHost(), Installed: true,
 		Schedules: sum.Schedules, Instalments: sum.Instalments, Debt: sum.Debt, Settings: form, Holidays: holidays})
 }

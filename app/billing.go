@@ -130,6 +130,7 @@ func (a *App) billingRoutes(r *gin.Engine) {
 	r.GET("/pay/:token/qr.png", a.payQR)
 	r.POST("/b24/paysystem/:code", a.paySystemCheckout)
 	r.POST("/b24/settings", a.saveSettings)
+	r.POST("/b24/settings/check", a.checkConnection)
 }
 
 // routeOn answers 404 for a route that is not configured, now or before.

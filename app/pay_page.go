@@ -1,7 +1,9 @@
 package app
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -9,6 +11,7 @@ import (
 
 	"b24pay/billing"
 	"b24pay/billing/sbp"
+	"b24pay/instalment"
 	"b24pay/schedules"
 	"b24pay/templates"
 )
@@ -27,7 +30,11 @@ func (a *App) payPage(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "no-store")
 	c.Header("Referrer-Policy", "no-referrer")
-	a.render(c, http.StatusOK, "pay.html", a.payView(p, c.Param("token")))
+	v := a.payView(p, c.Param("token"))
+	if err := a.payParties(c.Request.Context(), p, &v); err != nil {
+		_ = c.Error(err) // the page still lets the client pay
+	}
+	a.render(c, http.StatusOK, "pay.html", v)
 }
 
 func (a *App) payView(p *billing.Payment, token string) templates.PayPage {
@@ -54,6 +61,29 @@ func (a *App) payView(p *billing.Payment, token string) templates.PayPage {
 		v.State = "closed"
 	}
 	return v
+}
+
+// payParties adds the seller, the buyer and which instalment it is to a pay page.
+func (a *App) payParties(ctx context.Context, p *billing.Payment, v *templates.PayPage) error {
+	v.Seller = a.cfg.Recur.Merchant
+	if v.Seller == "" {
+		if pt, err := a.portals.Get(ctx, p.MemberID); err == nil {
+			v.Seller = pt.Domain
+		}
+	}
+	if p.PayableKind != instalment.PayableKind || a.instalments == nil {
+		return nil
+	}
+	info, err := a.instalments.PayPageOf(ctx, p.MemberID, p.PayableID)
+	if err != nil {
+		return err
+	}
+	v.Part = fmt.Sprintf("Платёж %d из %d", info.Seq, info.Count)
+	v.Due = ruDate(info.Due)
+	if cl := info.Client; cl != nil {
+		v.Buyer = &templates.Party{Name: cl.Name, INN: cl.INN, KPP: cl.KPP}
+	}
+	return nil
 }
 
 // deadline is a payment's time limit in the portal's time zone, e.g. «25.11.2026 12:00 MSK».

@@ -245,6 +245,7 @@ var securityRoutes = map[string]routeRow{
 		},
 	},
 	"POST /b24/settings/holidays":        adminRow(http.MethodPost, "/b24/settings/holidays", nil, url.Values{"hol_from": {"2029-01-06"}, "hol_to": {"2029-12-31"}}),
+	"POST /b24/settings/check":           adminRow(http.MethodPost, "/b24/settings/check", nil, url.Values{"route": {"invoicebox"}}),
 	"POST /b24/settings/holidays/delete": adminRow(http.MethodPost, "/b24/settings/holidays/delete", nil, url.Values{"id": {"1"}}),
 	"POST /b24/settings": {
 		foreign: func(w *routeWalk) probe { // a tab token is no admin token

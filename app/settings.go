@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -10,6 +11,7 @@ import (
 	"b24pay/billing"
 	"b24pay/billing/invoicebox"
 	"b24pay/portal"
+	"b24pay/schedules"
 	"b24pay/templates"
 )
 
@@ -30,7 +32,49 @@ func (a *App) settingsForm(cfg BillingConfig, token string) *templates.SettingsF
 			SecretSet: map[string]bool{"token": cfg.InvoiceboxToken != "", "notification_key": cfg.InvoiceboxKey != ""}},
 		SBP: templates.RouteForm{Enabled: cfg.SBPEnabled(), APIURL: cfg.SBPURL, MerchantID: cfg.SBPMerchantID,
 			SecretSet: map[string]bool{"secret_key": cfg.SBPSecretKey != ""}},
+		Webhooks: a.webhookURLs(), VAT: vatLabel(cfg.InvoiceboxVAT),
 	}
+}
+
+// webhookURLs are the notification addresses the admin gives each provider (YooKassa only when
+// subscriptions are configured: its webhook serves them).
+func (a *App) webhookURLs() []templates.Webhook {
+	out := []templates.Webhook{{Provider: "Invoicebox", URL: a.cfg.PublicURL + "/webhooks/invoicebox"},
+		{Provider: "СБП", URL: a.cfg.PublicURL + "/webhooks/sbp"}}
+	if a.cfg.Recur.YooKassaEnabled() {
+		out = append(out, templates.Webhook{Provider: "ЮKassa", URL: a.cfg.PublicURL + "/webhooks/yookassa"})
+	}
+	return out
+}
+
+// settingsHistory is the last few saves of the payment settings, newest first.
+func (a *App) settingsHistory(c *gin.Context, memberID string) ([]templates.SettingsChange, error) {
+	rows, err := a.routeSettings.History(c.Request.Context(), memberID, 5)
+	out := make([]templates.SettingsChange, 0, len(rows))
+	for _, r := range rows {
+		who := r.UserName
+		if who == "" {
+			who = fmt.Sprintf("пользователь #%d", r.UserID)
+		}
+		routes := "все способы оплаты выключены"
+		if r.Routes != "" {
+			names := strings.Split(r.Routes, ", ")
+			for i, code := range names {
+				names[i] = routeTitles[code]
+			}
+			routes = "включены " + strings.Join(names, ", ")
+		}
+		out = append(out, templates.SettingsChange{At: r.ChangedAt.In(a.cfg.Timezone).Format("02.01.2006 15:04"), Who: who, Routes: routes})
+	}
+	return out, err
+}
+
+// vatLabel shows the VAT setting in Russian: «20 %» or «без НДС».
+func vatLabel(setting string) string {
+	if setting == "" || setting == string(schedules.VATNone) {
+		return "без НДС"
+	}
+	return setting + " %"
 }
 
 // saveSettings stores the admin's payment settings sealed, switches the routes and registers them
@@ -55,16 +99,18 @@ func (a *App) saveSettings(c *gin.Context) {
 		field, msg = checkRoutes(c, candidate)
 	}
 	if field != "" {
+		// what the admin typed stays on the form (secrets never come back): a route switched on
+		// stays ticked even when its secret is the field at fault
+		form.Invoicebox.Enabled = c.PostForm("ib_enabled") == "1"
+		form.SBP.Enabled = c.PostForm("sbp_enabled") == "1"
 		form.Errors[field] = msg
 		a.renderAppPage(c, http.StatusUnprocessableEntity, claims.MemberID, form)
 		return
 	}
-	for code, v := range saved {
-		if err := a.routeSettings.Save(ctx, claims.MemberID, code, v, claims.UserID); err != nil {
-			_ = c.Error(err)
-			a.renderError(c, http.StatusInternalServerError, "Ошибка", "Не удалось сохранить настройки.")
-			return
-		}
+	if err := a.routeSettings.SaveAll(ctx, claims.MemberID, saved, claims.UserID, claims.UserName); err != nil {
+		_ = c.Error(err)
+		a.renderError(c, http.StatusInternalServerError, "Ошибка", "Не удалось сохранить настройки.")
+		return
 	}
 	providers, off, _ := buildProviders(candidate) // validated above
 	a.payments.SetRoutes(providers, off)

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"time"
 
-	"gorm.io/gorm/clause"
-
 	"b24pay/clock"
 	"b24pay/secret"
 	"b24pay/store"
@@ -62,16 +60,9 @@ func (s *SettingsStore) Load(ctx context.Context, memberID string) (map[string]S
 	return out, nil
 }
 
-// Save stores a route's settings, replacing what was there.
-func (s *SettingsStore) Save(ctx context.Context, memberID, provider string, v Settings, by int64) error {
+// sealed is a route's settings row, encrypted.
+func (s *SettingsStore) sealed(memberID, provider string, v Settings, by int64, now time.Time) (settingsRow, error) {
 	plain, _ := json.Marshal(v)
 	sealed, err := s.box.Seal(string(plain), associated(memberID, provider))
-	if err != nil {
-		return err
-	}
-	row := settingsRow{MemberID: memberID, Provider: provider, Sealed: sealed, UpdatedBy: by, UpdatedAt: s.clock.Now()}
-	return s.db.WithContext(ctx).Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "member_id"}, {Name: "provider"}},
-		DoUpdates: clause.AssignmentColumns([]string{"sealed", "updated_by", "updated_at"}),
-	}).Create(&row).Error
+	return settingsRow{MemberID: memberID, Provider: provider, Sealed: sealed, UpdatedBy: by, UpdatedAt: now}, err
 }

@@ -43,12 +43,7 @@ func (s *Service) PayableOf(ctx context.Context, memberID string, id int64) (Pay
 	}
 	info := PayableInfo{OutstandingMinor: in.Outstanding(), Currency: sch.Currency,
 		Description: fmt.Sprintf("Платёж №%d по графику: %s", in.Seq, sch.Title)}
-	if sch.ClientID != nil {
-		var c Client
-		if err := s.db.WithContext(ctx).Where("id = ?", *sch.ClientID).Take(&c).Error; err == nil {
-			info.Client = &c
-		}
-	}
+	info.Client = clientByID(s.db.WithContext(ctx), sch.ClientID)
 	return info, nil
 }
 

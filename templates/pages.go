@@ -53,6 +53,20 @@ type SettingsForm struct {
 	Errors     map[string]string // form field → message
 	Invoicebox RouteForm
 	SBP        RouteForm
+	Webhooks   []Webhook // the notification URLs to give each provider
+	VAT        string    // B24PAY_INVOICEBOX_VAT as the admin reads it, e.g. «20 %» or «без НДС»
+	History    []SettingsChange
+}
+
+// SettingsChange is one save of the settings in the page's short list.
+type SettingsChange struct {
+	At, Who, Routes string
+}
+
+// Webhook is the notification URL of one provider, to paste into its merchant account.
+type Webhook struct {
+	Provider string
+	URL      string
 }
 
 // RouteForm is one route's section of the settings form.
@@ -86,4 +100,13 @@ type PayPage struct {
 	QRPath    string // our PNG of the SBP link
 	ExpiresAt string // the deadline in the portal's zone, «25.11.2026 12:00 MSK» (pay, expired)
 	PaidAt    string
+	Seller    string // B24PAY_MERCHANT_NAME, else the portal's domain
+	Buyer     *Party // nil when the deal has no client
+	Part      string // «Платёж 2 из 12», empty for a payment that is no instalment
+	Due       string // the instalment's due date, «01.12.2026»
+}
+
+// Party is the buyer on a pay page; INN and KPP are empty when unknown.
+type Party struct {
+	Name, INN, KPP string
 }
