@@ -54,6 +54,9 @@ func (a *App) wireSubscriptions() error {
 		return err
 	}
 	a.recur = r
+	if r.yookassa != nil && a.payments != nil {
+		a.payments.HandleNotifications("yookassa", yookassaInbox{r})
+	}
 	if a.b24 != nil {
 		sync := &subscriptionsB24{a: a, spa: map[string]portal.SubscriptionsSPA{}}
 		a.outbox.Handle(subscriptions.TopicB24Sync, sync.update)
