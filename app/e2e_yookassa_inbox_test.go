@@ -79,6 +79,15 @@ func (e *e2e) paidFirstPeriod(shop *yookassafake.Shop) (link string, notificatio
 	return link, notification
 }
 
+// paidE2E is the harness with the card route (notifications allowed from networks) and a first
+// period paid whose notification has not reached the app yet (returned raw).
+func paidE2E(t *testing.T, dialect, networks string, opts ...e2eOption) (*e2e, []byte) {
+	var shop *yookassafake.Shop
+	e := newE2E(t, dialect, append([]e2eOption{withYooKassa(t, &shop, networks)}, opts...)...)
+	_, body := e.paidFirstPeriod(shop)
+	return e, body
+}
+
 func (e *e2e) postYooKassa(body []byte) int {
 	resp, err := http.Post(e.url+"/webhooks/yookassa", "application/json", bytes.NewReader(body))
 	if err != nil {
@@ -106,9 +115,7 @@ func (e *e2e) yookassaNotifications() []billing.Notification {
 func TestYooKassaDuplicateNotificationsSettleOnce(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, dialect string) {
-		var shop *yookassafake.Shop
-		e := newE2E(t, dialect, withYooKassa(t, &shop, "127.0.0.1/32"))
-		_, body := e.paidFirstPeriod(shop)
+		e, body := paidE2E(t, dialect, "127.0.0.1/32")
 		require.Empty(t, e.yookassaNotifications())
 
 		statuses := make([]int, 8)
@@ -144,10 +151,8 @@ func TestYooKassaDuplicateNotificationsSettleOnce(t *testing.T) {
 func TestYooKassaNotificationFailingToProcessIsRetried(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, dialect string) {
-		var shop *yookassafake.Shop
 		var down atomic.Bool
-		e := newE2E(t, dialect, withYooKassa(t, &shop, "127.0.0.1/32"), withYooKassaDown(t, &down))
-		_, body := e.paidFirstPeriod(shop)
+		e, body := paidE2E(t, dialect, "127.0.0.1/32", withYooKassaDown(t, &down))
 		down.Store(true)
 		require.Equal(t, http.StatusInternalServerError, e.postYooKassa(body))
 		rows := e.yookassaNotifications()
@@ -168,9 +173,7 @@ func TestYooKassaNotificationFailingToProcessIsRetried(t *testing.T) {
 func TestYooKassaNotificationLeftReceivedIsProcessedAtStart(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, dialect string) {
-		var shop *yookassafake.Shop
-		e := newE2E(t, dialect, withYooKassa(t, &shop, "127.0.0.1/32"))
-		_, body := e.paidFirstPeriod(shop)
+		e, body := paidE2E(t, dialect, "127.0.0.1/32")
 		n, err := yookassa.ParseNotification(body)
 		require.NoError(t, err)
 		key := n.DedupKey()
@@ -191,9 +194,7 @@ func TestYooKassaNotificationLeftReceivedIsProcessedAtStart(t *testing.T) {
 func TestYooKassaNotificationFromAForeignAddressIsKeptBounded(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, dialect string) {
-		var shop *yookassafake.Shop
-		e := newE2E(t, dialect, withYooKassa(t, &shop, "185.71.76.0/27"))
-		_, body := e.paidFirstPeriod(shop)
+		e, body := paidE2E(t, dialect, "185.71.76.0/27")
 		padded := strings.Replace(string(body), `"type"`, `"padding":"`+strings.Repeat("x", 10000)+`","type"`, 1)
 		require.Equal(t, http.StatusForbidden, e.postYooKassa([]byte(padded)))
 		rows := e.yookassaNotifications()
