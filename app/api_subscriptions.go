@@ -3,7 +3,9 @@ package app
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 	"github.com/shopspring/decimal"
@@ -83,4 +85,43 @@ func subscriptionError(c *gin.Context, err error) {
 	default:
 		apiError(c, err)
 	}
+}
+
+// tabSubscription loads the subscription named in the path when it belongs to the tab's portal
+// and deal; it answers 404 itself otherwise.
+func (a *App) tabSubscription(c *gin.Context) (subscriptions.Subscription, bool) {
+	owner := ownerOf(c)
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || owner.Type != "deal" {
+		subscriptionError(c, subscriptions.ErrNotFound)
+		return subscriptions.Subscription{}, false
+	}
+	sub, err := a.recur.subs.Get(c.Request.Context(), owner.MemberID, id)
+	if err == nil && sub.DealID != owner.ID {
+		err = subscriptions.ErrNotFound
+	}
+	if err != nil {
+		subscriptionError(c, err)
+		return sub, false
+	}
+	return sub, true
+}
+
+// subscriptionChanged answers a manager's change of a subscription with its new state.
+func subscriptionChanged(c *gin.Context, sub subscriptions.Subscription, err error) {
+	if err != nil {
+		subscriptionError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"subscription": gin.H{"id": sub.ID, "status": sub.Status, "pause_from": sub.PauseFrom,
+		"pause_until": sub.PauseUntil, "cancel_at_period_end": sub.CancelAtPeriodEnd, "next_charge_on": sub.NextChargeOn}})
+}
+
+// decodeChange reads the optional JSON body of a manager's change; it answers 400 itself.
+func decodeChange(c *gin.Context, v any) bool {
+	if err := json.NewDecoder(c.Request.Body).Decode(v); err != nil && !errors.Is(err, io.EOF) {
+		jsonError(c, http.StatusBadRequest, "bad_json", "Не удалось прочитать форму")
+		return false
+	}
+	return true
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"b24pay/billing/yookassa/yookassafake"
 	"b24pay/instalment"
 	"b24pay/store"
 )
@@ -26,10 +27,12 @@ type routeWalk struct {
 	adminTok         string
 	oldDeal, oldAdm  string // signed before the uninstall
 	leadPayment      string // a payment of the lead
+	subscription     int64  // a subscription of the deal
 }
 
 func newRouteWalk(t *testing.T) *routeWalk {
-	e := newE2E(t, store.SQLite, withInvoicebox(t), withSBP(t))
+	var shop *yookassafake.Shop
+	e := newE2E(t, store.SQLite, withInvoicebox(t), withSBP(t), withYooKassa(t, &shop, "127.0.0.1/32"))
 	w := &routeWalk{e2e: e}
 	w.oldDeal, w.deal = e.payable()
 	w.oldAdm = w.adminToken()
@@ -51,6 +54,11 @@ func newRouteWalk(t *testing.T) *routeWalk {
 	w.dealTok = e.openTab(e.dealID, 2)
 	w.leadTok = e.openTabAt(action, fields)
 	w.adminTok = w.adminToken()
+	var sub struct {
+		Subscription struct{ ID int64 } `json:"subscription"`
+	}
+	require.Equal(t, http.StatusCreated, e.api(w.dealTok, http.MethodPost, "/subscriptions", newSubscriptionForm(), &sub))
+	w.subscription = sub.Subscription.ID
 	return w
 }
 
@@ -143,6 +151,17 @@ func instalmentRow(method, suffix string, body any) routeRow {
 	r.foreign = func(w *routeWalk) probe {
 		return probe{method: method, path: "/api/v1/instalments/" + itoa(w.lead.Instalments[1].ID) + suffix, json: body,
 			auth: w.dealTok, want: http.StatusNotFound}
+	}
+	return r
+}
+
+// subscriptionRow attacks a route on /api/v1/subscriptions/:id with the deal's subscription and
+// the lead's token (same portal, another owner).
+func subscriptionRow(suffix string, body any) routeRow {
+	r := apiRow(http.MethodPost, "/subscriptions/1"+suffix, body)
+	r.foreign = func(w *routeWalk) probe {
+		return probe{method: http.MethodPost, path: "/api/v1/subscriptions/" + itoa(w.subscription) + suffix, json: body,
+			auth: w.leadTok, want: http.StatusNotFound}
 	}
 	return r
 }
@@ -275,12 +294,16 @@ var securityRoutes = map[string]routeRow{
 
 	// Subscriptions: the tab creates one for its own deal; the consent page's token is the capability.
 	"POST /api/v1/subscriptions": apiRow(http.MethodPost, "/subscriptions", map[string]any{"amount": "1000"}),
-	"GET /s/:token":              neverIssued(http.MethodGet, "/s/never-issued"),
-	"POST /s/:token":             neverIssued(http.MethodPost, "/s/never-issued"),
-	"GET /s/:token/done":         neverIssued(http.MethodGet, "/s/never-issued/done"),
-	"GET /s/:token/card":         neverIssued(http.MethodGet, "/s/never-issued/card"),
-	"POST /s/:token/card":        neverIssued(http.MethodPost, "/s/never-issued/card"),
-	"POST /s/:token/cancel":      neverIssued(http.MethodPost, "/s/never-issued/cancel"),
+	"POST /api/v1/subscriptions/:id/pause": subscriptionRow("/pause",
+		map[string]string{"from": "2026-12-01", "until": "2026-12-31"}),
+	"POST /api/v1/subscriptions/:id/resume": subscriptionRow("/resume", nil),
+	"POST /api/v1/subscriptions/:id/cancel": subscriptionRow("/cancel", map[string]bool{"at_period_end": false}),
+	"GET /s/:token":                         neverIssued(http.MethodGet, "/s/never-issued"),
+	"POST /s/:token":                        neverIssued(http.MethodPost, "/s/never-issued"),
+	"GET /s/:token/done":                    neverIssued(http.MethodGet, "/s/never-issued/done"),
+	"GET /s/:token/card":                    neverIssued(http.MethodGet, "/s/never-issued/card"),
+	"POST /s/:token/card":                   neverIssued(http.MethodPost, "/s/never-issued/card"),
+	"POST /s/:token/cancel":                 neverIssued(http.MethodPost, "/s/never-issued/cancel"),
 
 	// The finance page and its export: the admin token of the app page in the query.
 	"GET /b24/finance":        adminRow(http.MethodGet, "/b24/finance", nil, nil),

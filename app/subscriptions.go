@@ -54,6 +54,9 @@ func (a *App) wireSubscriptions() error {
 		return err
 	}
 	a.recur = r
+	if r.yookassa != nil && a.payments != nil {
+		a.payments.HandleNotifications("yookassa", yookassaInbox{r})
+	}
 	if a.b24 != nil {
 		sync := &subscriptionsB24{a: a, spa: map[string]portal.SubscriptionsSPA{}}
 		a.outbox.Handle(subscriptions.TopicB24Sync, sync.update)
@@ -69,6 +72,9 @@ func (a *App) wireSubscriptions() error {
 func (a *App) subscriptionRoutes(r *gin.Engine) {
 	if a.instalments != nil {
 		r.POST("/api/v1/subscriptions", a.tabAuth, a.apiCreateSubscription)
+		r.POST("/api/v1/subscriptions/:id/pause", a.tabAuth, a.apiPauseSubscription)
+		r.POST("/api/v1/subscriptions/:id/resume", a.tabAuth, a.apiResumeSubscription)
+		r.POST("/api/v1/subscriptions/:id/cancel", a.tabAuth, a.apiCancelSubscription)
 	}
 	r.GET("/s/:token", a.subscriptionPage)
 	r.POST("/s/:token", a.subscriptionAccept)

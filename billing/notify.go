@@ -40,11 +40,11 @@ const (
 // Receive stores a provider notification raw, then processes it. The same notification
 // (by the provider's key) is processed once however often it arrives.
 func (s *Service) Receive(ctx context.Context, provider string, header http.Header, body []byte) Outcome {
-	prov, ok := s.provider(provider)
+	h, ok := s.inbox(provider)
 	if !ok {
 		return OutcomeRetry
 	}
-	notice, verr := prov.Inbound(header, body)
+	notice, verr := h.Inbound(header, body)
 	headers, _ := json.Marshal(header)
 	row := Notification{Provider: provider, PaymentID: notice.PaymentID, Headers: string(headers), Body: string(body),
 		Status: NoticeReceived, ReceivedAt: s.clock.Now()}
@@ -74,7 +74,7 @@ func (s *Service) Receive(ctx context.Context, provider string, header http.Head
 			return Outcome(row.Result)
 		}
 	}
-	return s.process(ctx, &row, notice)
+	return s.process(ctx, h, &row, notice)
 }
 
 func inboundOutcome(err error) Outcome {
@@ -88,8 +88,8 @@ func inboundOutcome(err error) Outcome {
 }
 
 // process applies a verified notice and records the result on the stored row.
-func (s *Service) process(ctx context.Context, row *Notification, n Notice) Outcome {
-	outcome, err := s.outcomeOf(ctx, n)
+func (s *Service) process(ctx context.Context, h Handler, row *Notification, n Notice) Outcome {
+	outcome, err := h.Settle(ctx, n, []byte(row.Body))
 	now := s.clock.Now()
 	updates := map[string]any{"attempts": gorm.Expr("attempts + 1"), "result": string(outcome), "processed_at": now,
 		"status": NoticeProcessed}
@@ -158,17 +158,17 @@ func (s *Service) handleStoredNotification(ctx context.Context, job outbox.Job) 
 	if row.Status != NoticeFailed && row.Status != NoticeReceived {
 		return nil
 	}
-	prov, ok := s.provider(row.Provider)
+	h, ok := s.inbox(row.Provider)
 	if !ok {
 		return outbox.Permanent(ErrProviderNotConfigured)
 	}
 	var header http.Header
 	_ = json.Unmarshal([]byte(row.Headers), &header)
-	notice, err := prov.Inbound(header, []byte(row.Body))
+	notice, err := h.Inbound(header, []byte(row.Body))
 	if err != nil {
 		return outbox.Permanent(err)
 	}
-	outcome, err := s.outcomeOf(ctx, notice)
+	outcome, err := h.Settle(ctx, notice, []byte(row.Body))
 	if err != nil {
 		return err
 	}

@@ -67,6 +67,7 @@ type Service struct {
 	mu        sync.RWMutex
 	providers map[string]Provider // open for new payments
 	retired   map[string]Provider // switched off, still serving their payments
+	handlers  map[string]Handler  // notifications of routes billing does not own
 	rejected  atomic.Uint64       // notifications refused as unsigned or unreadable
 	cfg       Config
 }

@@ -59,8 +59,12 @@ func (n Notification) ref() (objectRef, error) {
 // ObjectID is the payment or refund id the notification is about.
 func (n Notification) ObjectID() string { r, _ := n.ref(); return r.ID }
 
-// DedupKey identifies one delivery of one event: object id + event (§c.6).
-func (n Notification) DedupKey() string { return n.ObjectID() + ":" + n.Event }
+// DedupKey identifies one event of one object, however often it is delivered: object id +
+// event + the object's status (§c.6).
+func (n Notification) DedupKey() string {
+	r, _ := n.ref()
+	return r.ID + ":" + n.Event + ":" + r.Status
+}
 
 // IsRefund reports whether the object is a refund.
 func (n Notification) IsRefund() bool { return strings.HasPrefix(n.Event, "refund.") }

@@ -22,7 +22,7 @@ func TestNotificationsAreRedeliveredAndVerifiedByGet(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, yookassa.EventPaymentSucceeded, n.Event)
 	require.Equal(t, method, n.ObjectID())
-	require.Equal(t, method+":payment.succeeded", n.DedupKey())
+	require.Equal(t, method+":payment.succeeded:succeeded", n.DedupKey())
 	p, err := tb.client.VerifyPayment(context.Background(), n)
 	require.NoError(t, err)
 	require.Equal(t, method, p.SavedMethodID())
