@@ -24,24 +24,6 @@ func (a *App) financeRoutes(r *gin.Engine) {
 	r.GET("/bi/finance", a.biFinance)
 }
 
-// financeAdmin checks the signed admin token of the query: signed for this portal's settings, by an
-// admin, of the portal's current install.
-func (a *App) financeAdmin(c *gin.Context) (TabClaims, bool) {
-	claims, err := a.tabs.verify(c.Query("token"), a.clock.Now())
-	if err == nil && (claims.OwnerType != settingsOwner || !claims.Admin) {
-		err = ErrTokenInvalid
-	}
-	if err == nil {
-		err = a.checkGeneration(c.Request.Context(), claims)
-	}
-	if err != nil {
-		_ = c.Error(err)
-		a.renderError(c, http.StatusUnauthorized, "Доступ запрещён", "Финансовые отчёты видит администратор портала. Откройте приложение заново.")
-		return TabClaims{}, false
-	}
-	return claims, true
-}
-
 // financeQuery is what the page's links carry.
 type financeQuery struct {
 	token, view, sort string
@@ -121,7 +103,7 @@ func (q financeQuery) nav() []templates.Link {
 
 // financePage renders one view of the finance page.
 func (a *App) financePage(c *gin.Context) {
-	claims, ok := a.financeAdmin(c)
+	claims, ok := a.adminClaims(c)
 	if !ok {
 		return
 	}

@@ -81,7 +81,7 @@ func vatLabel(setting string) string {
 // in Bitrix24's Sales Center.
 func (a *App) saveSettings(c *gin.Context) {
 	ctx := c.Request.Context()
-	claims, ok := a.settingsAdmin(c)
+	claims, ok := a.adminClaims(c)
 	if !ok {
 		return
 	}

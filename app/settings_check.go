@@ -18,7 +18,7 @@ const connectionProbeQR = "AD100000000000000000000000000000"
 // checkConnection («Проверить подключение») asks a route's provider, with the settings in force,
 // whether it accepts them, and shows the answer in Russian on the settings page.
 func (a *App) checkConnection(c *gin.Context) {
-	claims, ok := a.settingsAdmin(c)
+	claims, ok := a.adminClaims(c)
 	if !ok {
 		return
 	}

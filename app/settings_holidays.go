@@ -46,29 +46,9 @@ func (a *App) holidaysForm(c *gin.Context, memberID, token string) *templates.Ho
 	return form
 }
 
-// settingsAdmin checks the signed admin token of the app page's forms. It rides in the form's
-// action URL, so it is checked before any of the body is read; a token signed before the last
-// install or uninstall is refused.
-func (a *App) settingsAdmin(c *gin.Context) (TabClaims, bool) {
-	claims, err := a.tabs.verify(c.Query("token"), a.clock.Now())
-	if err == nil && (claims.OwnerType != settingsOwner || !claims.Admin) {
-		err = ErrTokenInvalid
-	}
-	if err == nil {
-		err = a.checkGeneration(c.Request.Context(), claims)
-	}
-	if err != nil {
-		_ = c.Error(err)
-		c.Header("Connection", "close") // the body is never read: do not drain it for a next request
-		a.renderError(c, http.StatusUnauthorized, "Доступ запрещён", "Настройки меняет администратор портала. Откройте приложение заново.")
-		return TabClaims{}, false
-	}
-	return claims, true
-}
-
 // addHolidayTransfer stores one transfer; problems are shown next to their fields.
 func (a *App) addHolidayTransfer(c *gin.Context) {
-	claims, ok := a.settingsAdmin(c)
+	claims, ok := a.adminClaims(c)
 	if !ok {
 		return
 	}
@@ -93,7 +73,7 @@ func (a *App) addHolidayTransfer(c *gin.Context) {
 }
 
 func (a *App) deleteHolidayTransfer(c *gin.Context) {
-	claims, ok := a.settingsAdmin(c)
+	claims, ok := a.adminClaims(c)
 	if !ok {
 		return
 	}
