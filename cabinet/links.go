@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"b24pay/mail"
+	"b24pay/schedules"
 )
 
 // issue stores a one-time token and returns its raw value for the link.
@@ -86,14 +87,9 @@ func validFor(d time.Duration) string {
 	return "один час"
 }
 
+// plural is n with its Russian word form: «2 часа», «5 дней».
 func plural(n int, one, few, many string) string {
-	w := many
-	if n%10 == 1 && n%100 != 11 {
-		w = one
-	} else if n%10 >= 2 && n%10 <= 4 && (n%100 < 10 || n%100 >= 20) {
-		w = few
-	}
-	return strconv.Itoa(n) + " " + w
+	return strconv.Itoa(n) + " " + schedules.PluralRU(n, one, few, many)
 }
 
 // Invited tells whether raw is a live invitation of the portal.

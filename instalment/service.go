@@ -124,7 +124,7 @@ func (s *Service) Create(ctx context.Context, actor Actor, o OwnerInfo, p schedu
 		if err := tx.Create(&rows).Error; err != nil {
 			return err
 		}
-		detail := fmt.Sprintf("График создан: %d %s на %s", len(rows), plural(len(rows), "платёж", "платежа", "платежей"), cur.Human(built.Payable()))
+		detail := fmt.Sprintf("График создан: %d %s на %s", len(rows), schedules.PluralRU(len(rows), "платёж", "платежа", "платежей"), cur.Human(built.Payable()))
 		return s.record(tx, sch, actor, "created", detail, true)
 	})
 	if store.IsUniqueViolation(err) {
@@ -176,19 +176,6 @@ func actorName(a Actor) string {
 		return fmt.Sprintf("Пользователь #%d", a.UserID)
 	}
 	return SystemActor.Name
-}
-
-func plural(n int, one, few, many string) string {
-	n100, n10 := n%100, n%10
-	switch {
-	case n100 >= 11 && n100 <= 14:
-		return many
-	case n10 == 1:
-		return one
-	case n10 >= 2 && n10 <= 4:
-		return few
-	}
-	return many
 }
 
 // active loads the owner's active schedule.

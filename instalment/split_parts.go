@@ -101,7 +101,7 @@ func (s *Service) CreateFromSplit(ctx context.Context, actor Actor, in SplitSche
 		if err := tx.Create(&rows).Error; err != nil {
 			return err
 		}
-		detail := fmt.Sprintf("Счёт разделён на %d %s на %s", len(rows), plural(len(rows), "часть", "части", "частей"), cur.Human(total))
+		detail := fmt.Sprintf("Счёт разделён на %d %s на %s", len(rows), schedules.PluralRU(len(rows), "часть", "части", "частей"), cur.Human(total))
 		return s.record(tx, sch, actor, "created", detail, true)
 	})
 	if store.IsUniqueViolation(err) {

@@ -128,3 +128,17 @@ func (p Payment) ShiftNoteRU() string {
 	d := p.ShiftedFrom
 	return fmt.Sprintf("перенесено с %02d.%02d.%04d — %s", d.Day, int(d.Month), d.Year, shiftReasonsRU[p.ShiftReason])
 }
+
+// PluralRU picks the Russian word form for n: one (1, 21), few (2–4, 22–24) or many (0, 5–20, 11–14).
+func PluralRU(n int, one, few, many string) string {
+	n100, n10 := n%100, n%10
+	switch {
+	case n100 >= 11 && n100 <= 14:
+		return many
+	case n10 == 1:
+		return one
+	case n10 >= 2 && n10 <= 4:
+		return few
+	}
+	return many
+}
