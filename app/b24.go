@@ -29,7 +29,9 @@ func (a *App) wireB24() error {
 	a.instalments = instalment.NewService(a.db, a.clock, a.portals, a.b24, a.log,
 		instalment.Config{Location: a.cfg.Timezone, RemindDays: a.cfg.RemindDays})
 	a.instalments.Register(a.outbox)
-	a.wireFinance()
+	if err := a.wireFinance(); err != nil {
+		return err
+	}
 	a.wireRobots()
 	a.tabs = newTabSigner(a.cfg.SecretKey, tabTokenTTL)
 	if err := a.sched.Add("reminders", a.cfg.CronReminders, a.instalments.RunReminders); err != nil {

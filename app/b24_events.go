@@ -72,6 +72,11 @@ func (a *App) acceptEvent(c *gin.Context, p *portal.Portal, ev *bitrix.Event) er
 	}
 	job := instalment.EventJob{ID: int64(id), UserID: int64(ev.Auth.UserID)}
 	switch name {
+	case "ONCRMDYNAMICITEMADD": // a new contract joins the payment calendar at once (not only at the re-sync)
+		if cp := p.Provisioned().CompanyPayments; cp.Provisioned() && ev.EntityTypeID() == cp.EntityTypeID {
+			return a.finance.AcceptEvent(ctx, p.MemberID, finance.ItemEvent{ItemID: job.ID, UserID: job.UserID})
+		}
+		return nil
 	case "ONCRMDYNAMICITEMUPDATE":
 		job.Kind, job.EntityTypeID = instalment.EventItem, ev.EntityTypeID()
 		if cp := p.Provisioned().CompanyPayments; cp.Provisioned() && job.EntityTypeID == cp.EntityTypeID {

@@ -59,7 +59,6 @@ func (a *App) b24App(c *gin.Context) {
 		a.refusePage(c, err, "Не удалось подтвердить вход через Битрикс24.")
 		return
 	}
-	var form *templates.SettingsForm
 	if profile.Admin && a.payments != nil {
 		cfg, err := a.effectiveBilling(ctx)
 		if err != nil {
@@ -71,9 +70,14 @@ func (a *App) b24App(c *gin.Context) {
 			a.refusePage(c, err, "")
 			return
 		}
-		form = a.settingsForm(cfg, token)
+		a.renderAppPage(c, http.StatusOK, req.MemberID, a.settingsForm(cfg, token))
+		return
 	}
-	a.renderAppPage(c, http.StatusOK, req.MemberID, form)
+	finance, err := a.financeToken(ctx, req.MemberID, int64(profile.ID))
+	if err != nil {
+		_ = c.Error(err) // the page still works without the finance link
+	}
+	a.renderAppPageWith(c, http.StatusOK, req.MemberID, nil, nil, finance)
 }
 
 func (a *App) renderAppPage(c *gin.Context, status int, memberID string, form *templates.SettingsForm) {
@@ -81,10 +85,12 @@ func (a *App) renderAppPage(c *gin.Context, status int, memberID string, form *t
 	if form != nil {
 		holidays = a.holidaysForm(c, memberID, form.Token)
 	}
-	a.renderAppPageWith(c, status, memberID, form, holidays)
+	a.renderAppPageWith(c, status, memberID, form, holidays, "")
 }
 
-func (a *App) renderAppPageWith(c *gin.Context, status int, memberID string, form *templates.SettingsForm, holidays *templates.HolidaysForm) {
+// renderAppPageWith renders the app page; an admin's page (form set) opens the finance pages with the
+// form's token, anyone else's with financeToken when they hold the finance role.
+func (a *App) renderAppPageWith(c *gin.Context, status int, memberID string, form *templates.SettingsForm, holidays *templates.HolidaysForm, financeToken string) {
 	sum, err := a.instalments.Summary(c.Request.Context(), memberID)
 	if err != nil {
 		_ = c.Error(err)
@@ -96,7 +102,15 @@ func (a *App) renderAppPageWith(c *gin.Context, status int, memberID string, for
 		if err != nil {
 			_ = c.Error(err) // the form still works without its history
 		}
+		if form.Roles == nil {
+			form.Roles, err = a.financeRolesForm(c, memberID)
+			if err != nil {
+				_ = c.Error(err)
+			}
+		}
+		financeToken = form.Token
 	}
 	a.render(c, status, "app.html", templates.AppPage{PortalDomain: a.cfg.B24.PortalHost(), Installed: true,
-		Schedules: sum.Schedules, Instalments: sum.Instalments, Debt: sum.Debt, Settings: form, Holidays: holidays})
+		Schedules: sum.Schedules, Instalments: sum.Instalments, Debt: sum.Debt, Settings: form, Holidays: holidays,
+		FinanceToken: financeToken})
 }

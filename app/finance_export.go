@@ -25,7 +25,7 @@ func exportLinks(q financeQuery, table string) []templates.Link {
 
 // financeExport downloads a table (debtors or the payments register) as CSV or XLSX, in the page's sort order.
 func (a *App) financeExport(c *gin.Context) {
-	claims, ok := a.adminClaims(c)
+	claims, ok := a.financeClaims(c)
 	if !ok {
 		return
 	}

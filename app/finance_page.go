@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"b24pay/finance"
+	"b24pay/portal"
 	"b24pay/templates"
 )
 
@@ -22,6 +23,8 @@ func (a *App) financeRoutes(r *gin.Engine) {
 	r.GET("/b24/finance", a.financePage)
 	r.GET("/b24/finance/export", a.financeExport)
 	r.GET("/bi/finance", a.biFinance)
+	r.POST("/b24/finance/company-payments/paid", a.markCompanyPaymentPaid)
+	r.POST("/b24/finance/roles", a.saveFinanceRoles)
 }
 
 // financeQuery is what the page's links carry.
@@ -29,7 +32,7 @@ type financeQuery struct {
 	token, view, sort string
 	desc              bool
 	page              int
-	id                int64
+	id, paid          int64
 }
 
 func parseFinanceQuery(c *gin.Context) financeQuery {
@@ -37,6 +40,7 @@ func parseFinanceQuery(c *gin.Context) financeQuery {
 		desc: c.Query("desc") == "1"}
 	q.page, _ = strconv.Atoi(c.Query("page"))
 	q.id, _ = strconv.ParseInt(c.Query("id"), 10, 64)
+	q.paid, _ = strconv.ParseInt(c.Query("paid"), 10, 64)
 	return q
 }
 
@@ -103,7 +107,7 @@ func (q financeQuery) nav() []templates.Link {
 
 // financePage renders one view of the finance page.
 func (a *App) financePage(c *gin.Context) {
-	claims, ok := a.adminClaims(c)
+	claims, ok := a.financeClaims(c)
 	if !ok {
 		return
 	}
@@ -134,7 +138,10 @@ func (a *App) financeView(c *gin.Context, memberID string, q financeQuery) (*tem
 	case "outgoing":
 		page.Outgoing = []templates.Figure{{Label: "Оплачено в этом месяце", Value: money(d.Outgoing.PaidMonth), Test: "out-paid-month"},
 			{Label: "Остаток основного долга", Value: money(d.Outgoing.Remaining), Test: "out-remaining"}}
-		page.Table = outgoingTable(d, money)
+		page.Table = outgoingTable(d, q, money)
+		if q.paid != 0 {
+			page.Notice = "Платёж отмечен оплаченным: договор переведён на следующую дату или закрыт."
+		}
 	case "register":
 		page.Table, err = a.registerTable(c, memberID, q, money)
 	default:
@@ -231,11 +238,23 @@ func (a *App) scheduleTable(c *gin.Context, memberID string, q financeQuery, mon
 var instalmentStatusRU = map[string]string{"planned": "Запланирован", "invoiced": "Счёт выставлен", "partly_paid": "Оплачен частично",
 	"overdue": "Просрочен", "paid": "Оплачен", "cancelled": "Отменён"}
 
-func outgoingTable(d finance.Dashboard, money func(int64) string) *templates.Table {
-	t := &templates.Table{Title: "Календарь платежей компании", Test: "outgoing-calendar", Empty: "Открытых договоров нет.",
-		Head: []templates.Link{{Label: "Дата"}, {Label: "Договор"}, {Label: "Платёж"}, {Label: "Остаток долга"}}}
+var companyStageRU = map[string]string{portal.CompanyPaymentPlanned: "Запланирован", portal.CompanyPaymentSent: "Отправлен",
+	portal.CompanyPaymentPaid: "Оплачен"}
+
+// outgoingTable is the payment calendar: every contract, an open one with «Отметить оплаченным».
+func outgoingTable(d finance.Dashboard, q financeQuery, money func(int64) string) *templates.Table {
+	t := &templates.Table{Title: "Календарь платежей компании", Test: "outgoing-calendar", Empty: "Договоров нет.",
+		Head: []templates.Link{{Label: "Дата"}, {Label: "Договор"}, {Label: "Платёж"}, {Label: "Остаток долга"}, {Label: "Стадия"}, {Label: ""}}}
+	action := "/b24/finance/company-payments/paid?" + url.Values{"token": {q.token}}.Encode()
 	for _, u := range d.Outgoing.Calendar {
-		t.Rows = append(t.Rows, []templates.Cell{text(u.Date), text(u.Contract), num(money(u.Amount)), num(money(u.Remaining))})
+		stage, act := companyStageRU[u.Stage], templates.Cell{}
+		if u.Closed {
+			stage = "Закрыт"
+		} else if u.Date != "" {
+			act.Button = &templates.Button{Action: action, Label: "Отметить оплаченным", Test: "mark-paid-" + strconv.FormatInt(u.ItemID, 10),
+				Values: map[string]string{"item": strconv.FormatInt(u.ItemID, 10), "date": u.Date}}
+		}
+		t.Rows = append(t.Rows, []templates.Cell{text(u.Date), text(u.Contract), num(money(u.Amount)), num(money(u.Remaining)), text(stage), act})
 	}
 	return t
 }

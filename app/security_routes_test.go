@@ -308,6 +308,10 @@ var securityRoutes = map[string]routeRow{
 	// The finance page and its export: the admin token of the app page in the query.
 	"GET /b24/finance":        adminRow(http.MethodGet, "/b24/finance", nil, nil),
 	"GET /b24/finance/export": adminRow(http.MethodGet, "/b24/finance/export", url.Values{"table": {"register"}}, nil),
+	// Marking a company payment paid (finance role or admin) and granting the role (admin only).
+	"POST /b24/finance/company-payments/paid": adminRow(http.MethodPost, "/b24/finance/company-payments/paid", nil,
+		url.Values{"item": {"1"}, "date": {"2027-01-31"}}),
+	"POST /b24/finance/roles": adminRow(http.MethodPost, "/b24/finance/roles", nil, url.Values{"users": {"7"}}),
 	// BI: off (404) without B24PAY_BI_TOKEN, as here; its bearer check is TestFinanceBIEndpointAndXLSXExport.
 	"GET /bi/finance": {foreign: func(*routeWalk) probe {
 		return probe{method: http.MethodGet, path: "/bi/finance", auth: "someone-elses-token-0123456789", want: http.StatusNotFound}

@@ -94,7 +94,7 @@ func (a *App) renderSettingsPage(c *gin.Context, status int, claims TabClaims, h
 	if err != nil {
 		_ = c.Error(err)
 	}
-	a.renderAppPageWith(c, status, claims.MemberID, a.settingsForm(cfg, c.Query("token")), holidays)
+	a.renderAppPageWith(c, status, claims.MemberID, a.settingsForm(cfg, c.Query("token")), holidays, "")
 }
 
 // transferFromForm reads the dates (YYYY-MM-DD from a date input, or ДД.ММ.ГГГГ typed by hand).

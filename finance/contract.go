@@ -16,26 +16,27 @@ import (
 
 // Contract is an item of «Платежи компании» as read from Bitrix24: one contract and its next payment.
 type Contract struct {
-	ItemID    int64
-	StageID   string
-	CompanyID int64
-	Number    string
-	Currency  schedules.Currency
-	Amount    decimal.Decimal // the payment
-	Interest  decimal.Decimal // its interest part (does not reduce the debt)
-	PayDate   schedules.Date
-	Regular   bool
-	Period    schedules.Period
-	TotalDebt decimal.Decimal // zero: the contract tracks no debt (rent)
-	Remaining decimal.Decimal
-	PaidTotal decimal.Decimal
-	Count     int
-	RemainSet bool // the item has a remaining debt of its own
+	ItemID     int64
+	StageID    string
+	CompanyID  int64
+	AssignedBy int64 // the responsible user: the reminders go to them
+	Number     string
+	Currency   schedules.Currency
+	Amount     decimal.Decimal // the payment
+	Interest   decimal.Decimal // its interest part (does not reduce the debt)
+	PayDate    schedules.Date
+	Regular    bool
+	Period     schedules.Period
+	TotalDebt  decimal.Decimal // zero: the contract tracks no debt (rent)
+	Remaining  decimal.Decimal
+	PaidTotal  decimal.Decimal
+	Count      int
+	RemainSet  bool // the item has a remaining debt of its own
 }
 
 // itemFields are the crm.item fields readContract needs (select of crm.item.list).
 func itemFields(cp portal.CompanyPayments) []string {
-	out := []string{"id", "stageId", "companyId", "currencyId"}
+	out := []string{"id", "stageId", "companyId", "currencyId", "assignedById"}
 	for _, f := range []string{portal.CPContractNumber, portal.CPAmount, portal.CPInterest,
 		portal.CPPayDate, portal.CPRegular, portal.CPEvery, portal.CPUnit, portal.CPTotalDebt, portal.CPRemaining,
 		portal.CPPaidTotal, portal.CPPayCount} {
@@ -55,6 +56,7 @@ func readContract(it *bitrix.Item, cp portal.CompanyPayments) (Contract, error) 
 	c := Contract{ItemID: int64(it.ID), Number: text(f(portal.CPContractNumber))}
 	_ = json.Unmarshal(raw["stageId"], &c.StageID)
 	c.CompanyID = int64(number(raw["companyId"]).IntPart())
+	c.AssignedBy = int64(number(raw["assignedById"]).IntPart())
 	c.Currency = currencyOf(text(raw["currencyId"]))
 	c.Amount, c.Interest = number(f(portal.CPAmount)), number(f(portal.CPInterest))
 	c.TotalDebt, c.PaidTotal = number(f(portal.CPTotalDebt)), number(f(portal.CPPaidTotal))

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"time"
 
+	"b24pay/portal"
 	"b24pay/schedules"
 )
 
@@ -44,7 +45,7 @@ type Outgoing struct {
 	Calendar  []Upcoming
 }
 
-// Upcoming is the next payment of an open company contract.
+// Upcoming is a company contract in the payment calendar: its next payment, or its last one when closed.
 type Upcoming struct {
 	ItemID    int64
 	Contract  string
@@ -52,6 +53,8 @@ type Upcoming struct {
 	Date      string
 	Amount    int64
 	Remaining int64
+	Stage     string
+	Closed    bool
 }
 
 // monthBounds are the portal-time first instants of this and the next month, and today.
@@ -141,7 +144,8 @@ func daysBetween(a, b schedules.Date) int {
 	return int(tb.Sub(ta).Hours() / 24)
 }
 
-// outgoing sums the company payments: booked this month, and the next payment of every open contract.
+// outgoing sums the company payments: booked this month, and every contract of the calendar (also
+// those never paid yet) with its next payment; open contracts first, by date.
 func (s *Service) outgoing(ctx context.Context, memberID, currency string, today schedules.Date) (Outgoing, error) {
 	var o Outgoing
 	db := s.db.WithContext(ctx)
@@ -150,13 +154,13 @@ func (s *Service) outgoing(ctx context.Context, memberID, currency string, today
  AND pay_date >= ? AND pay_date < ?`, memberID, currency, first.String(), first.AddMonthsClamped(1).String()).Row().Scan(&o.PaidMonth); err != nil {
 		return o, err
 	}
-	err := db.Raw(`SELECT b.item_id, b.contract, b.company_id, b.next_date AS date, b.amount_minor AS amount, b.remaining_minor AS remaining
- FROM company_payment_bookings b
- WHERE b.member_id = ? AND b.currency = ? AND NOT b.closed
- AND b.seq = (SELECT MAX(seq) FROM company_payment_bookings l WHERE l.member_id = b.member_id AND l.item_id = b.item_id)
- ORDER BY b.next_date, b.item_id`, memberID, currency).Scan(&o.Calendar).Error
+	err := db.Raw(`SELECT item_id, contract, company_id, pay_date AS date, amount_minor AS amount, remaining_minor AS remaining,
+ stage, closed FROM company_payment_items WHERE member_id = ? AND currency = ? AND stage <> ?
+ ORDER BY closed, pay_date, item_id`, memberID, currency, portal.CompanyPaymentCancelled).Scan(&o.Calendar).Error
 	for _, u := range o.Calendar {
-		o.Remaining += u.Remaining
+		if !u.Closed {
+			o.Remaining += u.Remaining
+		}
 	}
 	return o, err
 }

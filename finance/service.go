@@ -27,15 +27,28 @@ type Service struct {
 	portals *portal.Repo
 	clients *portal.Clients
 	log     *slog.Logger
+
+	remindDays int  // company payments: days before the payment date to remind (0: never)
+	fees       Fees // provider fees per route, for the net amounts
 }
+
+// SetFees sets the provider fees the finance figures deduct for their net amounts.
+func (s *Service) SetFees(f Fees) { s.fees = f }
 
 // NewService wires the domain; loc is the portal's time zone ("this month", "today").
 func NewService(db *store.DB, clk clock.Clock, loc *time.Location, portals *portal.Repo, clients *portal.Clients, log *slog.Logger) *Service {
 	return &Service{db: db, clock: clk, loc: loc, portals: portals, clients: clients, log: log}
 }
 
+// RemindDaysBefore sets how many days before a company payment its responsible user is reminded
+// (0: never).
+func (s *Service) RemindDaysBefore(days int) { s.remindDays = days }
+
 // Register installs the outbox handlers of this package.
-func (s *Service) Register(w *outbox.Worker) { w.Handle(TopicCompanyPaymentEvent, s.handleEvent) }
+func (s *Service) Register(w *outbox.Worker) {
+	w.Handle(TopicCompanyPaymentEvent, s.handleEvent)
+	w.Handle(TopicCompanyPaymentRemind, s.handleRemind)
+}
 
 // ItemEvent is an event on a company payment item.
 type ItemEvent struct {
@@ -79,7 +92,8 @@ func (s *Service) ApplyItem(ctx context.Context, memberID string, itemID int64, 
 	}
 	it, err := cl.ItemGet(ctx, cp.EntityTypeID, bitrix.ID(itemID))
 	if errors.Is(err, bitrix.ErrNotFound) {
-		return false, nil
+		// Deleted in Bitrix24: it leaves the calendar; its bookings stay ours.
+		return false, s.db.WithContext(ctx).Where("member_id = ? AND item_id = ?", memberID, itemID).Delete(&ContractItem{}).Error
 	}
 	if err != nil {
 		return false, err
@@ -92,14 +106,28 @@ func (s *Service) applyItem(ctx context.Context, cl *bitrix.Client, cp portal.Co
 	if err != nil {
 		return false, outbox.Permanent(err)
 	}
-	if cp.StageCode(c.StageID) != portal.CompanyPaymentPaid || c.PayDate.IsZero() {
-		return false, nil
+	stage := cp.StageCode(c.StageID)
+	if stage != portal.CompanyPaymentPaid || c.PayDate.IsZero() {
+		return false, s.remember(ctx, contractItem(memberID, c, stage))
 	}
+	return s.settle(ctx, cl, cp, memberID, c, userID)
+}
+
+// settle books c's current payment once and writes the state after it back: to the item, to our
+// row of the item and to the counterparty's company card.
+func (s *Service) settle(ctx context.Context, cl *bitrix.Client, cp portal.CompanyPayments, memberID string, c Contract, userID int64) (bool, error) {
 	b, booked, err := s.bookOnce(ctx, memberID, c, userID)
 	if err != nil {
 		return false, err
 	}
-	return booked, s.push(ctx, cl, cp, b)
+	latest, err := s.push(ctx, cl, cp, b)
+	if err != nil || !latest {
+		return booked, err
+	}
+	if err := s.remember(ctx, contractItem(memberID, c, portal.CompanyPaymentPaid).afterBooking(b)); err != nil {
+		return booked, err
+	}
+	return booked, s.pushCompanyTotals(ctx, cl, memberID, b.CompanyID, b.Currency)
 }
 
 // bookOnce stores the booking of c's payment; the unique (item, pay date) and (item, count)
@@ -141,21 +169,22 @@ func (s *Service) bookOnce(ctx context.Context, memberID string, c Contract, use
 }
 
 // push writes the booking's state back to the item (absolute values: safe to repeat). Only the item's
-// latest booking is pushed, so a late duplicate never rolls the item back.
-func (s *Service) push(ctx context.Context, cl *bitrix.Client, cp portal.CompanyPayments, b Booking) error {
+// latest booking is pushed, so a late duplicate never rolls the item back; it reports whether b was
+// the latest.
+func (s *Service) push(ctx context.Context, cl *bitrix.Client, cp portal.CompanyPayments, b Booking) (bool, error) {
 	var latest int
 	if err := s.db.WithContext(ctx).Model(&Booking{}).Where("member_id = ? AND item_id = ?", b.MemberID, b.ItemID).
 		Select("COALESCE(MAX(seq), 0)").Scan(&latest).Error; err != nil {
-		return err
+		return false, err
 	}
 	if b.Seq < latest {
-		return nil
+		return false, nil
 	}
 	_, err := cl.ItemUpdate(ctx, cp.EntityTypeID, bitrix.ID(b.ItemID), itemUpdate(cp, b))
 	if errors.Is(err, bitrix.ErrNotFound) {
-		return nil // deleted in Bitrix24: the booking stays ours
+		return true, nil // deleted in Bitrix24: the booking stays ours
 	}
-	return err
+	return err == nil, err
 }
 
 // itemUpdate is the crm.item.update fields of a booking (docs: api-reference/crm/universal/crm-item-update.md).
@@ -170,6 +199,7 @@ func itemUpdate(cp portal.CompanyPayments, b Booking) map[string]any {
 	if b.ExcessMinor > 0 {
 		f[cp.FieldName(portal.CPExcess)] = cur.Plain(major(b.ExcessMinor, cur))
 	}
+	f["stageId"] = cp.Stages[portal.CompanyPaymentPaid] // closed: stays in «Оплачен» (also when the app marked it)
 	if !b.Closed {
 		f[cp.FieldName(portal.CPPayDate)] = b.NextDate
 		f["stageId"] = cp.Stages[portal.CompanyPaymentPlanned]
@@ -177,15 +207,15 @@ func itemUpdate(cp portal.CompanyPayments, b Booking) map[string]any {
 	return f
 }
 
-// Resync books what lost events left behind: every item standing in «Оплачен».
+// Resync repairs what lost events left behind: every item is read again (the payment calendar lists
+// them all) and every item standing in «Оплачен» is booked.
 func (s *Service) Resync(ctx context.Context, memberID string) (int, error) {
 	cl, cp, err := s.portalFor(ctx, memberID)
 	if err != nil || !cp.Provisioned() {
 		return 0, err
 	}
 	n := 0
-	filter := map[string]any{"stageId": cp.Stages[portal.CompanyPaymentPaid]}
-	err = cl.ItemList(ctx, cp.EntityTypeID, filter, itemFields(cp), func(it *bitrix.Item) error {
+	err = cl.ItemList(ctx, cp.EntityTypeID, nil, itemFields(cp), func(it *bitrix.Item) error {
 		booked, err := s.applyItem(ctx, cl, cp, memberID, it, 0)
 		if booked {
 			n++

@@ -45,8 +45,8 @@ type Handlers struct {
 	Robots       []Robot // business-process robots to register (may be empty)
 }
 
-// EventNames are the events install binds.
-var EventNames = []string{"ONCRMDYNAMICITEMUPDATE", "ONCRMDEALUPDATE", "ONCRMCONTACTUPDATE", "ONCRMCOMPANYUPDATE", "ONAPPUNINSTALL"}
+// EventNames are the events install binds (ONCRMDYNAMICITEMADD: api-reference/crm/universal/events/on-crm-dynamic-item-add.md).
+var EventNames = []string{"ONCRMDYNAMICITEMADD", "ONCRMDYNAMICITEMUPDATE", "ONCRMDEALUPDATE", "ONCRMCONTACTUPDATE", "ONCRMCOMPANYUPDATE", "ONAPPUNINSTALL"}
 
 // Provision creates in the portal what b24pay needs, creating nothing that already exists,
 // so it is re-run on every install and update. Every step looks up what exists before it creates,

@@ -71,7 +71,8 @@ func TestProvisionFreshPortalFollowsTheDocsAndReinstallCreatesNothing(t *testing
 
 	require.Equal(t, portal.DealDebtField, v.DealDebtField)
 	require.ElementsMatch(t, []string{"UF_CRM_DEAL_B24PAY_DEBT"}, b.fake.UserFields("CRM_DEAL"))
-	require.ElementsMatch(t, []string{"UF_CRM_COMPANY_B24PAY_TRUSTED"}, b.fake.UserFields("CRM_COMPANY"))
+	require.ElementsMatch(t, []string{"UF_CRM_COMPANY_B24PAY_TRUSTED", portal.CompanyOutPaidField, portal.CompanyOutCountField},
+		b.fake.UserFields("CRM_COMPANY"), "the trusted flag and the totals of our payments to the counterparty")
 	require.ElementsMatch(t, []string{"UF_CRM_CONTACT_B24PAY_TRUSTED"}, b.fake.UserFields("CRM_CONTACT"))
 	spaFields := b.fake.UserFields(fmt.Sprint("CRM_", v.SPATypeID))
 	require.Len(t, spaFields, 5)
@@ -146,10 +147,10 @@ func TestProvisionAdoptsWhatThePreviousVersionCreated(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "UF_CRM_B24PAY_DEBT", v.DealDebtField, "the existing field keeps being written")
 	require.Equal(t, []string{"UF_CRM_B24PAY_DEBT"}, b.fake.UserFields("CRM_DEAL"), "no second debt field")
-	require.Equal(t, []string{"UF_CRM_B24PAY_TRUSTED"}, b.fake.UserFields("CRM_COMPANY"))
+	require.Equal(t, []string{"UF_CRM_B24PAY_TRUSTED", portal.CompanyOutPaidField, portal.CompanyOutCountField}, b.fake.UserFields("CRM_COMPANY"))
 	require.Equal(t, []string{"UF_CRM_B24PAY_TRUSTED"}, b.fake.UserFields("CRM_CONTACT"))
-	// Only the «Платежи компании» smart process, new in this version, is created.
-	require.Equal(t, portal.CompanyPaymentFieldCount, b.fake.Calls("userfieldconfig.add"))
+	// Only what is new since that version is created: «Платежи компании» and the company card's totals.
+	require.Equal(t, portal.CompanyPaymentFieldCount+2, b.fake.Calls("userfieldconfig.add"))
 	require.Equal(t, 1, b.fake.Calls("crm.type.add"))
 	require.Equal(t, 2, b.fake.Calls("crm.status.add"), "its «Запланирован» and «Отправлен»")
 	require.Equal(t, fmt.Sprintf("DT%d_%d:B24PAY_PAID", etid, cat), v.Stages["paid"], "items already in the old stages stay mapped")

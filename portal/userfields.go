@@ -29,6 +29,13 @@ func TrustedFieldNames(entityID string) []string {
 	return []string{"UF_" + entityID + "_B24PAY_TRUSTED", legacyTrustedField}
 }
 
+// The company card's totals of our payments to the counterparty («Платежи компании», issue 16),
+// so Bitrix24's own reports can use them: the paid total (money) and the number of payments.
+const (
+	CompanyOutPaidField  = "UF_CRM_COMPANY_B24PAY_OUT_PAID"
+	CompanyOutCountField = "UF_CRM_COMPANY_B24PAY_OUT_COUNT"
+)
+
 // SPA user-field postfixes (letters only, so crm.item's camelCase names are predictable: §8.1).
 var spaFields = []struct{ Postfix, Type, Label string }{
 	{"AMOUNT", "double", "Сумма платежа"},
@@ -129,6 +136,24 @@ func ensureClientFields(ctx context.Context, cl *bitrix.Client, v *Provisioned) 
 		trusted := userField{EntityID: entity, Name: names[0], Type: "boolean", Sort: 510,
 			Label: "Доверенный клиент: отсрочка оплаты до 30 дней", Legacy: names[1:]}
 		if _, err := ensureUserField(ctx, cl, have, trusted); err != nil {
+			return err
+		}
+		if entity == "CRM_COMPANY" {
+			if err := ensureCompanyTotals(ctx, cl, have); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func ensureCompanyTotals(ctx context.Context, cl *bitrix.Client, have map[string]bool) error {
+	for i, f := range []userField{
+		{Name: CompanyOutPaidField, Type: "money", Label: "Оплачено нами по договорам (Платежи компании)"},
+		{Name: CompanyOutCountField, Type: "integer", Label: "Количество наших платежей по договорам"},
+	} {
+		f.EntityID, f.Sort = "CRM_COMPANY", 520+10*i
+		if _, err := ensureUserField(ctx, cl, have, f); err != nil {
 			return err
 		}
 	}

@@ -9,6 +9,9 @@ type FinancePage struct {
 	Aging    []Bar
 	Forecast []Bar
 	Outgoing []Figure
+	Filters  *FinanceFilters
+	Notice   string
+	Error    string
 	Table    *Table
 }
 
@@ -43,4 +46,19 @@ type Cell struct {
 	Text, Href string
 	External   bool
 	Number     bool
+	Button     *Button
+}
+
+// Button is a one-click POST form in a cell (e.g. «Отметить оплаченным»).
+type Button struct {
+	Action, Label, Test string
+	Values              map[string]string
+}
+
+// FinanceFilters is the filter form of the finance views, as typed, with an error per field.
+type FinanceFilters struct {
+	Token, View                        string
+	Manager, From, To, Route, Currency string
+	Routes, Currencies                 []string
+	Errors                             map[string]string // field → what to fix
 }

@@ -26,6 +26,14 @@ type AppPage struct {
 	Debt         string
 	Settings     *SettingsForm // the payment settings; nil for users who are not admins
 	Holidays     *HolidaysForm // the production calendar's transfers; nil for users who are not admins
+	FinanceToken string        // opens the finance pages: admins and users with the finance role
+}
+
+// FinanceRolesForm is the admin's list of who else may open the finance pages.
+type FinanceRolesForm struct {
+	Users  string // Bitrix24 user ids, as typed: «7, 12»
+	Notice string
+	Error  string
 }
 
 // HolidaysForm is the admin-only list and form of the portal's decree transfers of days off.
@@ -56,6 +64,7 @@ type SettingsForm struct {
 	Webhooks   []Webhook // the notification URLs to give each provider
 	VAT        string    // B24PAY_INVOICEBOX_VAT as the admin reads it, e.g. «20 %» or «без НДС»
 	History    []SettingsChange
+	Roles      *FinanceRolesForm // who holds the finance role
 }
 
 // SettingsChange is one save of the settings in the page's short list.

@@ -1,0 +1,98 @@
+package finance
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Role kinds: the finance role is granted to a Bitrix24 user or to a whole department.
+const (
+	RoleUser       = "user"
+	RoleDepartment = "department"
+)
+
+// Role grants the finance pages to a Bitrix24 user or department (the portal's admins always see them).
+type Role struct {
+	MemberID  string `gorm:"primaryKey"`
+	Kind      string `gorm:"primaryKey"`
+	RefID     int64  `gorm:"primaryKey"`
+	GrantedBy int64
+	GrantedAt time.Time
+}
+
+// TableName implements gorm's tabler.
+func (Role) TableName() string { return "finance_roles" }
+
+// Grants are who holds the finance role: user and department ids.
+type Grants struct {
+	Users, Departments []int64
+}
+
+// ParseIDs reads a list of Bitrix24 ids typed by a person: "1, 7 12" (commas, semicolons or spaces).
+func ParseIDs(s string) ([]int64, error) {
+	var out []int64
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\t' || r == '\r' }) {
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, fmt.Errorf("«%s» — не номер: укажите числовые ID через запятую", f)
+		}
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+// Grants lists who holds the finance role in a portal.
+func (s *Service) Grants(ctx context.Context, memberID string) (Grants, error) {
+	var rows []Role
+	var g Grants
+	err := s.db.WithContext(ctx).Where("member_id = ?", memberID).Order("kind, ref_id").Find(&rows).Error
+	for _, r := range rows {
+		if r.Kind == RoleUser {
+			g.Users = append(g.Users, r.RefID)
+		} else {
+			g.Departments = append(g.Departments, r.RefID)
+		}
+	}
+	return g, err
+}
+
+// SetGrants replaces who holds the finance role (one transaction: never half of the old list).
+func (s *Service) SetGrants(ctx context.Context, memberID string, g Grants, by int64) error {
+	now := s.clock.Now().UTC()
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Where("member_id = ?", memberID).Delete(&Role{}).Error; err != nil {
+			return err
+		}
+		var rows []Role
+		for kind, ids := range map[string][]int64{RoleUser: g.Users, RoleDepartment: g.Departments} {
+			for _, id := range ids {
+				rows = append(rows, Role{MemberID: memberID, Kind: kind, RefID: id, GrantedBy: by, GrantedAt: now})
+			}
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		return tx.Create(&rows).Error
+	})
+}
+
+// HasRole tells whether a user, or one of their departments, holds the finance role.
+func (s *Service) HasRole(ctx context.Context, memberID string, userID int64, departments []int64) (bool, error) {
+	q := s.db.WithContext(ctx).Model(&Role{}).Where("member_id = ?", memberID)
+	if len(departments) > 0 {
+		q = q.Where("(kind = ? AND ref_id = ?) OR (kind = ? AND ref_id IN ?)", RoleUser, userID, RoleDepartment, departments)
+	} else {
+		q = q.Where("kind = ? AND ref_id = ?", RoleUser, userID)
+	}
+	var n int64
+	err := q.Count(&n).Error
+	return n > 0, err
+}
