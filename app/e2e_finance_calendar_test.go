@@ -13,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"b24pay/clock"
 	"b24pay/finance"
 	"b24pay/portal"
 )
@@ -195,5 +196,54 @@ func TestFinanceRoleGrantedAndTakenAway(t *testing.T) {
 		status, _ = markPaid(e, manager, rent, "2026-12-25")
 		require.Equal(t, http.StatusUnauthorized, status)
 		require.EqualValues(t, 1, bookings(t, e, rent))
+	})
+}
+
+func withFees(_ *e2e, env map[string]string, _ *clock.Frozen, _ string) {
+	env["B24PAY_FEES"], env["B24PAY_BI_TOKEN"] = "sbp=0.7,yookassa=2.8", biToken
+}
+
+// The finance views filter by manager, period, route and currency; a filter typed wrong is shown
+// with what to fix next to its field and filters nothing; BI tools get a 400 naming the fields.
+func TestFinanceFiltersSayWhatToFix(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, dialect string) {
+		e := newE2E(t, dialect, withSBP(t), withFees)
+		financeWorld(t, e)
+		admin := e.financeToken()
+		page := func(want int, q url.Values) string {
+			t.Helper()
+			q.Set("token", admin)
+			status, body := e.get("/b24/finance", q)
+			require.Equal(t, want, status, body)
+			return body
+		}
+		body := page(http.StatusOK, url.Values{"manager": {"2"}, "from": {"01.12.2026"}, "to": {"2027-12-31"}})
+		require.Equal(t, "120\u00a0000,00\u00a0₽", figure(t, body, "receivable"), "the deal's manager")
+		require.Equal(t, "0,00\u00a0₽", figure(t, body, "fees-month"))
+		body = page(http.StatusOK, url.Values{"manager": {"1"}})
+		require.Equal(t, "0,00\u00a0₽", figure(t, body, "receivable"), "another manager's view")
+		body = page(http.StatusOK, url.Values{"from": {"01.01.2027"}, "to": {"31.01.2027"}})
+		require.Equal(t, "10\u00a0000,00\u00a0₽", figure(t, body, "receivable"), "one instalment in January")
+		body = page(http.StatusOK, url.Values{"currency": {"usd"}})
+		require.Equal(t, "0,00\u00a0$", figure(t, body, "receivable"), "amounts of one currency only")
+		body = page(http.StatusOK, url.Values{"view": {"outgoing"}, "manager": {"7"}})
+		require.NotContains(t, body, "Л-17/2026", "the contract of another responsible user")
+
+		body = page(http.StatusUnprocessableEntity, url.Values{"manager": {"Иван"}, "from": {"31.02.2026"}, "route": {"paypal"}, "currency": {"рубли"}})
+		require.Contains(t, figure(t, body, "filter-error-manager"), "целое число")
+		require.Contains(t, figure(t, body, "filter-error-from"), "ДД.ММ.ГГГГ")
+		require.Contains(t, figure(t, body, "filter-error-route"), "из списка")
+		require.Contains(t, figure(t, body, "filter-error-currency"), "код ISO")
+		require.Contains(t, body, `value="Иван"`, "what was typed stays")
+		require.Equal(t, "120\u00a0000,00\u00a0₽", figure(t, body, "receivable"), "a bad filter filters nothing")
+		page(http.StatusUnprocessableEntity, url.Values{"from": {"02.12.2026"}, "to": {"01.12.2026"}})
+
+		req, _ := http.NewRequest(http.MethodGet, e.url+"/bi/finance?manager=x", nil)
+		req.Header.Set("Authorization", "Bearer "+biToken)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		require.Equal(t, http.StatusBadRequest, resp.StatusCode)
 	})
 }

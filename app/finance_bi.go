@@ -31,13 +31,19 @@ func (a *App) biFinance(c *gin.Context) {
 		c.JSON(http.StatusNotFound, gin.H{"error": "not_installed"})
 		return
 	}
+	f, errs := finance.FilterInput{Manager: c.Query("manager"), From: c.Query("from"), To: c.Query("to"),
+		Route: c.Query("route"), Currency: c.Query("currency")}.Parse()
+	if len(errs) > 0 {
+		c.JSON(http.StatusBadRequest, gin.H{"error": "bad_filter", "fields": errs})
+		return
+	}
 	var d finance.Dashboard
 	var debtors []finance.Debtor
 	if err == nil {
-		d, err = a.finance.Dashboard(ctx, p.MemberID, "RUB")
+		d, err = a.finance.Dashboard(ctx, p.MemberID, f)
 	}
 	if err == nil {
-		debtors, _, err = a.finance.Debtors(ctx, p.MemberID, "RUB", finance.Page{Size: exportRows})
+		debtors, _, err = a.finance.Debtors(ctx, p.MemberID, f, finance.Page{Size: exportRows})
 	}
 	if err != nil {
 		_ = c.Error(err)
@@ -65,7 +71,8 @@ func biReport(d finance.Dashboard, debtors []finance.Debtor) gin.H {
 	}
 	return gin.H{"currency": d.Currency.Code, "today": d.Today.String(), "receivable": amt(d.Receivable),
 		"overdue": amt(d.Overdue), "due_7_days": amt(d.Due7), "due_30_days": amt(d.Due30), "aging": aging,
-		"paid_this_month": amt(d.PaidMonth), "refunded_this_month": amt(d.RefundedMonth), "forecast": forecast,
+		"paid_this_month": amt(d.PaidMonth), "refunded_this_month": amt(d.RefundedMonth),
+		"fees_this_month": amt(d.FeesMonth), "net_this_month": amt(d.NetMonth()), "forecast": forecast,
 		"outgoing": gin.H{"paid_this_month": amt(d.Outgoing.PaidMonth), "remaining_principal": amt(d.Outgoing.Remaining)},
 		"debtors":  rows}
 }

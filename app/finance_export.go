@@ -30,7 +30,12 @@ func (a *App) financeExport(c *gin.Context) {
 		return
 	}
 	q := parseFinanceQuery(c)
-	head, rows, amounts, err := a.exportTable(c, claims.MemberID, c.Query("table"),
+	f, errs := q.filter.Parse()
+	if len(errs) > 0 {
+		a.renderError(c, http.StatusUnprocessableEntity, "Фильтр не применён", "Исправьте фильтр на странице «Финансы» и выгрузите снова.")
+		return
+	}
+	head, rows, amounts, err := a.exportTable(c, claims.MemberID, c.Query("table"), f,
 		finance.Page{Sort: q.sort, Desc: q.desc, Size: exportRows})
 	if err != nil {
 		_ = c.Error(err)
@@ -60,13 +65,13 @@ func (a *App) financeExport(c *gin.Context) {
 
 // exportTable returns the header and rows of a table (amounts as plain numbers) and which columns
 // are amounts; nil head: no such table.
-func (a *App) exportTable(c *gin.Context, memberID, table string, p finance.Page) ([]string, [][]string, map[int]bool, error) {
+func (a *App) exportTable(c *gin.Context, memberID, table string, f finance.Filter, p finance.Page) ([]string, [][]string, map[int]bool, error) {
 	ctx := c.Request.Context()
-	cur := finance.Currency("RUB")
+	cur := finance.Currency(f.Currency)
 	plain := func(m int64) string { return cur.Plain(finance.Major(m, cur)) }
 	switch table {
 	case "debtors":
-		rows, _, err := a.finance.Debtors(ctx, memberID, cur.Code, p)
+		rows, _, err := a.finance.Debtors(ctx, memberID, f, p)
 		out := make([][]string, 0, len(rows))
 		for _, r := range rows {
 			out = append(out, []string{strconv.FormatInt(r.ClientID, 10), r.Name, plain(r.Owed), plain(r.Overdue), r.NextDue,
@@ -75,14 +80,15 @@ func (a *App) exportTable(c *gin.Context, memberID, table string, p finance.Page
 		return []string{"ID клиента", "Клиент", "Долг", "Просрочено", "Ближайший срок", "Графиков"}, out,
 			map[int]bool{2: true, 3: true}, err
 	case "register":
-		rows, _, err := a.finance.PaymentsRegister(ctx, memberID, p)
+		rows, _, err := a.finance.PaymentsRegister(ctx, memberID, f, p)
 		out := make([][]string, 0, len(rows))
 		for _, r := range rows {
 			out = append(out, []string{r.CreatedAt.In(a.cfg.Timezone).Format("2006-01-02 15:04"), r.Kind, r.ID, r.PaymentID,
-				r.Provider, r.ProviderRef, r.Status, plain(r.Amount), plain(r.Paid), plain(r.Refunded), r.Currency, r.Reconcile})
+				r.Provider, r.ProviderRef, r.Status, plain(r.Amount), plain(r.Paid), plain(r.Refunded), plain(r.Fee), plain(r.Net),
+				r.Currency, r.Reconcile})
 		}
 		return []string{"Создан", "Вид", "ID", "ID платежа", "Провайдер", "ID провайдера", "Статус", "Сумма", "Оплачено",
-			"Возвращено", "Валюта", "Сверка"}, out, map[int]bool{7: true, 8: true, 9: true}, err
+			"Возвращено", "Комиссия", "Чистыми", "Валюта", "Сверка"}, out, map[int]bool{7: true, 8: true, 9: true, 10: true, 11: true}, err
 	}
 	return nil, nil, nil, nil
 }

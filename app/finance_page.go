@@ -33,6 +33,7 @@ type financeQuery struct {
 	desc              bool
 	page              int
 	id, paid          int64
+	filter            finance.FilterInput // as typed; carried by every link
 }
 
 func parseFinanceQuery(c *gin.Context) financeQuery {
@@ -41,6 +42,8 @@ func parseFinanceQuery(c *gin.Context) financeQuery {
 	q.page, _ = strconv.Atoi(c.Query("page"))
 	q.id, _ = strconv.ParseInt(c.Query("id"), 10, 64)
 	q.paid, _ = strconv.ParseInt(c.Query("paid"), 10, 64)
+	q.filter = finance.FilterInput{Manager: c.Query("manager"), From: c.Query("from"), To: c.Query("to"),
+		Route: c.Query("route"), Currency: c.Query("currency")}
 	return q
 }
 
@@ -59,6 +62,12 @@ func (q financeQuery) href(path string, changes map[string]string) string {
 	}
 	if q.id != 0 {
 		v.Set("id", strconv.FormatInt(q.id, 10))
+	}
+	for k, x := range map[string]string{"manager": q.filter.Manager, "from": q.filter.From, "to": q.filter.To,
+		"route": q.filter.Route, "currency": q.filter.Currency} {
+		if x != "" {
+			v.Set(k, x)
+		}
 	}
 	for k, x := range changes {
 		if x == "" {
@@ -119,20 +128,31 @@ func (a *App) financePage(c *gin.Context) {
 		return
 	}
 	view.Nav = q.nav()
-	a.render(c, http.StatusOK, "finance.html", view)
+	status := http.StatusOK
+	if len(view.Filters.Errors) > 0 {
+		status = http.StatusUnprocessableEntity // the figures are shown unfiltered, the form says what to fix
+	}
+	a.render(c, status, "finance.html", view)
+}
+
+// filterForm is the filter form as typed, with an error per field.
+func (q financeQuery) filterForm(errs map[string]string) *templates.FinanceFilters {
+	return &templates.FinanceFilters{Token: q.token, View: q.view, Manager: q.filter.Manager, From: q.filter.From, To: q.filter.To,
+		Route: q.filter.Route, Currency: q.filter.Currency, Routes: finance.Routes, Errors: errs}
 }
 
 func (a *App) financeView(c *gin.Context, memberID string, q financeQuery) (*templates.FinancePage, error) {
 	ctx := c.Request.Context()
-	d, err := a.finance.Dashboard(ctx, memberID, "RUB")
+	f, errs := q.filter.Parse()
+	d, err := a.finance.Dashboard(ctx, memberID, f)
 	if err != nil {
 		return nil, err
 	}
-	page := &templates.FinancePage{Title: "Финансы", Today: russianDate(d.Today)}
+	page := &templates.FinancePage{Title: "Финансы", Today: russianDate(d.Today), Filters: q.filterForm(errs)}
 	money := func(m int64) string { return d.Currency.Human(finance.Major(m, d.Currency)) }
 	switch q.view {
 	case "client":
-		page.Table, err = a.clientTable(c, memberID, q, money)
+		page.Table, err = a.clientTable(c, memberID, f, q, money)
 	case "schedule":
 		page.Table, err = a.scheduleTable(c, memberID, q, money)
 	case "outgoing":
@@ -143,10 +163,10 @@ func (a *App) financeView(c *gin.Context, memberID string, q financeQuery) (*tem
 			page.Notice = "Платёж отмечен оплаченным: договор переведён на следующую дату или закрыт."
 		}
 	case "register":
-		page.Table, err = a.registerTable(c, memberID, q, money)
+		page.Table, err = a.registerTable(c, memberID, f, q, money)
 	default:
 		overview(page, d, money)
-		page.Table, err = a.debtorsTable(c, memberID, q, money)
+		page.Table, err = a.debtorsTable(c, memberID, f, q, money)
 	}
 	return page, err
 }
@@ -157,6 +177,8 @@ func overview(page *templates.FinancePage, d finance.Dashboard, money func(int64
 		{Label: "Дебиторская задолженность", Value: money(d.Receivable), Test: "receivable"}, {Label: "Просрочено", Value: money(d.Overdue), Test: "overdue"},
 		{Label: "К оплате за 7 дней", Value: money(d.Due7), Test: "due7"}, {Label: "К оплате за 30 дней", Value: money(d.Due30), Test: "due30"},
 		{Label: "Получено в этом месяце", Value: money(d.PaidMonth), Test: "paid-month"}, {Label: "Возвращено в этом месяце", Value: money(d.RefundedMonth), Test: "refunded-month"},
+		{Label: "Комиссии провайдеров в этом месяце", Value: money(d.FeesMonth), Test: "fees-month"},
+		{Label: "Чистыми в этом месяце (за вычетом возвратов и комиссий)", Value: money(d.NetMonth()), Test: "net-month"},
 	}
 	for i, b := range finance.AgingBuckets {
 		page.Aging = append(page.Aging, templates.Bar{Label: b.Label, Value: money(d.Aging[i]), Percent: percent(d.Aging[i], d.Overdue)})
@@ -181,8 +203,8 @@ func num(s string) templates.Cell { return templates.Cell{Text: s, Number: true}
 
 func text(s string) templates.Cell { return templates.Cell{Text: s} }
 
-func (a *App) debtorsTable(c *gin.Context, memberID string, q financeQuery, money func(int64) string) (*templates.Table, error) {
-	rows, total, err := a.finance.Debtors(c.Request.Context(), memberID, "RUB", q.pageArg())
+func (a *App) debtorsTable(c *gin.Context, memberID string, f finance.Filter, q financeQuery, money func(int64) string) (*templates.Table, error) {
+	rows, total, err := a.finance.Debtors(c.Request.Context(), memberID, f, q.pageArg())
 	if err != nil {
 		return nil, err
 	}
@@ -204,8 +226,8 @@ func (a *App) debtorsTable(c *gin.Context, memberID string, q financeQuery, mone
 	return t, nil
 }
 
-func (a *App) clientTable(c *gin.Context, memberID string, q financeQuery, money func(int64) string) (*templates.Table, error) {
-	rows, err := a.finance.ClientSchedules(c.Request.Context(), memberID, "RUB", q.id)
+func (a *App) clientTable(c *gin.Context, memberID string, f finance.Filter, q financeQuery, money func(int64) string) (*templates.Table, error) {
+	rows, err := a.finance.ClientSchedules(c.Request.Context(), memberID, f, q.id)
 	if err != nil {
 		return nil, err
 	}
@@ -259,19 +281,27 @@ func outgoingTable(d finance.Dashboard, q financeQuery, money func(int64) string
 	return t
 }
 
+// feeCell shows a payment's fee or net amount; a refund has none of its own.
+func feeCell(kind, amount string) templates.Cell {
+	if kind == "refund" {
+		return text("—")
+	}
+	return num(amount)
+}
+
 var paymentStatusRU = map[string]string{"pending": "ожидает оплаты", "unknown": "уточняется", "succeeded": "оплачен",
 	"failed": "ошибка", "expired": "истёк", "cancelled": "отменён", "partially_refunded": "частичный возврат", "refunded": "возвращён"}
 
 var reconcileRU = map[string]string{"settled": "сверен", "checking": "проверяется", "open": "открыт", "closed": "закрыт без оплаты"}
 
-func (a *App) registerTable(c *gin.Context, memberID string, q financeQuery, money func(int64) string) (*templates.Table, error) {
-	rows, total, err := a.finance.PaymentsRegister(c.Request.Context(), memberID, q.pageArg())
+func (a *App) registerTable(c *gin.Context, memberID string, f finance.Filter, q financeQuery, money func(int64) string) (*templates.Table, error) {
+	rows, total, err := a.finance.PaymentsRegister(c.Request.Context(), memberID, f, q.pageArg())
 	if err != nil {
 		return nil, err
 	}
 	t := &templates.Table{Title: "Реестр платежей и возвратов", Test: "register", Empty: "Платежей ещё не было.", Pages: q.pages(total, 50),
 		Head: []templates.Link{q.head("Создан", "created"), {Label: "Вид"}, q.head("Провайдер", "provider"), {Label: "ID провайдера"},
-			q.head("Статус", "status"), q.head("Сумма", "amount"), {Label: "Сверка"}},
+			q.head("Статус", "status"), q.head("Сумма", "amount"), {Label: "Комиссия"}, {Label: "Чистыми"}, {Label: "Сверка"}},
 		Exports: exportLinks(q, "register")}
 	for _, r := range rows {
 		kind, status := "платёж", paymentStatusRU[r.Status]
@@ -279,7 +309,7 @@ func (a *App) registerTable(c *gin.Context, memberID string, q financeQuery, mon
 			kind, status = "возврат", map[string]string{"pending": "в обработке", "succeeded": "выполнен", "failed": "отклонён"}[r.Status]
 		}
 		t.Rows = append(t.Rows, []templates.Cell{text(r.CreatedAt.In(a.cfg.Timezone).Format("02.01.2006 15:04")), text(kind),
-			text(r.Provider), text(r.ProviderRef), text(status), num(money(r.Amount)), text(reconcileRU[r.Reconcile])})
+			text(r.Provider), text(r.ProviderRef), text(status), num(money(r.Amount)), feeCell(r.Kind, money(r.Fee)), feeCell(r.Kind, money(r.Net)), text(reconcileRU[r.Reconcile])})
 	}
 	return t, nil
 }

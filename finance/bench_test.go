@@ -82,19 +82,19 @@ func BenchmarkDashboard(b *testing.B) {
 	ctx := context.Background()
 	b.Run("figures", func(b *testing.B) {
 		for b.Loop() {
-			_, err := svc.Dashboard(ctx, member, "RUB")
+			_, err := svc.Dashboard(ctx, member, finance.Filter{})
 			require.NoError(b, err)
 		}
 	})
 	b.Run("debtors-page", func(b *testing.B) {
 		for b.Loop() {
-			_, _, err := svc.Debtors(ctx, member, "RUB", finance.Page{Sort: "overdue", Desc: true, Page: 3, Size: 50})
+			_, _, err := svc.Debtors(ctx, member, finance.Filter{}, finance.Page{Sort: "overdue", Desc: true, Page: 3, Size: 50})
 			require.NoError(b, err)
 		}
 	})
 	b.Run("register-page", func(b *testing.B) {
 		for b.Loop() {
-			_, _, err := svc.PaymentsRegister(ctx, member, finance.Page{Page: 2, Size: 50})
+			_, _, err := svc.PaymentsRegister(ctx, member, finance.Filter{}, finance.Page{Page: 2, Size: 50})
 			require.NoError(b, err)
 		}
 	})

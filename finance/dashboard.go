@@ -27,6 +27,7 @@ type Dashboard struct {
 	Aging         []int64 // overdue by AgingBuckets
 	Due7, Due30   int64   // due from today within 7 and 30 days
 	PaidMonth     int64   // money received by providers this month (settled payments)
+	FeesMonth     int64   // the providers' fees on it (B24PAY_FEES)
 	RefundedMonth int64   // refunds that succeeded this month
 	Forecast      []MonthSum
 	Outgoing      Outgoing
@@ -64,13 +65,21 @@ func (s *Service) monthBounds() (from, to time.Time, today schedules.Date) {
 	return from.UTC(), from.AddDate(0, 1, 0).UTC(), schedules.NewDate(now.Year(), now.Month(), now.Day())
 }
 
-// openInstalments is the FROM/WHERE of every instalment still owed in one currency.
-const openInstalments = ` FROM instalments i JOIN payment_schedules s ON s.id = i.schedule_id
- WHERE i.member_id = ? AND s.status = 'active' AND s.currency = ? AND i.status <> 'cancelled' AND i.paid_minor < i.amount_minor`
+// openInstalments is the FROM/WHERE of every instalment still owed in the filter's currency,
+// narrowed by the filter, with its arguments.
+func openInstalments(memberID string, f Filter) (string, []any) {
+	tail, args := f.instalments()
+	return ` FROM instalments i JOIN payment_schedules s ON s.id = i.schedule_id
+ WHERE i.member_id = ? AND s.status = 'active' AND s.currency = ? AND i.status <> 'cancelled' AND i.paid_minor < i.amount_minor` + tail,
+		append([]any{memberID, f.currency()}, args...)
+}
+
+// NetMonth is what this month's money comes to after refunds and the providers' fees.
+func (d Dashboard) NetMonth() int64 { return d.PaidMonth - d.RefundedMonth - d.FeesMonth }
 
 // Dashboard computes the figures of the finance page.
-func (s *Service) Dashboard(ctx context.Context, memberID, currency string) (Dashboard, error) {
-	d := Dashboard{Currency: currencyOf(currency)}
+func (s *Service) Dashboard(ctx context.Context, memberID string, f Filter) (Dashboard, error) {
+	d := Dashboard{Currency: currencyOf(f.currency())}
 	from, to, today := s.monthBounds()
 	d.Today = today
 	db := s.db.WithContext(ctx)
@@ -80,8 +89,9 @@ func (s *Service) Dashboard(ctx context.Context, memberID, currency string) (Das
 		Due   string
 		Minor int64
 	}
-	if err := db.Raw(`SELECT i.due, SUM(i.amount_minor - i.paid_minor) AS minor`+openInstalments+` GROUP BY i.due`,
-		memberID, d.Currency.Code).Scan(&byDue).Error; err != nil {
+	open, args := openInstalments(memberID, f)
+	if err := db.Raw(`SELECT i.due, SUM(i.amount_minor - i.paid_minor) AS minor`+open+` GROUP BY i.due`, args...).
+		Scan(&byDue).Error; err != nil {
 		return d, err
 	}
 	d.Aging = make([]int64, len(AgingBuckets))
@@ -94,18 +104,37 @@ func (s *Service) Dashboard(ctx context.Context, memberID, currency string) (Das
 		d.Forecast = append(d.Forecast, MonthSum{Month: month, Minor: minor})
 	}
 	sort.Slice(d.Forecast, func(i, j int) bool { return d.Forecast[i].Month < d.Forecast[j].Month })
-	if err := db.Raw(`SELECT COALESCE(SUM(paid_minor), 0) FROM payments WHERE member_id = ? AND currency = ?
- AND settled_at >= ? AND settled_at < ? AND paid_minor > 0`, memberID, d.Currency.Code, from, to).Row().Scan(&d.PaidMonth); err != nil {
+	if err := s.received(ctx, memberID, f, from, to, &d); err != nil {
 		return d, err
 	}
+	tail, targs := f.payments("r.updated_at", s.loc)
 	if err := db.Raw(`SELECT COALESCE(SUM(r.amount_minor), 0) FROM refunds r JOIN payments p ON p.id = r.payment_id
- WHERE r.member_id = ? AND p.currency = ? AND r.status = 'succeeded' AND r.updated_at >= ? AND r.updated_at < ?`,
-		memberID, d.Currency.Code, from, to).Row().Scan(&d.RefundedMonth); err != nil {
+ WHERE r.member_id = ? AND p.currency = ? AND r.status = 'succeeded' AND r.updated_at >= ? AND r.updated_at < ?`+tail,
+		append([]any{memberID, d.Currency.Code, from, to}, targs...)...).Row().Scan(&d.RefundedMonth); err != nil {
 		return d, err
 	}
 	var err error
-	d.Outgoing, err = s.outgoing(ctx, memberID, d.Currency.Code, today)
+	d.Outgoing, err = s.outgoing(ctx, memberID, f, today)
 	return d, err
+}
+
+// received sums the money providers settled this month and their fees, each fee computed per payment
+// as the register shows it (payments are grouped by route and amount, so the scan stays small).
+func (s *Service) received(ctx context.Context, memberID string, f Filter, from, to time.Time, d *Dashboard) error {
+	tail, args := f.payments("p.settled_at", s.loc)
+	var rows []struct {
+		Provider string
+		Paid     int64
+		N        int64
+	}
+	err := s.db.WithContext(ctx).Raw(`SELECT p.provider, p.paid_minor AS paid, COUNT(*) AS n FROM payments p
+ WHERE p.member_id = ? AND p.currency = ? AND p.settled_at >= ? AND p.settled_at < ? AND p.paid_minor > 0`+tail+`
+ GROUP BY p.provider, p.paid_minor`, append([]any{memberID, d.Currency.Code, from, to}, args...)...).Scan(&rows).Error
+	for _, r := range rows {
+		d.PaidMonth += r.Paid * r.N
+		d.FeesMonth += s.fees.Fee(r.Provider, r.Paid) * r.N
+	}
+	return err
 }
 
 // add counts what is owed on one due date into the figures.
@@ -146,17 +175,22 @@ func daysBetween(a, b schedules.Date) int {
 
 // outgoing sums the company payments: booked this month, and every contract of the calendar (also
 // those never paid yet) with its next payment; open contracts first, by date.
-func (s *Service) outgoing(ctx context.Context, memberID, currency string, today schedules.Date) (Outgoing, error) {
+func (s *Service) outgoing(ctx context.Context, memberID string, f Filter, today schedules.Date) (Outgoing, error) {
 	var o Outgoing
 	db := s.db.WithContext(ctx)
 	first := schedules.NewDate(today.Year, today.Month, 1)
-	if err := db.Raw(`SELECT COALESCE(SUM(amount_minor), 0) FROM company_payment_bookings WHERE member_id = ? AND currency = ?
- AND pay_date >= ? AND pay_date < ?`, memberID, currency, first.String(), first.AddMonthsClamped(1).String()).Row().Scan(&o.PaidMonth); err != nil {
+	tail, args := f.contracts("c.assigned_by", "b.pay_date")
+	if err := db.Raw(`SELECT COALESCE(SUM(b.amount_minor), 0) FROM company_payment_bookings b
+ LEFT JOIN company_payment_items c ON c.member_id = b.member_id AND c.item_id = b.item_id
+ WHERE b.member_id = ? AND b.currency = ? AND b.pay_date >= ? AND b.pay_date < ?`+tail,
+		append([]any{memberID, f.currency(), first.String(), first.AddMonthsClamped(1).String()}, args...)...).
+		Row().Scan(&o.PaidMonth); err != nil {
 		return o, err
 	}
+	tail, args = f.contracts("assigned_by", "pay_date")
 	err := db.Raw(`SELECT item_id, contract, company_id, pay_date AS date, amount_minor AS amount, remaining_minor AS remaining,
- stage, closed FROM company_payment_items WHERE member_id = ? AND currency = ? AND stage <> ?
- ORDER BY closed, pay_date, item_id`, memberID, currency, portal.CompanyPaymentCancelled).Scan(&o.Calendar).Error
+ stage, closed FROM company_payment_items WHERE member_id = ? AND currency = ? AND stage <> ?`+tail+`
+ ORDER BY closed, pay_date, item_id`, append([]any{memberID, f.currency(), portal.CompanyPaymentCancelled}, args...)...).Scan(&o.Calendar).Error
 	for _, u := range o.Calendar {
 		if !u.Closed {
 			o.Remaining += u.Remaining

@@ -29,7 +29,7 @@ func ParseFees(s string) (Fees, error) {
 		if !ok || !knownRoute(route) {
 			return nil, fmt.Errorf("%q: expected route=percent with route one of %s", part, strings.Join(Routes, ", "))
 		}
-		pct, err := decimal.NewFromString(strings.TrimSpace(strings.Replace(rate, ",", ".", 1)))
+		pct, err := decimal.NewFromString(strings.TrimSpace(rate))
 		if err != nil || pct.IsNegative() || pct.GreaterThanOrEqual(decimal.NewFromInt(100)) {
 			return nil, fmt.Errorf("%q: the fee must be a percent from 0 to below 100", part)
 		}

@@ -2,6 +2,7 @@ package finance
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -46,8 +47,9 @@ type Debtor struct {
 
 // Debtors lists debt per client with its overdue part: owed is summed per schedule first, then per
 // client, and the total number of debtors comes with the page (COUNT(*) OVER ()).
-func (s *Service) Debtors(ctx context.Context, memberID, currency string, p Page) ([]Debtor, int64, error) {
+func (s *Service) Debtors(ctx context.Context, memberID string, f Filter, p Page) ([]Debtor, int64, error) {
 	_, _, today := s.monthBounds()
+	open, args := openInstalments(memberID, f)
 	order := p.order(map[string]string{"name": "name", "owed": "owed", "overdue": "overdue", "next": "next_due"}, "owed DESC, client_id")
 	var rows []struct {
 		Debtor
@@ -57,10 +59,10 @@ func (s *Service) Debtors(ctx context.Context, memberID, currency string, p Page
  COUNT(*) OVER () AS total FROM (
   SELECT client_id, COUNT(*) AS schedules, SUM(owed) AS owed, SUM(overdue) AS overdue, MIN(next_due) AS next_due FROM (
    SELECT COALESCE(s.client_id, 0) AS client_id, SUM(i.amount_minor - i.paid_minor) AS owed,
-    SUM(CASE WHEN i.due < ? THEN i.amount_minor - i.paid_minor ELSE 0 END) AS overdue, MIN(i.due) AS next_due`+openInstalments+`
+    SUM(CASE WHEN i.due < ? THEN i.amount_minor - i.paid_minor ELSE 0 END) AS overdue, MIN(i.due) AS next_due`+open+`
    GROUP BY s.id, s.client_id) per_schedule
   GROUP BY client_id) t LEFT JOIN clients c ON c.id = t.client_id
- ORDER BY `+order+` LIMIT ? OFFSET ?`, today.String(), memberID, currency, p.limit(), p.offset()).Scan(&rows).Error
+ ORDER BY `+order+` LIMIT ? OFFSET ?`, append(append([]any{today.String()}, args...), p.limit(), p.offset())...).Scan(&rows).Error
 	out := make([]Debtor, len(rows))
 	var total int64
 	for i, r := range rows {
@@ -68,8 +70,7 @@ func (s *Service) Debtors(ctx context.Context, memberID, currency string, p Page
 	}
 	if len(rows) == 0 && p.offset() > 0 && err == nil {
 		// Past the last page: the count still answers.
-		err = s.db.WithContext(ctx).Raw(`SELECT COUNT(DISTINCT COALESCE(s.client_id, 0))`+openInstalments, memberID, currency).
-			Row().Scan(&total)
+		err = s.db.WithContext(ctx).Raw(`SELECT COUNT(DISTINCT COALESCE(s.client_id, 0))`+open, args...).Row().Scan(&total)
 	}
 	return out, total, err
 }
@@ -85,17 +86,20 @@ type ScheduleDebt struct {
 	Overdue   int64
 }
 
-// ClientSchedules is the drill-down of a debtor: the client's active schedules (0: schedules without a client).
-func (s *Service) ClientSchedules(ctx context.Context, memberID, currency string, clientID int64) ([]ScheduleDebt, error) {
+// ClientSchedules is the drill-down of a debtor: the client's active schedules (0: schedules without
+// a client), with what is owed on their instalments within the filter.
+func (s *Service) ClientSchedules(ctx context.Context, memberID string, f Filter, clientID int64) ([]ScheduleDebt, error) {
 	_, _, today := s.monthBounds()
+	period, args := Filter{From: f.From, To: f.To}.instalments()
+	manager, margs := Filter{Manager: f.Manager}.instalments()
 	var rows []ScheduleDebt
 	err := s.db.WithContext(ctx).Raw(`SELECT s.id, s.owner_type, s.owner_id, s.title, s.total_minor AS total,
  COALESCE(SUM(CASE WHEN i.status <> 'cancelled' THEN i.amount_minor - i.paid_minor ELSE 0 END), 0) AS owed,
  COALESCE(SUM(CASE WHEN i.status <> 'cancelled' AND i.due < ? THEN i.amount_minor - i.paid_minor ELSE 0 END), 0) AS overdue
- FROM payment_schedules s LEFT JOIN instalments i ON i.schedule_id = s.id
- WHERE s.member_id = ? AND s.status = 'active' AND s.currency = ? AND COALESCE(s.client_id, 0) = ?
+ FROM payment_schedules s LEFT JOIN instalments i ON i.schedule_id = s.id`+period+`
+ WHERE s.member_id = ? AND s.status = 'active' AND s.currency = ? AND COALESCE(s.client_id, 0) = ?`+manager+`
  GROUP BY s.id, s.owner_type, s.owner_id, s.title, s.total_minor ORDER BY s.id`,
-		today.String(), memberID, currency, clientID).Scan(&rows).Error
+		slices.Concat([]any{today.String()}, args, []any{memberID, f.currency(), clientID}, margs)...).Scan(&rows).Error
 	return rows, err
 }
 
@@ -130,28 +134,40 @@ type RegisterRow struct {
 	Currency    string
 	CreatedAt   time.Time
 	Reconcile   string // settled | checking | open | closed
+	Fee         int64  // the provider's fee on what was paid (B24PAY_FEES; refunds: 0)
+	Net         int64  // paid − refunded − fee (refunds: 0)
 }
 
-// PaymentsRegister lists every provider payment and refund with its reconciliation state.
-func (s *Service) PaymentsRegister(ctx context.Context, memberID string, p Page) ([]RegisterRow, int64, error) {
-	union := `SELECT 'payment' AS kind, id, id AS payment_id, provider, provider_ref, status, amount_minor AS amount,
- paid_minor AS paid, refunded_minor AS refunded, currency, created_at,
- CASE WHEN status IN ('succeeded', 'partially_refunded', 'refunded') AND settled_at IS NOT NULL THEN 'settled'
-      WHEN status = 'unknown' OR next_check_at IS NOT NULL AND status = 'pending' THEN 'checking'
-      WHEN status = 'pending' THEN 'open' ELSE 'closed' END AS reconcile
- FROM payments WHERE member_id = ?
+// PaymentsRegister lists every provider payment and refund in the filter's currency with its
+// reconciliation state, fee and net amount; the period is the day the payment or refund was created.
+func (s *Service) PaymentsRegister(ctx context.Context, memberID string, f Filter, p Page) ([]RegisterRow, int64, error) {
+	ptail, pargs := f.payments("p.created_at", s.loc)
+	rtail, rargs := f.payments("r.created_at", s.loc)
+	union := `SELECT 'payment' AS kind, p.id, p.id AS payment_id, p.provider, p.provider_ref, p.status, p.amount_minor AS amount,
+ p.paid_minor AS paid, p.refunded_minor AS refunded, p.currency, p.created_at,
+ CASE WHEN p.status IN ('succeeded', 'partially_refunded', 'refunded') AND p.settled_at IS NOT NULL THEN 'settled'
+      WHEN p.status = 'unknown' OR p.next_check_at IS NOT NULL AND p.status = 'pending' THEN 'checking'
+      WHEN p.status = 'pending' THEN 'open' ELSE 'closed' END AS reconcile
+ FROM payments p WHERE p.member_id = ? AND p.currency = ?` + ptail + `
  UNION ALL
  SELECT 'refund', r.id, r.payment_id, p.provider, r.provider_ref, r.status, r.amount_minor, 0, r.amount_minor, p.currency, r.created_at,
  CASE WHEN r.status = 'succeeded' THEN 'settled' WHEN r.status = 'pending' THEN 'checking' ELSE 'closed' END
- FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE r.member_id = ?`
+ FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE r.member_id = ? AND p.currency = ?` + rtail
+	args := slices.Concat([]any{memberID, f.currency()}, pargs, []any{memberID, f.currency()}, rargs)
 	var total int64
-	if err := s.db.WithContext(ctx).Raw("SELECT COUNT(*) FROM ("+union+") t", memberID, memberID).Row().Scan(&total); err != nil {
+	if err := s.db.WithContext(ctx).Raw("SELECT COUNT(*) FROM ("+union+") t", args...).Row().Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	order := p.order(map[string]string{"created": "created_at", "amount": "amount", "status": "status", "provider": "provider"},
 		"created_at DESC, id")
 	var rows []RegisterRow
 	err := s.db.WithContext(ctx).Raw("SELECT * FROM ("+union+") t ORDER BY "+order+" LIMIT ? OFFSET ?",
-		memberID, memberID, p.limit(), p.offset()).Scan(&rows).Error
+		append(args, p.limit(), p.offset())...).Scan(&rows).Error
+	for i := range rows {
+		if r := &rows[i]; r.Kind == "payment" {
+			r.Fee = s.fees.Fee(r.Provider, r.Paid)
+			r.Net = r.Paid - r.Refunded - r.Fee
+		}
+	}
 	return rows, total, err
 }
