@@ -36,4 +36,24 @@ func TestFinancePageInBrowser(t *testing.T) {
 		chromedp.Navigate(e.url+"/b24/finance?"+url.Values{"token": {admin}, "view": {"outgoing"}}.Encode()),
 		chromedp.WaitVisible(chromedp.CSS(`[data-test="outgoing-calendar"]`))))
 	screenshot(t, ctx, "finance-outgoing.png")
+
+	// «Отметить оплаченным» in the calendar: the page comes back with the notice and the next date.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`[data-test^="mark-paid-"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-test="finance-notice"]`))))
+	calendar, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[data-test="outgoing-calendar"] tbody`)))
+	require.NoError(t, err)
+	require.Contains(t, calendar, "2027-03-31", "the leasing contract moved from 28 February to 31 March")
+	width, err = chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	require.NoError(t, err)
+	require.LessOrEqual(t, width, 1000)
+	screenshot(t, ctx, "finance-outgoing-paid.png")
+
+	// A filter typed wrong: the form says what to fix next to the field.
+	require.NoError(t, chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(`input[name="from"]`), "31.02.2027"),
+		chromedp.Submit(chromedp.CSS(`[data-test="finance-filters"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-test="filter-error-from"]`))))
+	msg, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[data-test="filter-error-from"]`)))
+	require.NoError(t, err)
+	require.Contains(t, msg, "ДД.ММ.ГГГГ")
+	screenshot(t, ctx, "finance-filter-error.png")
 }

@@ -12,6 +12,7 @@ import (
 
 	"b24pay/clock"
 	"b24pay/finance"
+	"b24pay/schedules"
 	"b24pay/store"
 	"b24pay/store/storetest"
 )
@@ -43,8 +44,8 @@ func seedLarge(b *testing.B, db *store.DB, now time.Time, schedules, perSchedule
 		return []any{i + 1, member, "company", i + 1, fmt.Sprintf("Клиент %d", i+1), now}
 	})
 	bulk(`INSERT INTO payment_schedules (id, member_id, owner_type, owner_id, title, client_id, scheme, currency, total_minor,
- plan, status, created_by, created_at, updated_at)`, 14, schedules, func(i int) []any {
-		return []any{i + 1, member, "deal", i + 1, "Сделка", i%(schedules/5) + 1, "equal", "RUB", 0, "{}", "active", 1, now, now}
+ plan, status, created_by, created_at, updated_at, responsible_id)`, 15, schedules, func(i int) []any {
+		return []any{i + 1, member, "deal", i + 1, "Сделка", i%(schedules/5) + 1, "equal", "RUB", 0, "{}", "active", 1, now, now, i%20 + 1}
 	})
 	bulk(`INSERT INTO instalments (id, schedule_id, member_id, seq, kind, due, amount_minor, paid_minor, status, updated_at)`, 10,
 		schedules*perSchedule, func(i int) []any {
@@ -83,6 +84,20 @@ func BenchmarkDashboard(b *testing.B) {
 	b.Run("figures", func(b *testing.B) {
 		for b.Loop() {
 			_, err := svc.Dashboard(ctx, member, finance.Filter{})
+			require.NoError(b, err)
+		}
+	})
+	// One manager of twenty, one quarter, one route: the filtered page view.
+	filtered := finance.Filter{Manager: 3, From: schedules.NewDate(2026, 10, 1), To: schedules.NewDate(2026, 12, 31), Route: "sbp"}
+	b.Run("figures-filtered", func(b *testing.B) {
+		for b.Loop() {
+			_, err := svc.Dashboard(ctx, member, filtered)
+			require.NoError(b, err)
+		}
+	})
+	b.Run("debtors-page-filtered", func(b *testing.B) {
+		for b.Loop() {
+			_, _, err := svc.Debtors(ctx, member, filtered, finance.Page{Sort: "overdue", Desc: true, Page: 1, Size: 50})
 			require.NoError(b, err)
 		}
 	})
