@@ -146,8 +146,9 @@ func toText(v any) string {
 var rolesAction = regexp.MustCompile(`action="/b24/finance/roles\?token=([^"]+)"`)
 
 // The admin grants the finance role to the manager on the settings page: the manager's app page then
-// links to «Финансы» and the manager may mark a payment paid; taking the role away closes the pages
-// at once, even for the token already issued.
+// links to «Финансы» and the manager may mark a payment paid; narrowed to their own deals, the manager
+// sees and marks only their own contracts whatever the filter says; taking the role away closes the
+// pages at once, even for the token already issued.
 func TestFinanceRoleGrantedAndTakenAway(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, dialect string) {
@@ -156,7 +157,10 @@ func TestFinanceRoleGrantedAndTakenAway(t *testing.T) {
 		require.Equal(t, http.StatusOK, status)
 		cp := e.provisioned().CompanyPayments
 		rent, _ := rentItem(t, e, cp, portal.CompanyPaymentPlanned)
+		leasing := leasingItem(t, e, cp)
 		e.drain()
+		it, _ := e.portal.Item(cp.EntityTypeID, leasing)
+		require.NotEqual(t, 2, toInt(it["assignedById"]), "the leasing contract is not the manager's")
 
 		_, page := e.appPage(2)
 		require.NotContains(t, page, "finance-link", "a manager without the role")
@@ -188,6 +192,20 @@ func TestFinanceRoleGrantedAndTakenAway(t *testing.T) {
 		require.EqualValues(t, 2, b.BookedBy, "booked by the manager")
 		status, _ = e.post("/b24/finance/roles", manager, url.Values{"users": {"2, 3"}})
 		require.Equal(t, http.StatusUnauthorized, status, "only an admin grants the role")
+
+		status, page = e.post("/b24/finance/roles", admin, url.Values{"users": {"2"}, "own_users": {"2"}})
+		require.Equal(t, http.StatusUnprocessableEntity, status)
+		require.Contains(t, page, "ID 2 уже видит все сделки")
+		status, _ = e.post("/b24/finance/roles", admin, url.Values{"own_users": {"2"}})
+		require.Equal(t, http.StatusOK, status)
+		status, page = e.get("/b24/finance", url.Values{"token": {manager}, "view": {"outgoing"}, "manager": {"1"}})
+		require.Equal(t, http.StatusOK, status)
+		require.Contains(t, page, "А-3/2026", "their own contract")
+		require.NotContains(t, page, "Л-17/2026", "not another user's, whatever the filter asks")
+		status, page = markPaid(e, manager, leasing, "2027-01-31")
+		require.Equal(t, http.StatusForbidden, status)
+		require.Contains(t, page, "ведёт другой сотрудник")
+		require.Zero(t, bookings(t, e, leasing))
 
 		status, _ = e.post("/b24/finance/roles", admin, url.Values{"users": {""}})
 		require.Equal(t, http.StatusOK, status)

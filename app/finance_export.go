@@ -30,6 +30,7 @@ func (a *App) financeExport(c *gin.Context) {
 		return
 	}
 	q := parseFinanceQuery(c)
+	claims.scope(&q)
 	f, errs := q.filter.Parse()
 	if len(errs) > 0 {
 		a.renderError(c, http.StatusUnprocessableEntity, "Фильтр не применён", "Исправьте фильтр на странице «Финансы» и выгрузите снова.")

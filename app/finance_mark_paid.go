@@ -23,18 +23,19 @@ func (a *App) markCompanyPaymentPaid(c *gin.Context) {
 	item, err := strconv.ParseInt(c.PostForm("item"), 10, 64)
 	date, derr := schedules.ParseDate(c.PostForm("date"))
 	if err != nil || item <= 0 || derr != nil {
-		a.renderOutgoing(c, claims, http.StatusUnprocessableEntity, "", "Не указан договор или дата платежа: обновите страницу и нажмите ещё раз.")
+		a.renderOutgoing(c, claims, http.StatusUnprocessableEntity, "Не указан договор или дата платежа: обновите страницу и нажмите ещё раз.")
 		return
 	}
-	_, err = a.finance.MarkPaid(c.Request.Context(), claims.MemberID, item, date, claims.UserID)
+	_, err = a.finance.MarkPaid(c.Request.Context(), claims.MemberID,
+		finance.MarkPaidInput{ItemID: item, PayDate: date, UserID: claims.UserID, OwnOnly: claims.ownOnly})
 	status, msg := markPaidRefusal(err)
 	if status == 0 {
 		_ = c.Error(err)
-		a.renderOutgoing(c, claims, http.StatusBadGateway, "", "Битрикс24 не ответил, платёж не отмечен. Попробуйте ещё раз.")
+		a.renderOutgoing(c, claims, http.StatusBadGateway, "Битрикс24 не ответил, платёж не отмечен. Попробуйте ещё раз.")
 		return
 	}
 	if status != http.StatusOK {
-		a.renderOutgoing(c, claims, status, "", msg)
+		a.renderOutgoing(c, claims, status, msg)
 		return
 	}
 	q := url.Values{"token": {c.Query("token")}, "view": {"outgoing"}, "paid": {strconv.FormatInt(item, 10)}}
@@ -48,6 +49,8 @@ func markPaidRefusal(err error) (int, string) {
 		return http.StatusOK, ""
 	case errors.Is(err, finance.ErrContractNotFound):
 		return http.StatusNotFound, "Договор не найден в Битрикс24: возможно, его удалили."
+	case errors.Is(err, finance.ErrNotResponsible):
+		return http.StatusForbidden, "Этот договор ведёт другой сотрудник: вам доступны только ваши договоры."
 	case errors.Is(err, finance.ErrContractCancelled):
 		return http.StatusConflict, "Договор в стадии «Отменён»: платёж не отмечен."
 	case errors.Is(err, finance.ErrPayDateMoved):
@@ -56,16 +59,17 @@ func markPaidRefusal(err error) (int, string) {
 	return 0, ""
 }
 
-// renderOutgoing shows the payment calendar with a notice or an error.
-func (a *App) renderOutgoing(c *gin.Context, claims TabClaims, status int, notice, problem string) {
+// renderOutgoing shows the payment calendar with what went wrong.
+func (a *App) renderOutgoing(c *gin.Context, claims financeCaller, status int, problem string) {
 	q := parseFinanceQuery(c)
 	q.view = "outgoing"
+	claims.scope(&q)
 	view, err := a.financeView(c, claims.MemberID, q)
 	if err != nil {
 		_ = c.Error(err)
 		a.renderError(c, http.StatusInternalServerError, "Ошибка", "Не удалось построить отчёт, обновите страницу.")
 		return
 	}
-	view.Nav, view.Notice, view.Error = q.nav(), notice, problem
+	view.Nav, view.Error = q.nav(), problem
 	a.render(c, status, "finance.html", view)
 }

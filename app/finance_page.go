@@ -34,6 +34,7 @@ type financeQuery struct {
 	page              int
 	id, paid          int64
 	filter            finance.FilterInput // as typed; carried by every link
+	ownOnly           bool                // the caller sees only their own deals: the manager is fixed
 }
 
 func parseFinanceQuery(c *gin.Context) financeQuery {
@@ -121,6 +122,7 @@ func (a *App) financePage(c *gin.Context) {
 		return
 	}
 	q := parseFinanceQuery(c)
+	claims.scope(&q)
 	view, err := a.financeView(c, claims.MemberID, q)
 	if err != nil {
 		_ = c.Error(err)
@@ -138,7 +140,7 @@ func (a *App) financePage(c *gin.Context) {
 // filterForm is the filter form as typed, with an error per field.
 func (q financeQuery) filterForm(errs map[string]string) *templates.FinanceFilters {
 	return &templates.FinanceFilters{Token: q.token, View: q.view, Manager: q.filter.Manager, From: q.filter.From, To: q.filter.To,
-		Route: q.filter.Route, Currency: q.filter.Currency, Routes: finance.Routes, Errors: errs}
+		Route: q.filter.Route, Currency: q.filter.Currency, Routes: finance.Routes, Errors: errs, OwnOnly: q.ownOnly}
 }
 
 func (a *App) financeView(c *gin.Context, memberID string, q financeQuery) (*templates.FinancePage, error) {

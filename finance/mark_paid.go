@@ -14,14 +14,25 @@ var (
 	ErrContractNotFound  = errors.New("company payment item not found")
 	ErrContractCancelled = errors.New("company payment item is cancelled")
 	ErrPayDateMoved      = errors.New("the item's payment date is no longer the one shown")
+	ErrNotResponsible    = errors.New("the contract is another user's")
 )
+
+// MarkPaidInput names the payment a person marks paid: the item, the payment date they saw, who they
+// are, and whether their role covers only the contracts they are responsible for.
+type MarkPaidInput struct {
+	ItemID  int64
+	PayDate schedules.Date
+	UserID  int64
+	OwnOnly bool
+}
 
 // MarkPaid books the payment of an item due on payDate, as if a person had moved it to «Оплачен» in
 // Bitrix24: the booking is made once per (item, payment date), the item then moves to its next date
 // (or closes in «Оплачен») and the counterparty's totals follow. payDate is the date the person saw:
 // a second click, or a click on a stale page after the item moved on, books nothing more. It reports
 // whether a payment was booked now.
-func (s *Service) MarkPaid(ctx context.Context, memberID string, itemID int64, payDate schedules.Date, userID int64) (bool, error) {
+func (s *Service) MarkPaid(ctx context.Context, memberID string, in MarkPaidInput) (bool, error) {
+	itemID, payDate := in.ItemID, in.PayDate
 	cl, cp, err := s.portalFor(ctx, memberID)
 	if err != nil {
 		return false, err
@@ -40,6 +51,9 @@ func (s *Service) MarkPaid(ctx context.Context, memberID string, itemID int64, p
 	if err != nil {
 		return false, err
 	}
+	if in.OwnOnly && c.AssignedBy != in.UserID {
+		return false, ErrNotResponsible
+	}
 	if c.PayDate != payDate {
 		return false, s.alreadyBooked(ctx, memberID, itemID, payDate)
 	}
@@ -51,7 +65,7 @@ func (s *Service) MarkPaid(ctx context.Context, memberID string, itemID int64, p
 			return false, err // booked already: the item stands closed in «Оплачен»
 		}
 	}
-	return s.settle(ctx, cl, cp, memberID, c, userID)
+	return s.settle(ctx, cl, cp, memberID, c, in.UserID)
 }
 
 // alreadyBooked is nil when the payment of payDate is booked (the click came twice), otherwise the

@@ -22,6 +22,7 @@ type Role struct {
 	MemberID  string `gorm:"primaryKey"`
 	Kind      string `gorm:"primaryKey"`
 	RefID     int64  `gorm:"primaryKey"`
+	OwnOnly   bool   // sees only the deals and contracts the user is responsible for
 	GrantedBy int64
 	GrantedAt time.Time
 }
@@ -29,9 +30,16 @@ type Role struct {
 // TableName implements gorm's tabler.
 func (Role) TableName() string { return "finance_roles" }
 
-// Grants are who holds the finance role: user and department ids.
+// Grants are who holds the finance role: users who see everything, users who see only their own
+// deals and contracts (a manager), and departments.
 type Grants struct {
-	Users, Departments []int64
+	Users, OwnUsers, Departments []int64
+}
+
+// Access is what a user's finance role lets them see.
+type Access struct {
+	Granted bool
+	OwnOnly bool // only the deals and contracts they are responsible for
 }
 
 // ParseIDs reads a list of Bitrix24 ids typed by a person: "1, 7 12" (commas, semicolons or spaces).
@@ -55,10 +63,13 @@ func (s *Service) Grants(ctx context.Context, memberID string) (Grants, error) {
 	var g Grants
 	err := s.db.WithContext(ctx).Where("member_id = ?", memberID).Order("kind, ref_id").Find(&rows).Error
 	for _, r := range rows {
-		if r.Kind == RoleUser {
-			g.Users = append(g.Users, r.RefID)
-		} else {
+		switch {
+		case r.Kind == RoleDepartment:
 			g.Departments = append(g.Departments, r.RefID)
+		case r.OwnOnly:
+			g.OwnUsers = append(g.OwnUsers, r.RefID)
+		default:
+			g.Users = append(g.Users, r.RefID)
 		}
 	}
 	return g, err
@@ -72,9 +83,13 @@ func (s *Service) SetGrants(ctx context.Context, memberID string, g Grants, by i
 			return err
 		}
 		var rows []Role
-		for kind, ids := range map[string][]int64{RoleUser: g.Users, RoleDepartment: g.Departments} {
-			for _, id := range ids {
-				rows = append(rows, Role{MemberID: memberID, Kind: kind, RefID: id, GrantedBy: by, GrantedAt: now})
+		for _, list := range []struct {
+			kind string
+			own  bool
+			ids  []int64
+		}{{RoleUser, false, g.Users}, {RoleUser, true, g.OwnUsers}, {RoleDepartment, false, g.Departments}} {
+			for _, id := range list.ids {
+				rows = append(rows, Role{MemberID: memberID, Kind: list.kind, RefID: id, OwnOnly: list.own, GrantedBy: by, GrantedAt: now})
 			}
 		}
 		if len(rows) == 0 {
@@ -84,15 +99,22 @@ func (s *Service) SetGrants(ctx context.Context, memberID string, g Grants, by i
 	})
 }
 
-// HasRole tells whether a user, or one of their departments, holds the finance role.
-func (s *Service) HasRole(ctx context.Context, memberID string, userID int64, departments []int64) (bool, error) {
-	q := s.db.WithContext(ctx).Model(&Role{}).Where("member_id = ?", memberID)
+// RoleOf tells what the finance role of a user, or of one of their departments, lets them see; a
+// grant to see everything wins over a grant of their own deals only.
+func (s *Service) RoleOf(ctx context.Context, memberID string, userID int64, departments []int64) (Access, error) {
+	q := s.db.WithContext(ctx).Where("member_id = ?", memberID)
 	if len(departments) > 0 {
 		q = q.Where("(kind = ? AND ref_id = ?) OR (kind = ? AND ref_id IN ?)", RoleUser, userID, RoleDepartment, departments)
 	} else {
 		q = q.Where("kind = ? AND ref_id = ?", RoleUser, userID)
 	}
-	var n int64
-	err := q.Count(&n).Error
-	return n > 0, err
+	var rows []Role
+	if err := q.Find(&rows).Error; err != nil || len(rows) == 0 {
+		return Access{}, err
+	}
+	a := Access{Granted: true, OwnOnly: true}
+	for _, r := range rows {
+		a.OwnOnly = a.OwnOnly && r.OwnOnly
+	}
+	return a, nil
 }

@@ -61,4 +61,5 @@ type FinanceFilters struct {
 	Manager, From, To, Route, Currency string
 	Routes, Currencies                 []string
 	Errors                             map[string]string // field → what to fix
+	OwnOnly                            bool              // the manager is the viewer, not to be changed
 }

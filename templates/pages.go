@@ -31,9 +31,10 @@ type AppPage struct {
 
 // FinanceRolesForm is the admin's list of who else may open the finance pages.
 type FinanceRolesForm struct {
-	Users  string // Bitrix24 user ids, as typed: «7, 12»
-	Notice string
-	Error  string
+	Users    string // Bitrix24 user ids who see everything, as typed: «7, 12»
+	OwnUsers string // user ids who see only their own deals and contracts
+	Notice   string
+	Errors   map[string]string // users, own_users → what to fix
 }
 
 // HolidaysForm is the admin-only list and form of the portal's decree transfers of days off.

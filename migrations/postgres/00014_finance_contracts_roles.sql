@@ -28,11 +28,13 @@ CREATE TABLE company_payment_reminders (
     PRIMARY KEY (member_id, item_id, pay_date)
 );
 
--- Who besides the portal's admins may open the finance pages: Bitrix24 users and departments.
+-- Who besides the portal's admins may open the finance pages: Bitrix24 users and departments;
+-- own_only: they see only the deals and contracts they are responsible for.
 CREATE TABLE finance_roles (
     member_id  TEXT   NOT NULL,
     kind       TEXT   NOT NULL,
     ref_id     BIGINT NOT NULL,
+    own_only   BOOLEAN NOT NULL DEFAULT FALSE,
     granted_by BIGINT NOT NULL DEFAULT 0,
     granted_at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (member_id, kind, ref_id),
