@@ -18,15 +18,26 @@ import (
 	"b24pay/portal"
 )
 
+// companyPaymentsWorld installs the app with the SBP route and adds a rent contract.
+func companyPaymentsWorld(t *testing.T, dialect string, opts ...e2eOption) (e *e2e, cp portal.CompanyPayments, rent, company int) {
+	t.Helper()
+	e = newE2E(t, dialect, append([]e2eOption{withSBP(t)}, opts...)...)
+	status, _ := e.install()
+	require.Equal(t, http.StatusOK, status)
+	cp = e.provisioned().CompanyPayments
+	rent, company = rentItem(t, e, cp)
+	return e, cp, rent, company
+}
+
 // rentItem adds a monthly rent contract (no debt tracked) of the deal's company, due on 25 November,
 // with the manager (user 2) responsible.
-func rentItem(t *testing.T, e *e2e, cp portal.CompanyPayments, stage string) (item, company int) {
+func rentItem(t *testing.T, e *e2e, cp portal.CompanyPayments) (item, company int) {
 	t.Helper()
 	deal, ok := e.portal.Item(2, e.dealID)
 	require.True(t, ok)
 	company = toInt(deal["companyId"])
 	raw := e.rest("crm.item.add", map[string]any{"entityTypeId": cp.EntityTypeID, "fields": map[string]any{
-		"title": "Аренда склада", "stageId": cp.Stages[stage], "companyId": company, "assignedById": 2,
+		"title": "Аренда склада", "stageId": cp.Stages[portal.CompanyPaymentPlanned], "companyId": company, "assignedById": 2,
 		cp.FieldName(portal.CPContractNumber): "А-3/2026", cp.FieldName(portal.CPAmount): "30000.00",
 		cp.FieldName(portal.CPPayDate): "2026-11-25", cp.FieldName(portal.CPRegular): "Y",
 		cp.FieldName(portal.CPEvery): 1, cp.FieldName(portal.CPUnit): "месяц",
@@ -72,11 +83,7 @@ func bookings(t *testing.T, e *e2e, item int) int64 {
 func TestCompanyPaymentCalendarMarkPaidAndCompanyTotals(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, dialect string) {
-		e := newE2E(t, dialect, withSBP(t))
-		status, _ := e.install()
-		require.Equal(t, http.StatusOK, status)
-		cp := e.provisioned().CompanyPayments
-		rent, company := rentItem(t, e, cp, portal.CompanyPaymentPlanned)
+		e, cp, rent, company := companyPaymentsWorld(t, dialect)
 		leasingItem(t, e, cp)
 		cancelled := e.rest("crm.item.add", map[string]any{"entityTypeId": cp.EntityTypeID, "fields": map[string]any{
 			"title": "Отменённый", "stageId": cp.Stages[portal.CompanyPaymentCancelled], cp.FieldName(portal.CPContractNumber): "X-0",
@@ -152,11 +159,7 @@ var rolesAction = regexp.MustCompile(`action="/b24/finance/roles\?token=([^"]+)"
 func TestFinanceRoleGrantedAndTakenAway(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, dialect string) {
-		e := newE2E(t, dialect, withSBP(t))
-		status, _ := e.install()
-		require.Equal(t, http.StatusOK, status)
-		cp := e.provisioned().CompanyPayments
-		rent, _ := rentItem(t, e, cp, portal.CompanyPaymentPlanned)
+		e, cp, rent, _ := companyPaymentsWorld(t, dialect)
 		leasing := leasingItem(t, e, cp)
 		e.drain()
 		it, _ := e.portal.Item(cp.EntityTypeID, leasing)
@@ -170,7 +173,7 @@ func TestFinanceRoleGrantedAndTakenAway(t *testing.T) {
 		admin, err := url.QueryUnescape(strings.ReplaceAll(m[1], "&amp;", "&"))
 		require.NoError(t, err)
 
-		status, page = e.post("/b24/finance/roles", admin, url.Values{"users": {"2, Иван"}})
+		status, page := e.post("/b24/finance/roles", admin, url.Values{"users": {"2, Иван"}})
 		require.Equal(t, http.StatusUnprocessableEntity, status)
 		require.Contains(t, page, "«Иван» — не номер")
 		require.Contains(t, page, `value="2, Иван"`, "what was typed stays")

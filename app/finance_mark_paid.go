@@ -63,13 +63,5 @@ func markPaidRefusal(err error) (int, string) {
 func (a *App) renderOutgoing(c *gin.Context, claims financeCaller, status int, problem string) {
 	q := parseFinanceQuery(c)
 	q.view = "outgoing"
-	claims.scope(&q)
-	view, err := a.financeView(c, claims.MemberID, q)
-	if err != nil {
-		_ = c.Error(err)
-		a.renderError(c, http.StatusInternalServerError, "Ошибка", "Не удалось построить отчёт, обновите страницу.")
-		return
-	}
-	view.Nav, view.Error = q.nav(), problem
-	a.render(c, status, "finance.html", view)
+	a.showFinance(c, claims, q, status, problem)
 }

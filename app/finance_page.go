@@ -121,7 +121,11 @@ func (a *App) financePage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	q := parseFinanceQuery(c)
+	a.showFinance(c, claims, parseFinanceQuery(c), http.StatusOK, "")
+}
+
+// showFinance renders the view q asks for, narrowed to what the caller may see, with a problem to show.
+func (a *App) showFinance(c *gin.Context, claims financeCaller, q financeQuery, status int, problem string) {
 	claims.scope(&q)
 	view, err := a.financeView(c, claims.MemberID, q)
 	if err != nil {
@@ -129,9 +133,8 @@ func (a *App) financePage(c *gin.Context) {
 		a.renderError(c, http.StatusInternalServerError, "Ошибка", "Не удалось построить отчёт, обновите страницу.")
 		return
 	}
-	view.Nav = q.nav()
-	status := http.StatusOK
-	if len(view.Filters.Errors) > 0 {
+	view.Nav, view.Error = q.nav(), problem
+	if status == http.StatusOK && len(view.Filters.Errors) > 0 {
 		status = http.StatusUnprocessableEntity // the figures are shown unfiltered, the form says what to fix
 	}
 	a.render(c, status, "finance.html", view)

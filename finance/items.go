@@ -37,9 +37,13 @@ func contractItem(memberID string, c Contract, stage string) ContractItem {
 	if c.RemainSet {
 		remaining = c.Remaining
 	}
-	return ContractItem{MemberID: memberID, ItemID: c.ItemID, CompanyID: c.CompanyID, Contract: c.Number, Currency: cur.Code,
-		AmountMinor: minor(c.Amount, cur), PayDate: c.PayDate.String(), Stage: stage, AssignedBy: c.AssignedBy,
+	ci := ContractItem{MemberID: memberID, ItemID: c.ItemID, CompanyID: c.CompanyID, Contract: c.Number, Currency: cur.Code,
+		AmountMinor: minor(c.Amount, cur), Stage: stage, AssignedBy: c.AssignedBy,
 		RemainingMinor: minor(remaining, cur), Closed: stage == portal.CompanyPaymentPaid || stage == portal.CompanyPaymentCancelled}
+	if !c.PayDate.IsZero() {
+		ci.PayDate = c.PayDate.String() // "" for an item without a payment date yet: listed, never reminded
+	}
+	return ci
 }
 
 // afterBooking is the row once the booking b is pushed to the item: the next date and «Запланирован»,
