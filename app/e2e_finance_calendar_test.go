@@ -98,6 +98,7 @@ func TestCompanyPaymentCalendarMarkPaidAndCompanyTotals(t *testing.T) {
 		require.Contains(t, page, "Л-17/2026", "a contract never paid is in the calendar")
 		require.NotContains(t, page, "X-0", "a cancelled one is not")
 		require.Equal(t, "1\u00a0500\u00a0000,00\u00a0₽", figure(t, page, "out-remaining"))
+		require.Equal(t, "30\u00a0000,00\u00a0₽", figure(t, page, "out-due-month"), "the rent of 25 November, not the leasing of January")
 		require.Contains(t, page, `data-test="mark-paid-`+itoa(int64(rent))+`"`)
 
 		ctx := context.Background()
@@ -124,6 +125,9 @@ func TestCompanyPaymentCalendarMarkPaidAndCompanyTotals(t *testing.T) {
 		e.drain()
 		require.EqualValues(t, 2, bookings(t, e, rent), "one booking per payment date")
 		require.Equal(t, "2027-01-25", field(t, e, cp, rent, cp.FieldName(portal.CPPayDate)))
+		_, page = e.get("/b24/finance", url.Values{"token": {admin}, "view": {"outgoing"}})
+		require.Equal(t, "0,00\u00a0₽", figure(t, page, "out-due-month"), "nothing left to pay in November")
+		require.Equal(t, "30\u00a0000,00\u00a0₽", figure(t, page, "out-paid-month"), "the payment of 25 November; that of 25 December is next month's")
 
 		status, _ = markPaid(e, admin, rent, "2026-11-25") // a stale page: booked already, nothing more
 		require.Equal(t, http.StatusSeeOther, status)

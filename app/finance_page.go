@@ -162,6 +162,7 @@ func (a *App) financeView(c *gin.Context, memberID string, q financeQuery) (*tem
 		page.Table, err = a.scheduleTable(c, memberID, q, money)
 	case "outgoing":
 		page.Outgoing = []templates.Figure{{Label: "Оплачено в этом месяце", Value: money(d.Outgoing.PaidMonth), Test: "out-paid-month"},
+			{Label: "К оплате до конца месяца", Value: money(d.Outgoing.DueMonth), Test: "out-due-month"},
 			{Label: "Остаток основного долга", Value: money(d.Outgoing.Remaining), Test: "out-remaining"}}
 		page.Table = outgoingTable(d, q, money)
 		if q.paid != 0 {

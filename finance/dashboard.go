@@ -42,6 +42,7 @@ type MonthSum struct {
 // Outgoing sums the company's own payments booked from «Платежи компании».
 type Outgoing struct {
 	PaidMonth int64 // booked with a payment date in this month
+	DueMonth  int64 // still to pay this month: open contracts whose next payment falls in it
 	Remaining int64 // remaining principal of the open contracts
 	Calendar  []Upcoming
 }
@@ -191,9 +192,14 @@ func (s *Service) outgoing(ctx context.Context, memberID string, f Filter, today
 	err := db.Raw(`SELECT item_id, contract, company_id, pay_date AS date, amount_minor AS amount, remaining_minor AS remaining,
  stage, closed FROM company_payment_items WHERE member_id = ? AND currency = ? AND stage <> ?`+tail+`
  ORDER BY closed, pay_date, item_id`, append([]any{memberID, f.currency(), portal.CompanyPaymentCancelled}, args...)...).Scan(&o.Calendar).Error
+	next := first.AddMonthsClamped(1).String()
 	for _, u := range o.Calendar {
-		if !u.Closed {
-			o.Remaining += u.Remaining
+		if u.Closed {
+			continue
+		}
+		o.Remaining += u.Remaining
+		if u.Date != "" && u.Date < next {
+			o.DueMonth += u.Amount // overdue ones included: still to pay
 		}
 	}
 	return o, err
