@@ -722,12 +722,12 @@
       var actions = el('td', {});
       if (p.status === 'succeeded' || p.status === 'partially_refunded') {
         var b = el('button', { type: 'button', class: 'small', text: 'Вернуть', 'data-action': 'refund' });
-        b.onclick = function () { refund(p); };
+        b.onclick = function () { refund(p, b.closest('tr')); };
         actions.appendChild(b);
       } else if (p.status === 'pending') {
         actions.appendChild(el('a', { href: p.pay_url, target: '_blank', text: 'Ссылка на оплату' }));
       }
-      body.appendChild(el('tr', { 'data-test': 'payment-row' }, [
+      body.appendChild(el('tr', { 'data-test': 'payment-row', 'data-payment': p.id }, [
         el('td', { text: dateTime(p.created_at).slice(0, 10) }),
         el('td', { text: '№' + p.seq }),
         el('td', { text: routeNames[p.provider] || p.provider }),
@@ -740,14 +740,56 @@
     $('payments-wrap').hidden = !(list && list.length);
   }
 
-  function refund(p) {
-    var left = (parseFloat(p.paid) - parseFloat(p.refunded)).toFixed(2);
-    var amount = window.prompt('Сумма возврата, не больше ' + money(left, p.currency), left);
-    if (!amount) return;
-    api('POST', '/payments/' + p.id + '/refund', { amount: amount.replace(/\s/g, '').replace(',', '.') }).then(function (r) {
-      if (r.status === 200) { notice('Возврат оформлен.'); load(); return; }
-      notice(r.data.message || 'Не удалось оформить возврат');
-    });
+  // refund opens a small form under the payment's row: the amount (at most what is left to return,
+  // checked here and by the server), an optional reason, and errors next to the field.
+  function refund(p, tr) {
+    var old = tr.nextSibling;
+    if (old && old.classList && old.classList.contains('refund-row')) { old.querySelector('input').focus(); return; }
+    var left = fromMinor((toMinor(p.paid) || 0n) - (toMinor(p.refunded) || 0n)), n = p.id;
+    var amount = el('input', { id: 'refund-amount-' + n, name: 'amount', inputmode: 'decimal', value: groupInput(left), 'aria-describedby': 'refund-error-' + n });
+    var reason = el('input', { id: 'refund-reason-' + n, name: 'reason', maxlength: '200', placeholder: 'необязательно' });
+    var error = el('span', { class: 'field-error', id: 'refund-error-' + n, role: 'alert', 'data-test': 'refund-error' });
+    var go = el('button', { type: 'submit', class: 'small primary-action', text: 'Оформить возврат', 'data-action': 'refund-submit' });
+    var cancel = el('button', { type: 'button', class: 'small', text: 'Отмена' });
+    var form = el('form', { class: 'refund-form', novalidate: '', 'data-test': 'refund-form' }, [
+      el('label', { for: amount.id, text: 'Сумма возврата, не больше ' + money(left, p.currency) }), amount, error,
+      el('label', { for: reason.id, text: 'Причина' }), reason,
+      el('span', { class: 'actions' }, [go, cancel])]);
+    var row = el('tr', { class: 'feedback refund-row' }, [el('td', { colspan: '7' }, [form])]);
+    tr.parentNode.insertBefore(row, tr.nextSibling);
+    cancel.onclick = function () { row.remove(); fit(); };
+    amount.oninput = function () { setFieldError(amount, error, ''); };
+    form.onsubmit = function (e) {
+      e.preventDefault();
+      var m = toMinor(amount.value), problem = refundProblem(m, amount.value, toMinor(left), p.currency);
+      if (problem) { setFieldError(amount, error, problem); amount.focus(); return; }
+      go.disabled = true;
+      api('POST', '/payments/' + p.id + '/refund', { amount: fromMinor(m), reason: reason.value.trim() }).then(function (r) {
+        go.disabled = false;
+        if (r.status === 200 || r.status === 202) { notice(r.status === 200 ? 'Возврат оформлен.' : r.data.message); load(); return; }
+        var f = (r.data.fields || [])[0];
+        setFieldError(amount, error, f ? (f.reason || f.message) : (r.data.message || 'Не удалось оформить возврат'));
+      });
+    };
+    amount.focus();
+    amount.select();
+    fit();
+  }
+
+  // refundProblem says in Russian what is wrong with a refund amount, or '' when it may be sent.
+  function refundProblem(m, typed, left, currency) {
+    if (!String(typed).trim()) return 'Укажите сумму возврата';
+    if (m === null) return parseNumber(typed) === null ? 'Введите сумму числом, например 1 500,00' : 'Не дробнее копейки';
+    if (m <= 0n) return 'Сумма возврата должна быть больше нуля';
+    if (m > left) return 'Не больше ' + money(fromMinor(left), currency) + ' — столько оплачено и ещё не возвращено';
+    return '';
+  }
+
+  function setFieldError(input, slot, text) {
+    slot.textContent = text;
+    input.classList.toggle('invalid', !!text);
+    if (text) input.setAttribute('aria-invalid', 'true'); else input.removeAttribute('aria-invalid');
+    fit();
   }
 
   function remove() {
