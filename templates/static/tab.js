@@ -84,8 +84,27 @@
     return n;
   }
 
+  // fit sizes the Bitrix24 frame to the content so the tab never scrolls inside the card: the frame
+  // gets the content's height, smaller as well as larger (BX24.fitWindow only grows a frame, so
+  // resizeWindow it is — sdk/bx24-js-sdk/additional-functions/bx24-fit-window.md and
+  // bx24-resize-window.md). One call per animation frame, and only when the height changed.
   function fit() {
-    if (window.BX24 && BX24.fitWindow) { try { BX24.fitWindow(); } catch (e) { /* outside Bitrix24 */ } }
+    if (!state.bx24) return;
+    cancelAnimationFrame(state.fitFrame);
+    state.fitFrame = requestAnimationFrame(function () {
+      var h = Math.ceil(document.body.getBoundingClientRect().height);
+      if (h === state.fitHeight || h <= 0) return;
+      state.fitHeight = h;
+      try { BX24.resizeWindow(window.innerWidth, h); } catch (e) { /* the portal refused: leave the frame as it is */ }
+    });
+  }
+
+  // bx24Ready runs once Bitrix24's SDK (loaded async by the layout) has initialised: from then on
+  // the frame follows the content. Without the SDK a quiet note says the tab is outside Bitrix24.
+  function bx24Ready() {
+    state.bx24 = true;
+    fit();
+    if (window.ResizeObserver) new ResizeObserver(fit).observe(document.body);
   }
 
   function notice(text) {
@@ -834,13 +853,16 @@
   $('start').onclick = function () { renderBuilder(state.defaults); $('f-total').focus(); };
   $('cancel-builder').onclick = function () { clearTimeout(state.previewTimer); state.previewSeq++; $('builder').hidden = true; $('empty').hidden = false; fit(); };
   // Outside Bitrix24 (no SDK) say so quietly instead of failing silently.
-  window.addEventListener('load', function () { $('outside-note').hidden = !!window.BX24; });
+  window.addEventListener('load', function () {
+    $('outside-note').hidden = !!window.BX24;
+    if (window.BX24 && BX24.init) BX24.init(bx24Ready);
+  });
   $('delete').onclick = remove;
+  $('print').onclick = function () { window.print(); };
   $('invite-client').onclick = inviteClient;
   document.addEventListener('click', function (e) { if (!e.target.closest('.menu-wrap')) closeMenus(); });
   $('sync-dismiss').onclick = function () { $('sync-result').hidden = true; fit(); };
   $('sync-retry').onclick = function () { $('sync-result').hidden = true; state.syncWatched = true; poll(); };
-  if (window.BX24 && BX24.init) BX24.init(fit);
   window.b24pay = { api: api, money: money, date: date, el: el, fit: fit }; // for split.js
   load();
 })();
