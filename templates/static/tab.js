@@ -155,6 +155,7 @@
     } else {
       c.appendChild(el('span', { class: 'muted', text: 'Клиент не указан' }));
     }
+    state.clientEmail = owner.client && owner.client.email || '';
     $('owner').hidden = false;
     $('invite').hidden = !owner.client;
   }
@@ -549,7 +550,8 @@
         notice(r.data.message || 'Не удалось создать платёж');
         return;
       }
-      state.feedback = { seq: i.seq, kind: 'link', url: location.origin + r.data.payment.pay_url, label: payLabels[provider] || provider };
+      state.feedback = { seq: i.seq, kind: 'link', url: location.origin + r.data.payment.pay_url, label: payLabels[provider] || provider,
+        payment: r.data.payment.id, sent: {} };
       renderCurrent(state.schedule);
     });
   }
@@ -566,6 +568,7 @@
       box.appendChild(input);
       box.appendChild(copy);
       box.appendChild(el('a', { href: f.url, target: '_blank', rel: 'noopener', text: 'Открыть' }));
+      box.appendChild(sendLinks(f));
     } else if (i.invoice_id) {
       box.appendChild(el('span', { text: 'Счёт №' + i.invoice_id + ' выставлен в Битрикс24' }));
       box.appendChild(cardLink(state.b24.invoice_type, i.invoice_id, 'Открыть счёт'));
@@ -577,6 +580,29 @@
     close.onclick = function () { state.feedback = null; renderCurrent(state.schedule); };
     box.appendChild(close);
     return el('tr', { class: 'feedback' }, [el('td', { colspan: '9' }, [box])]);
+  }
+
+  // sendLinks offers to send the pay link to the client: by e-mail when the card has one, and to
+  // the card's timeline. What was sent stays said until the note is closed.
+  function sendLinks(f) {
+    var wrap = el('span', { class: 'send-links' }), sentText = { email: 'Отправлено на ', timeline: 'Добавлено в ленту карточки' };
+    var channels = state.clientEmail ? ['email', 'timeline'] : ['timeline'];
+    channels.forEach(function (ch) {
+      var done = f.sent[ch];
+      if (done) { wrap.appendChild(el('span', { class: done.ok ? 'sent' : 'field-error', role: done.ok ? 'status' : 'alert', 'data-test': 'sent-' + ch, text: done.text })); return; }
+      var b = el('button', { type: 'button', class: 'small', 'data-action': 'send-' + ch,
+        text: ch === 'email' ? 'Отправить на ' + state.clientEmail : 'Отправить в ленту' });
+      b.onclick = function () {
+        b.disabled = true;
+        api('POST', '/payments/' + f.payment + '/send', { channel: ch }).then(function (r) {
+          f.sent[ch] = r.status === 200 ? { ok: true, text: sentText[ch] + (ch === 'email' ? r.data.to : '') } :
+            { ok: false, text: r.data.message || 'Не удалось отправить' };
+          if (r.status === 200) poll(); else renderCurrent(state.schedule); // poll: the history says it was sent
+        });
+      };
+      wrap.appendChild(b);
+    });
+    return wrap;
   }
 
   function copyText(input, button) {

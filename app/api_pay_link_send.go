@@ -1,0 +1,55 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"b24pay/billing"
+	"b24pay/instalment"
+	"b24pay/schedules"
+)
+
+// payLinkChannels are the places the tab sends a pay link to.
+var payLinkChannels = map[string]bool{instalment.SendByEmail: true, instalment.SendToTimeline: true}
+
+// apiSendPayLink sends a live pay link of the tab's schedule to the client: by e-mail or as a
+// comment in the card's timeline (both through the outbox).
+func (a *App) apiSendPayLink(c *gin.Context) {
+	var body struct {
+		Channel string `json:"channel"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, 1<<10)).Decode(&body); err != nil || !payLinkChannels[body.Channel] {
+		jsonError(c, http.StatusBadRequest, "bad_channel", "Выберите, куда отправить ссылку")
+		return
+	}
+	numbers, err := a.instalments.PayableNumbers(c.Request.Context(), ownerOf(c))
+	if err != nil {
+		apiError(c, err)
+		return
+	}
+	p, err := a.payments.Get(c.Request.Context(), c.Param("id"))
+	if err != nil || !paymentOf(numbers, p) {
+		jsonError(c, http.StatusNotFound, "not_found", "Оплата не найдена")
+		return
+	}
+	if p.Status != billing.StatusPending {
+		jsonError(c, http.StatusConflict, "link_not_live", "Эта ссылка уже не действует: создайте новую")
+		return
+	}
+	cur, _ := schedules.LookupCurrency(p.Currency)
+	link := instalment.PayLink{PaymentID: p.ID, InstalmentID: p.PayableID, URL: a.cfg.PublicURL + "/pay/" + p.PayToken,
+		Amount: cur.Human(minorToAmount(p.AmountMinor)), Route: routeTitles[p.Provider], Merchant: a.cfg.Recur.Merchant}
+	to, err := a.instalments.SendPayLink(c.Request.Context(), actorOf(c), ownerOf(c), link, body.Channel)
+	if errors.Is(err, instalment.ErrNoClientEmail) {
+		jsonError(c, http.StatusConflict, "no_client_email", "У клиента в карточке нет e-mail — добавьте его или отправьте ссылку в ленту")
+		return
+	}
+	if err != nil {
+		apiError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"channel": body.Channel, "to": to})
+}
