@@ -217,6 +217,7 @@
     if (scheme === 'full') return plan;
     var down = value('f-down');
     if (down && !/^0+([.,]0*)?$/.test(down)) plan.down = $('f-down-kind').value === 'percent' ? { percent: down } : { amount: down };
+    if (plan.down && ownDownDate()) plan.down.due = $('f-down-due').value;
     if (value('f-term')) plan.term = termValue(); else plan.count = parseInt(value('f-count'), 10) || 0;
     plan.period = { unit: $('f-unit').value, every: parseInt(value('f-every'), 10) || 0 };
     if (scheme === 'annuity') plan.annual_rate = value('f-rate') || '0';
@@ -226,7 +227,7 @@
   // errorSlot finds where a field's message goes: the custom row's own slot for a row error, the
   // field's slot otherwise; null when that field is not on screen.
   function errorSlot(f) {
-    var key = f.field.split('.')[0];
+    var key = f.field === 'down.due' ? 'down_due' : f.field.split('.')[0];
     if (key === 'annual_rate') key = 'rate';
     if (key === 'rows' && f.row) {
       var tr = $('custom-rows').rows[f.row - 1];
@@ -344,10 +345,17 @@
   function schedulePreview() {
     clearTimeout(state.previewTimer);
     customTally();
-    // With a down payment the first date is the down payment's own; instalments follow a period later.
-    $('first-label').textContent = parseNumber($('f-down').value) && toMinor($('f-down').value) !== 0n ? 'Дата первого взноса' : 'Дата первого платежа';
+    // With a down payment and no date of its own, the first date is the down payment's and the
+    // instalments follow a period later; with its own date, the first date is the first instalment's.
+    var hasDown = /^(equal|annuity)$/.test($('f-scheme').value) && !!parseNumber($('f-down').value) && toMinor($('f-down').value) !== 0n;
+    $('down-due-toggle').hidden = !hasDown || state.ownDownDate;
+    $('down-due-wrap').hidden = !hasDown || !state.ownDownDate;
+    $('first-label').textContent = hasDown && !ownDownDate() ? 'Дата первого взноса' : 'Дата первого платежа';
     state.previewTimer = setTimeout(preview, 300);
   }
+
+  // ownDownDate tells whether the down payment has a date of its own on the form.
+  function ownDownDate() { return !$('down-due-wrap').hidden && !!$('f-down-due').value; }
 
   // formatMoneyInput shows a typed sum grouped, «120 000,00», once the manager leaves the field.
   function formatMoneyInput(e) {
@@ -875,6 +883,12 @@
   $('plan').addEventListener('focusout', formatMoneyInput);
   $('f-scheme').addEventListener('change', applyScheme);
   $('add-row').onclick = function () { addCustomRow(); schedulePreview(); };
+  $('down-due-toggle').onclick = function () {
+    state.ownDownDate = true;
+    if (!$('f-down-due').value) $('f-down-due').value = $('f-first').value;
+    schedulePreview();
+    $('f-down-due').focus();
+  };
   $('save').onclick = save;
   $('start').onclick = function () { renderBuilder(state.defaults); $('f-total').focus(); };
   $('cancel-builder').onclick = function () { clearTimeout(state.previewTimer); state.previewSeq++; $('builder').hidden = true; $('empty').hidden = false; fit(); };
