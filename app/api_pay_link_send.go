@@ -8,15 +8,16 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"b24pay/billing"
+	"b24pay/bitrix"
 	"b24pay/instalment"
 	"b24pay/schedules"
 )
 
 // payLinkChannels are the places the tab sends a pay link to.
-var payLinkChannels = map[string]bool{instalment.SendByEmail: true, instalment.SendToTimeline: true}
+var payLinkChannels = map[string]bool{instalment.SendByEmail: true, instalment.SendToTimeline: true, instalment.SendToChat: true}
 
-// apiSendPayLink sends a live pay link of the tab's schedule to the client: by e-mail or as a
-// comment in the card's timeline (both through the outbox).
+// apiSendPayLink sends a live pay link of the tab's schedule to the client: by e-mail, as a
+// comment in the card's timeline or into the client's open channel chat (all through the outbox).
 func (a *App) apiSendPayLink(c *gin.Context) {
 	var body struct {
 		Channel string `json:"channel"`
@@ -45,6 +46,14 @@ func (a *App) apiSendPayLink(c *gin.Context) {
 	to, err := a.instalments.SendPayLink(c.Request.Context(), actorOf(c), ownerOf(c), link, body.Channel)
 	if errors.Is(err, instalment.ErrNoClientEmail) {
 		jsonError(c, http.StatusConflict, "no_client_email", "У клиента в карточке нет e-mail — добавьте его или отправьте ссылку в ленту")
+		return
+	}
+	if errors.Is(err, instalment.ErrNoClientChat) {
+		jsonError(c, http.StatusConflict, "no_client_chat", "У клиента нет открытого чата в Битрикс24 — отправьте ссылку на e-mail или в ленту")
+		return
+	}
+	if errors.Is(err, bitrix.ErrInsufficientScope) {
+		jsonError(c, http.StatusConflict, "no_chat_scope", "Приложению не хватает права «Открытые линии» — администратору нужно переустановить приложение")
 		return
 	}
 	if err != nil {

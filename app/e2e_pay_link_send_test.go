@@ -9,7 +9,8 @@ import (
 )
 
 // TestManagerSendsPayLinkToTheClient (issue 18, item 5): a live pay link goes to the client's
-// e-mail through the outbox and to the card's timeline (a lead's here, so ENTITY_TYPE is lead),
+// e-mail through the outbox, into the client's open channel chat (from the manager) and to the
+// card's timeline (a lead's here, so ENTITY_TYPE is lead),
 // once per payment and place however often it is clicked, and the history says so. A client
 // without an e-mail and a link that no longer works are refused in Russian.
 func TestManagerSendsPayLinkToTheClient(t *testing.T) {
@@ -35,6 +36,11 @@ func TestManagerSendsPayLinkToTheClient(t *testing.T) {
 		require.Equal(t, http.StatusOK, send("timeline", nil))
 		require.Equal(t, http.StatusOK, send("timeline", nil))
 		require.Equal(t, http.StatusBadRequest, send("sms", nil))
+		var refused struct{ Error, Message string }
+		require.Equal(t, http.StatusConflict, send("chat", &refused), "no open channel chat with the client yet")
+		require.Equal(t, "no_client_chat", refused.Error)
+		chat := e.portal.AddOpenLineChat("lead", lead, 2)
+		require.Equal(t, http.StatusOK, send("chat", nil))
 		e.drain()
 
 		link := e.app.cfg.PublicURL + pay.Payment.PayURL
@@ -52,6 +58,9 @@ func TestManagerSendsPayLinkToTheClient(t *testing.T) {
 		require.Len(t, comments, 1, "one timeline comment")
 		require.Contains(t, comments[0], link)
 		require.Contains(t, comments[0], "Ссылка на оплату платежа №1 (10\u00a0000,00\u00a0₽, СБП)")
+		messages := e.portal.OpenLineMessages(chat)
+		require.Len(t, messages, 1, "one chat message, from the manager")
+		require.Equal(t, comments[0], messages[0])
 
 		var tab struct {
 			Schedule struct {
@@ -65,13 +74,13 @@ func TestManagerSendsPayLinkToTheClient(t *testing.T) {
 		}
 		require.Contains(t, said, "Иван Менеджеров: ссылка на оплату платежа №1 отправлена на petr@example.ru")
 		require.Contains(t, said, "Иван Менеджеров: ссылка на оплату платежа №1 отправлена в ленту карточки")
+		require.Contains(t, said, "Иван Менеджеров: ссылка на оплату платежа №1 отправлена в чат с клиентом")
 
 		// A client without an e-mail: the reason, and nothing queued.
 		_, _, action, fields = e.leadTab(map[string]any{"NAME": "Олег"})
 		other := e.openTabAt(action, fields)
 		require.Equal(t, http.StatusCreated, e.api(other, http.MethodPost, "/schedule", twelveMonths(), &s))
 		otherPay := e.pay(other, s.Schedule.Instalments[0].ID, "sbp")
-		var refused struct{ Error, Message string }
 		require.Equal(t, http.StatusConflict, e.api(other, http.MethodPost, "/payments/"+otherPay.Payment.ID+"/send",
 			map[string]string{"channel": "email"}, &refused))
 		require.Equal(t, "no_client_email", refused.Error)

@@ -11,7 +11,8 @@ import (
 )
 
 // TestTabSendsPayLinkInBrowser (issue 18, item 5): the pay link given in place under the row can be
-// sent to the client's e-mail and to the card's timeline; each button turns into what was done.
+// sent to the client's e-mail, into the client's Bitrix24 chat and to the card's timeline; each
+// button turns into what was done.
 func TestTabSendsPayLinkInBrowser(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, store.SQLite, withSBP(t))
@@ -32,6 +33,9 @@ func TestTabSendsPayLinkInBrowser(t *testing.T) {
 	require.Equal(t, "Отправить на petr@example.ru", textIn(t, ctx, in, `[data-action="send-email"]`))
 	clickInTab(t, ctx, in, `[data-action="send-email"]`)
 	waitText(t, ctx, in, `[data-test="sent-email"]`, "Отправлено на petr@example.ru")
+	e.portal.AddOpenLineChat("lead", lead, 2)
+	clickInTab(t, ctx, in, `[data-action="send-chat"]`)
+	waitText(t, ctx, in, `[data-test="sent-chat"]`, "Отправлено в чат с клиентом")
 	clickInTab(t, ctx, in, `[data-action="send-timeline"]`)
 	waitText(t, ctx, in, `[data-test="sent-timeline"]`, "Добавлено в ленту карточки")
 	require.NotEmpty(t, value(t, ctx, in, `[data-test="pay-link"]`), "the link stays to copy")

@@ -590,16 +590,18 @@
     return el('tr', { class: 'feedback' }, [el('td', { colspan: '9' }, [box])]);
   }
 
-  // sendLinks offers to send the pay link to the client: by e-mail when the card has one, and to
-  // the card's timeline. What was sent stays said until the note is closed.
+  // sendLinks offers to send the pay link to the client: by e-mail when the card has one, into the
+  // client's Bitrix24 chat, and to the card's timeline. What was sent (or why not) stays said until
+  // the note is closed.
   function sendLinks(f) {
-    var wrap = el('span', { class: 'send-links' }), sentText = { email: 'Отправлено на ', timeline: 'Добавлено в ленту карточки' };
-    var channels = state.clientEmail ? ['email', 'timeline'] : ['timeline'];
+    var wrap = el('span', { class: 'send-links' });
+    var sentText = { email: 'Отправлено на ', chat: 'Отправлено в чат с клиентом', timeline: 'Добавлено в ленту карточки' };
+    var label = { email: 'Отправить на ' + state.clientEmail, chat: 'В чат с клиентом', timeline: 'В ленту карточки' };
+    var channels = (state.clientEmail ? ['email'] : []).concat(['chat', 'timeline']);
     channels.forEach(function (ch) {
       var done = f.sent[ch];
       if (done) { wrap.appendChild(el('span', { class: done.ok ? 'sent' : 'field-error', role: done.ok ? 'status' : 'alert', 'data-test': 'sent-' + ch, text: done.text })); return; }
-      var b = el('button', { type: 'button', class: 'small', 'data-action': 'send-' + ch,
-        text: ch === 'email' ? 'Отправить на ' + state.clientEmail : 'Отправить в ленту' });
+      var b = el('button', { type: 'button', class: 'small', 'data-action': 'send-' + ch, text: label[ch] });
       b.onclick = function () {
         b.disabled = true;
         api('POST', '/payments/' + f.payment + '/send', { channel: ch }).then(function (r) {
