@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -127,10 +128,7 @@ func TestTabPrintsTheScheduleInBrowser(t *testing.T) {
 	waitText(t, ctx, in, `tr[data-seq="12"] .sync-cell a`, "№12")
 	require.True(t, visible(t, ctx, in, `#print`), "a «Распечатать график» button on screen")
 
-	require.NoError(t, chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
-		_, err := cdp.Call(ctx, target, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
-		return err
-	})))
+	emulatePrint(t, ctx)
 	var printed struct {
 		Shown, Hidden []string
 		Rows          int
@@ -148,13 +146,28 @@ func TestTabPrintsTheScheduleInBrowser(t *testing.T) {
 	require.Equal(t, "rgb(0, 0, 0)", printed.Colour)
 	screenshot(t, ctx, "tab-print-media.png")
 
+	printPDF(t, ctx, "tab-print.pdf")
+}
+
+// emulatePrint makes the page's CSS apply its print rules, as when it is printed.
+func emulatePrint(t *testing.T, ctx context.Context) {
+	t.Helper()
+	require.NoError(t, chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
+		_, err := cdp.Call(ctx, target, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+		return err
+	})))
+}
+
+// printPDF prints the page with Chromium and keeps the PDF as an artefact.
+func printPDF(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
 	pdf, err := chromedp.Run(ctx, chromedp.Action[[]byte](func(ctx context.Context, target *chromedp.Target) ([]byte, error) {
 		res, err := cdp.Call(ctx, target, page.PrintToPDF, page.PrintToPDFParams{})
 		return res.Data, err
 	}))
 	require.NoError(t, err)
-	require.Greater(t, len(pdf), 1000)
-	path := filepath.Join(artifactsDir(t), "tab-print.pdf")
+	require.True(t, strings.HasPrefix(string(pdf), "%PDF"), "Chromium printed a PDF")
+	path := filepath.Join(artifactsDir(t), name)
 	require.NoError(t, os.WriteFile(path, pdf, 0o644))
 	t.Logf("printed: %s", path)
 }
