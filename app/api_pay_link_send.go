@@ -26,14 +26,8 @@ func (a *App) apiSendPayLink(c *gin.Context) {
 		jsonError(c, http.StatusBadRequest, "bad_channel", "Выберите, куда отправить ссылку")
 		return
 	}
-	numbers, err := a.instalments.PayableNumbers(c.Request.Context(), ownerOf(c))
-	if err != nil {
-		apiError(c, err)
-		return
-	}
-	p, err := a.payments.Get(c.Request.Context(), c.Param("id"))
-	if err != nil || !paymentOf(numbers, p) {
-		jsonError(c, http.StatusNotFound, "not_found", "Оплата не найдена")
+	p, ok := a.ownPayment(c)
+	if !ok {
 		return
 	}
 	if p.Status != billing.StatusPending {

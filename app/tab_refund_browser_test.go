@@ -4,10 +4,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
-	"b24pay/billing"
 	"b24pay/store"
 )
 
@@ -17,11 +15,7 @@ import (
 func TestTabRefundFormInBrowser(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, store.SQLite, withInvoicebox(t))
-	token, s := e.payable()
-	pay := e.pay(token, s.Instalments[0].ID, "invoicebox")
-	require.NoError(t, e.ib.Pay(pay.Payment.ID, decimal.NewFromInt(10000)))
-	e.waitStatus(pay.Payment.ID, billing.StatusSucceeded)
-	e.drain()
+	_, pay := e.paidInFull()
 	ctx, in := openTabInBrowser(t, e)
 	row := `tr[data-payment="` + pay.Payment.ID + `"]`
 	require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(row+` [data-action="refund"]`), in)))
