@@ -49,14 +49,8 @@ func (a *App) apiRefund(c *gin.Context) {
 			"fields": []fieldError{{Field: "amount", Code: "invalid", Message: "Укажите сумму возврата больше нуля"}}})
 		return
 	}
-	numbers, err := a.instalments.PayableNumbers(c.Request.Context(), ownerOf(c))
-	if err != nil {
-		apiError(c, err)
-		return
-	}
-	p, err := a.payments.Get(c.Request.Context(), c.Param("id"))
-	if err != nil || !paymentOf(numbers, p) {
-		jsonError(c, http.StatusNotFound, "not_found", "Оплата не найдена")
+	p, ok := a.ownPayment(c)
+	if !ok {
 		return
 	}
 	reason := body.Reason
@@ -83,6 +77,22 @@ func (a *App) apiRefund(c *gin.Context) {
 		markSaved(c)
 		a.apiTab(c)
 	}
+}
+
+// ownPayment reads the payment named in the path when it is for one of the tab owner's instalments;
+// otherwise it answers the request itself (404 for another card's payment) and returns false.
+func (a *App) ownPayment(c *gin.Context) (*billing.Payment, bool) {
+	numbers, err := a.instalments.PayableNumbers(c.Request.Context(), ownerOf(c))
+	if err != nil {
+		apiError(c, err)
+		return nil, false
+	}
+	p, err := a.payments.Get(c.Request.Context(), c.Param("id"))
+	if err != nil || !paymentOf(numbers, p) {
+		jsonError(c, http.StatusNotFound, "not_found", "Оплата не найдена")
+		return nil, false
+	}
+	return p, true
 }
 
 // paymentOf tells whether a payment is for one of the owner's instalments.

@@ -35,8 +35,7 @@ func (a *App) b24Placement(c *gin.Context) {
 		a.refuseOwner(c, err)
 		return
 	}
-	name := profile.Name + " " + profile.LastName
-	token, err := a.signFor(ctx, TabClaims{MemberID: req.MemberID, UserID: int64(profile.ID), UserName: name,
+	token, err := a.signFor(ctx, TabClaims{MemberID: req.MemberID, UserID: int64(profile.ID), UserName: profile.FullName(),
 		OwnerType: ownerType, OwnerID: int64(target.ID)})
 	if err != nil {
 		a.refusePage(c, err, "")
@@ -64,8 +63,9 @@ func (a *App) b24App(c *gin.Context) {
 		if err != nil {
 			_ = c.Error(err)
 		}
-		token, err := a.signFor(ctx, TabClaims{MemberID: req.MemberID, UserID: int64(profile.ID), OwnerType: settingsOwner,
-			OwnerID: 1, Admin: true})
+		// The admin's name rides in the token, so the settings audit says who saved them.
+		token, err := a.signFor(ctx, TabClaims{MemberID: req.MemberID, UserID: int64(profile.ID), UserName: profile.FullName(),
+			OwnerType: settingsOwner, OwnerID: 1, Admin: true})
 		if err != nil {
 			a.refusePage(c, err, "")
 			return

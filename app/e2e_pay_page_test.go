@@ -48,7 +48,7 @@ func TestPayPageNamesThePortalWithoutAMerchantName(t *testing.T) {
 }
 
 // TestPayPageInBrowser keeps screenshots of the pay page on a phone and a desktop, where it is
-// centred.
+// centred, and prints it.
 func TestPayPageInBrowser(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, store.SQLite, withInvoicebox(t))
@@ -67,4 +67,12 @@ func TestPayPageInBrowser(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(artifactsDir(t), fmt.Sprintf("pay-page-%dx844.png", w)), shot, 0o644))
 	}
+
+	// On paper: the parties and the full Invoicebox link, no button.
+	emulatePrint(t, ctx)
+	paper, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(function(){function shown(s){var n=document.querySelector(s);return !!n&&n.getClientRects().length>0;}
+		return ['[data-test="parties"]','.print-link','button'].filter(shown).concat([document.querySelector('.print-link').innerText]);})()`))
+	require.NoError(t, err)
+	require.Equal(t, []string{`[data-test="parties"]`, ".print-link", "Ссылка для оплаты: " + pay.Payment.ProviderURL}, paper)
+	printPDF(t, ctx, "pay-page-print.pdf")
 }

@@ -301,14 +301,22 @@ func TestPartialThenFullPaymentAndRefunds(t *testing.T) {
 	})
 }
 
+// paidInFull pays the first instalment's 10 000 Invoicebox order in full and returns the tab token
+// and the payment, once the payment is booked.
+func (e *e2e) paidInFull() (string, payResponse) {
+	e.t.Helper()
+	token, s := e.payable()
+	pay := e.pay(token, s.Instalments[0].ID, "invoicebox")
+	require.NoError(e.t, e.ib.Pay(pay.Payment.ID, decimal.NewFromInt(10000)))
+	e.waitStatus(pay.Payment.ID, billing.StatusSucceeded)
+	e.drain()
+	return token, pay
+}
+
 func TestManagerRefundsFromTheTab(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, store.SQLite, withInvoicebox(t))
-	token, s := e.payable()
-	pay := e.pay(token, s.Instalments[0].ID, "invoicebox")
-	require.NoError(t, e.ib.Pay(pay.Payment.ID, decimal.NewFromInt(10000)))
-	e.waitStatus(pay.Payment.ID, billing.StatusSucceeded)
-	e.drain()
+	token, pay := e.paidInFull()
 
 	var tab struct {
 		Payments []struct {

@@ -78,8 +78,8 @@ func TestSettingsSavesAreRecorded(t *testing.T) {
 		history := regexp.MustCompile(`<li><time>([^<]+)</time> — ([^<]+)</li>`).FindAllStringSubmatch(page, -1)
 		require.Len(t, history, 2, page)
 		require.Equal(t, e.clock.Now().In(e.app.cfg.Timezone).Format("02.01.2006 15:04"), history[0][1], "newest first")
-		require.Equal(t, "пользователь #1: все способы оплаты выключены", history[0][2], "the admin's token carries no name")
-		require.Equal(t, "пользователь #1: включены СБП", history[1][2])
+		require.Equal(t, "Анна Админова: все способы оплаты выключены", history[0][2], "the admin's name, as the portal's profile gives it")
+		require.Equal(t, "Анна Админова: включены СБП", history[1][2])
 	})
 }
 

@@ -199,6 +199,17 @@ func adminRow(method, path string, query, form url.Values) routeRow {
 	}
 }
 
+// paymentRow is a tab API route on a payment: a payment of another card (the lead's, from the
+// deal's tab) is not found.
+func paymentRow(action string, body map[string]string) routeRow {
+	r := apiRow(http.MethodPost, "/payments/x"+action, body)
+	r.foreign = func(w *routeWalk) probe {
+		return probe{method: http.MethodPost, path: "/api/v1/payments/" + w.leadPayment + action,
+			json: body, auth: w.dealTok, want: http.StatusNotFound}
+	}
+	return r
+}
+
 var edit = map[string]any{"due": "2027-02-01", "amount": "9000"}
 
 // securityRoutes has a row for every route of the engine; TestEveryRouteRefusesForeignExpiredRevokedAndOversized
@@ -214,14 +225,8 @@ var securityRoutes = map[string]routeRow{
 	"POST /api/v1/instalments/:id/preview": instalmentRow(http.MethodPost, "/preview", edit),
 	"POST /api/v1/instalments/:id/invoice": instalmentRow(http.MethodPost, "/invoice", nil),
 	"POST /api/v1/instalments/:id/pay":     instalmentRow(http.MethodPost, "/pay", map[string]string{"provider": "sbp"}),
-	"POST /api/v1/payments/:id/refund": func() routeRow {
-		r := apiRow(http.MethodPost, "/payments/x/refund", map[string]string{"amount": "1"})
-		r.foreign = func(w *routeWalk) probe {
-			return probe{method: http.MethodPost, path: "/api/v1/payments/" + w.leadPayment + "/refund",
-				json: map[string]string{"amount": "1"}, auth: w.dealTok, want: http.StatusNotFound}
-		}
-		return r
-	}(),
+	"POST /api/v1/payments/:id/refund":     paymentRow("/refund", map[string]string{"amount": "1"}),
+	"POST /api/v1/payments/:id/send":       paymentRow("/send", map[string]string{"channel": "timeline"}),
 
 	// Bitrix24's pages: verified with the portal on every request.
 	"POST /b24/install": pageRow("/b24/install", "", 1),

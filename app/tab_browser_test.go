@@ -30,6 +30,8 @@ iframe{display:block;border:0;margin:14px 22px;width:1100px;height:1150px;backgr
 <form method="POST" action="{{.Action}}" target="tab">{{range $k, $vs := .Fields}}{{range $vs}}
 <input type="hidden" name="{{$k}}" value="{{.}}">{{end}}{{end}}</form>
 <iframe name="tab" id="tab" onload="if(window.submitted){window.tabLoads=(window.tabLoads||0)+1}"></iframe>
+<script>/* Like Bitrix24, give the frame the size the app's SDK asks for (see bx24Stub). */
+addEventListener('message',function(e){var s=e.data&&e.data.bx24Resize;if(s){var f=document.getElementById('tab');f.style.width=s[0]+'px';f.style.height=s[1]+'px';}});</script>
 </body></html>`))
 
 func chromiumPath(t *testing.T) string {
@@ -132,13 +134,17 @@ func openTabInBrowser(t *testing.T, e *e2e) (context.Context, chromedp.QueryOpti
 }
 
 // openPlacementInBrowser opens a placement form (a deal's or a lead's tab) the same way.
-func openPlacementInBrowser(t *testing.T, e *e2e, action string, fields url.Values) (context.Context, chromedp.QueryOption) {
+// setup runs on the new browser before anything is loaded (e.g. withBX24Stub).
+func openPlacementInBrowser(t *testing.T, e *e2e, action string, fields url.Values, setup ...func(context.Context)) (context.Context, chromedp.QueryOption) {
 	// The deal card is a page of the configured portal: the tab's CSP lets only that origin frame it.
 	e.portalPages.HandleFunc("/crm/deal/details/", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_ = bitrixFrame.Execute(w, map[string]any{"Action": action, "Fields": fields})
 	})
 	ctx := newBrowser(t)
+	for _, f := range setup {
+		f(ctx)
+	}
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(e.portalURL+"/crm/deal/details/1/")))
 	return ctx, chromedp.FromNode(waitForFrame(t, ctx))
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // PlacementBinding is the input of placement.bind.
@@ -127,6 +128,9 @@ type Profile struct {
 	LastName string `json:"LAST_NAME"`
 	TimeZone string `json:"TIME_ZONE"`
 }
+
+// FullName is «Name LastName» as people read it; empty when the portal gave neither.
+func (p *Profile) FullName() string { return strings.TrimSpace(p.Name + " " + p.LastName) }
 
 // Profile reads the current token's user (use it to prove a placement's
 // AUTH_ID is live for the stored portal).

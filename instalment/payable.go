@@ -13,7 +13,7 @@ import (
 // PayableKind is the billing kind of an instalment.
 const PayableKind = "instalment"
 
-// TopicTimeline posts a comment to the deal's timeline.
+// TopicTimeline posts a comment to the deal's (or lead's) timeline.
 const TopicTimeline = "b24.timeline.comment"
 
 // PayableInfo is what billing needs to collect an instalment.
@@ -118,8 +118,9 @@ func (s *Service) announce(tx *gorm.DB, sch Schedule, text string) error {
 }
 
 type timelineJob struct {
-	DealID int64  `json:"deal_id"`
-	Text   string `json:"text"`
+	EntityType string `json:"entity_type,omitempty"` // deal (also when empty: jobs queued before) | lead
+	DealID     int64  `json:"deal_id"`               // the deal's or the lead's id
+	Text       string `json:"text"`
 }
 
 func (s *Service) handleTimeline(ctx context.Context, job outbox.Job) error {
@@ -131,7 +132,12 @@ func (s *Service) handleTimeline(ctx context.Context, job outbox.Job) error {
 	if err != nil {
 		return err
 	}
+	entityType := j.EntityType
+	if entityType == "" {
+		entityType = "deal"
+	}
+	// ENTITY_TYPE deal or lead: api-reference/crm/timeline/comments/crm-timeline-comment-add.md
 	_, err = cl.Call(ctx, "crm.timeline.comment.add", map[string]any{"fields": map[string]any{
-		"ENTITY_ID": j.DealID, "ENTITY_TYPE": "deal", "COMMENT": j.Text}})
+		"ENTITY_ID": j.DealID, "ENTITY_TYPE": entityType, "COMMENT": j.Text}})
 	return err
 }

@@ -38,6 +38,7 @@ func (s *Service) Register(w *outbox.Worker) {
 	w.Handle(TopicNotify, s.handleNotify)
 	w.HandleBatch(TopicEvent, eventBatch, s.handleEvents)
 	w.Handle(TopicTimeline, s.handleTimeline)
+	w.Handle(TopicChatMessage, s.handleChatMessage)
 	w.Handle(TopicInvoicePaid, s.handleInvoicePaid)
 }
 

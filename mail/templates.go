@@ -29,9 +29,13 @@ const (
 	CabinetRegistered Kind = "cabinet_registered" // a second registration: Link (sign in), ForgotURL
 )
 
+// PayLink is a manager's pay link for an instalment, sent from the deal tab: Title, Amount,
+// ChargeDate (the due date), PayURL.
+const PayLink Kind = "pay_link"
+
 // Kinds lists every e-mail, for start-up checks.
 var Kinds = []Kind{Receipt, PaymentFailed, DunningReminder, UpcomingCharge, SubscriptionCancelled,
-	CabinetVerify, CabinetReset, CabinetInvite, CabinetRegistered}
+	CabinetVerify, CabinetReset, CabinetInvite, CabinetRegistered, PayLink}
 
 // Data is what the templates may show. Amounts and dates arrive formatted for people.
 type Data struct {

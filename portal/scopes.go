@@ -10,6 +10,7 @@ var Scopes = []string{
 	"userfieldconfig", // userfieldconfig.list/add
 	"placement",       // placement.get/bind
 	"im",              // im.notify.system.add
+	"imopenlines",     // imopenlines.crm.chat.get / crm.message.add: a pay link into the client's chat
 	"pay_system",      // sale.paysystem.*
 	"sale",            // sale.persontype.list
 	"bizproc",         // bizproc.robot.*, bizproc.event.send (the split-invoice robot)

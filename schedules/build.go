@@ -40,22 +40,24 @@ func customPayments(p Plan, cur Currency) []Payment {
 }
 
 // periodicPayments builds equal, annuity and differentiated plans from their
-// instalment rows: an optional down payment on First, then instalments
-// anchored on First.
+// instalment rows: an optional down payment (on its own date, or on First),
+// then instalments anchored on First.
 func periodicPayments(p Plan, cur Currency, rows []unitRow) []Payment {
 	down, m := p.downAmount(cur), cur.Minor
-	offset := 0
-	if down.IsPositive() {
-		offset = 1
-	}
-	out := make([]Payment, offset, len(rows)+offset)
-	if offset == 1 {
-		out[0] = Payment{Due: p.First, Amount: down, Kind: KindDownPayment, Principal: down, Remaining: p.Total.Sub(down)}
+	hasDown := down.IsPositive()
+	out := make([]Payment, 0, len(rows)+1)
+	shift := 0 // periods from First to the first instalment
+	if hasDown {
+		due := p.Down.Due
+		if due.IsZero() {
+			due, shift = p.First, 1
+		}
+		out = append(out, Payment{Due: due, Amount: down, Kind: KindDownPayment, Principal: down, Remaining: p.Total.Sub(down)})
 	}
 	var amount decimal.Decimal // annuity rows share one amount: decimals are immutable
 	prev := int64(-1)
 	for i, r := range rows {
-		pay := Payment{Due: p.Period.Nth(p.First, i+offset), Kind: KindInstalment, Principal: fromUnits(r.principal, m)}
+		pay := Payment{Due: p.Period.Nth(p.First, i+shift), Kind: KindInstalment, Principal: fromUnits(r.principal, m)}
 		pay.Amount = pay.Principal
 		if p.Scheme.hasInterest() {
 			if r.amount() != prev {

@@ -33,6 +33,21 @@ func TestBuildPeriodicPlans(t *testing.T) {
 			kinds:   []Kind{KindDownPayment, KindInstalment, KindInstalment, KindInstalment, KindInstalment},
 		},
 		{
+			name: "DownPaymentOnItsOwnDateThenInstalmentsFromFirst",
+			plan: Plan{Scheme: Equal, Total: dec("10060"), Currency: "RUB", Count: 4, Period: monthly(), First: date(t, "2025-01-31"),
+				Down: DownPayment{Amount: dec("2500"), Due: date(t, "2025-01-10")}},
+			dates:   []string{"2025-01-10", "2025-01-31", "2025-02-28", "2025-03-31", "2025-04-30"},
+			amounts: []string{"2500.00", "1890.00", "1890.00", "1890.00", "1890.00"},
+			kinds:   []Kind{KindDownPayment, KindInstalment, KindInstalment, KindInstalment, KindInstalment},
+		},
+		{
+			name: "DownPaymentOnTheFirstInstalmentsDay",
+			plan: Plan{Scheme: Equal, Total: dec("300"), Currency: "RUB", Count: 2, Period: monthly(), First: date(t, "2025-03-15"),
+				Down: DownPayment{Percent: dec("50"), Due: date(t, "2025-03-15")}},
+			dates:   []string{"2025-03-15", "2025-03-15", "2025-04-15"},
+			amounts: []string{"150.00", "75.00", "75.00"},
+		},
+		{
 			name:    "DownPaymentPercent",
 			plan:    Plan{Scheme: Equal, Total: dec("10060"), Currency: "RUB", Count: 3, Down: DownPayment{Percent: dec("25")}, Period: monthly(), First: date(t, "2025-03-15")},
 			dates:   []string{"2025-03-15", "2025-04-15", "2025-05-15", "2025-06-15"},

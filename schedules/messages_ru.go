@@ -8,7 +8,7 @@ import (
 )
 
 var fieldNamesRU = map[string]string{
-	"scheme": "схема", "total": "сумма", "currency": "валюта", "down": "первый взнос",
+	"scheme": "схема", "total": "сумма", "currency": "валюта", "down": "первый взнос", "down.due": "дата первого взноса",
 	"down_percent": "первый взнос в процентах", "count": "число платежей", "term": "срок", "period": "период", "every": "шаг периода",
 	"first": "дата первого платежа", "rows": "строки графика", "rows.due": "дата",
 	"rows.amount": "сумма строки", "rows.percent": "процент строки", "rate": "ставка",
@@ -49,6 +49,9 @@ func codeRU(e *ValidationError) string {
 	case CodeUnknown:
 		return "неизвестное значение"
 	case CodeOutOfRange:
+		if e.Field == "down.due" {
+			return "не позже первого платежа — " + boundRU(e, e.Max)
+		}
 		return fmt.Sprintf("допустимо от %s до %s", boundRU(e, e.Min), boundRU(e, e.Max))
 	case CodeTooPrecise:
 		return "слишком много знаков после запятой для этой валюты"

@@ -23,12 +23,14 @@ var (
 	maxPercent = decimal.NewFromInt(100)
 )
 
-// DownPayment is paid on the plan's first date; instalments then start one
-// period later. Give an Amount or a Percent of the total, not both; the zero
-// value means no down payment.
+// DownPayment is paid on its own Due date, and the instalments start on the
+// plan's First date. Without a Due it is paid on First and the instalments
+// start one period later. Give an Amount or a Percent of the total, not both;
+// the zero value means no down payment.
 type DownPayment struct {
 	Amount  decimal.Decimal `json:"amount"`
 	Percent decimal.Decimal `json:"percent"`
+	Due     Date            `json:"due"` // not after First; zero: on First
 }
 
 // IsZero reports whether there is no down payment.
@@ -53,8 +55,9 @@ type Plan struct {
 	Count  int    `json:"count"`
 	Term   Term   `json:"term"`
 	Period Period `json:"period"`
-	// First is the first due date: of the down payment if there is one,
-	// otherwise of the first instalment. It is the anchor for all dates.
+	// First is the first due date: of the down payment if there is one
+	// without its own Due, otherwise of the first instalment. It is the
+	// anchor for all instalment dates.
 	First Date  `json:"first"`
 	Rows  []Row `json:"rows"` // custom plans only
 	// AnnualRate is the yearly interest rate in percent (12.5 = 12.5 %),

@@ -84,9 +84,32 @@ func (p Plan) validateFirst(es *ValidationErrors) {
 }
 
 func (p Plan) forbidDown(es *ValidationErrors) {
-	if !p.Down.IsZero() {
+	if !p.Down.IsZero() || !p.Down.Due.IsZero() {
 		es.addCode("down", CodeNotAllowed)
 	}
+}
+
+// validateDownDue checks the down payment's own date: only with a down payment, a real date, not
+// before EarliestDue and not after the first instalment (First).
+func (p Plan) validateDownDue(es *ValidationErrors) bool {
+	due := p.Down.Due
+	switch {
+	case due.IsZero():
+		return true
+	case p.Down.IsZero():
+		es.addCode("down.due", CodeNotAllowed)
+	case !due.Valid():
+		es.addCode("down.due", CodeInvalid)
+	case EarliestDue.After(due) || (p.First.Valid() && due.After(p.First)):
+		hi := p.First
+		if !hi.Valid() || hi.Before(EarliestDue) {
+			hi = Date{Year: 9999, Month: time.December, Day: 31}
+		}
+		es.add(&ValidationError{Field: "down.due", Code: CodeOutOfRange, Min: EarliestDue.String(), Max: hi.String()})
+	default:
+		return true
+	}
+	return false
 }
 
 // validatePeriodic checks the fields of equal, annuity and differentiated
@@ -97,6 +120,7 @@ func (p Plan) validatePeriodic(es *ValidationErrors, cur Currency, curOK bool) [
 	periodOK := validatePeriod(es, p.Period)
 	count, countOK := p.validateCount(es, periodOK)
 	down, downOK := p.validateDown(es, cur, curOK)
+	downOK = p.validateDownDue(es) && downOK
 	if p.Scheme.hasInterest() && (p.AnnualRate.IsNegative() || p.AnnualRate.GreaterThan(MaxRate)) {
 		es.add(&ValidationError{Field: "rate", Code: CodeOutOfRange, Min: "0", Max: MaxRate.String()})
 	}

@@ -54,6 +54,14 @@ func TestValidatePlan(t *testing.T) {
 		{name: "LastDateAfterYear9999", edit: func(p *Plan) { p.First = NewDate(9999, 1, 31); p.Count = 600 }, field: "first", code: CodeOutOfRange},
 		{name: "ImpossibleFirstDate", edit: func(p *Plan) { p.First = NewDate(2025, 2, 30) }, field: "first", code: CodeInvalid},
 		{name: "FirstDateInYear1", edit: func(p *Plan) { p.First = NewDate(1, 1, 1) }, field: "first", code: CodeOutOfRange},
+		{name: "DownPaymentDueAfterFirstInstalment", edit: func(p *Plan) {
+			p.Down = DownPayment{Amount: dec("1000"), Due: date(t, "2025-02-01")}
+		}, field: "down.due", code: CodeOutOfRange},
+		{name: "DownPaymentDueWithoutDownPayment", edit: func(p *Plan) { p.Down.Due = date(t, "2025-01-10") }, field: "down.due", code: CodeNotAllowed},
+		{name: "DownPaymentDueImpossible", edit: func(p *Plan) { p.Down = DownPayment{Amount: dec("1000"), Due: NewDate(2025, 2, 30)} },
+			field: "down.due", code: CodeInvalid},
+		{name: "DownPaymentDueInFullPayment", edit: func(p *Plan) { p.Scheme, p.Count, p.Down.Due = Full, 0, date(t, "2025-01-10") },
+			field: "down", code: CodeNotAllowed},
 		{name: "CustomRowInYear1", plan: &Plan{Scheme: Custom, Total: dec("100"), Currency: "RUB",
 			Rows: []Row{{Due: NewDate(1, 3, 1), Percent: dec("100")}}}, field: "rows.due", code: CodeOutOfRange, row: 1},
 		{name: "AnnuityPayableAboveMaxTotal", edit: func(p *Plan) {
@@ -168,6 +176,8 @@ func TestMessageRU(t *testing.T) {
 	require.Equal(t, "допустимо от 0\u00a0% до 100\u00a0%", ReasonRU(e))
 	e = &ValidationError{Field: "first", Code: CodeOutOfRange, Min: "2000-01-01", Max: "9999-12-31"}
 	require.Equal(t, "допустимо от 01.01.2000 до 31.12.9999", ReasonRU(e))
+	e = &ValidationError{Field: "down.due", Code: CodeOutOfRange, Min: "1900-01-01", Max: "2027-01-15"}
+	require.Equal(t, "дата первого взноса: не позже первого платежа — 15.01.2027", MessageRU(e))
 	e = &ValidationError{Field: "amount", Code: CodeExceedsLeft, Diff: dec("-1234567.5")}
 	require.Equal(t, "сумма больше остатка на −1\u202f234\u202f567,5", ReasonRU(e))
 }

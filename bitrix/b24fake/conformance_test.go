@@ -116,6 +116,11 @@ var prepare = map[string]func(c *conformancePortal, req map[string]any){
 	"crm.lead.get": func(c *conformancePortal, req map[string]any) {
 		req["id"] = c.id(c.must("crm.item.add", map[string]any{"entityTypeId": 1, "fields": map[string]any{"title": "Lead #1"}}), "item", "id")
 	},
+	"imopenlines.crm.chat.get": func(c *conformancePortal, _ map[string]any) { c.p.AddOpenLineChat("deal", 288, 1) },
+	"imopenlines.crm.message.add": func(c *conformancePortal, req map[string]any) {
+		req["CHAT_ID"] = c.p.AddOpenLineChat("lead", 1195, 27)
+	},
+	"imopenlines.crm.message.add.chat_not_in_crm": func(c *conformancePortal, _ map[string]any) { c.p.AddOpenLineChat("deal", 1195, 27) },
 	"crm.timeline.comment.add": func(c *conformancePortal, req map[string]any) {
 		req["fields"].(map[string]any)["ENTITY_ID"] = newDeal(c)
 	},

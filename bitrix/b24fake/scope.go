@@ -3,14 +3,14 @@ package b24fake
 import "strings"
 
 var allScopes = []string{"crm", "userfieldconfig", "placement", "bizproc", "pay_system", "sale",
-	"salescenter", "im", "user", "task", "catalog"}
+	"salescenter", "im", "imopenlines", "user", "task", "catalog"}
 
 // scopeOf names the scope a method needs; "basic" is always granted.
 func scopeOf(method string) string {
 	prefixes := []struct{ prefix, scope string }{
 		{"crm.", "crm"}, {"userfieldconfig.", "userfieldconfig"}, {"placement.", "placement"},
 		{"bizproc.", "bizproc"}, {"sale.paysystem.", "pay_system"}, {"sale.", "sale"},
-		{"salescenter.", "salescenter"}, {"im.", "im"}, {"user.", "user"}, {"tasks.", "task"},
+		{"salescenter.", "salescenter"}, {"im.", "im"}, {"imopenlines.", "imopenlines"}, {"user.", "user"}, {"tasks.", "task"},
 	}
 	for _, x := range prefixes {
 		if strings.HasPrefix(method, x.prefix) {

@@ -58,6 +58,8 @@ type state struct {
 	reqLinks     []map[string]any
 	nextMultiID  int
 	comments     []timelineComment
+	chats        []*openLineChat
+	nextMessage  int
 	placements   []PlacementBinding
 	bindings     []EventBinding
 	nextBinding  int

@@ -84,8 +84,27 @@
     return n;
   }
 
+  // fit sizes the Bitrix24 frame to the content so the tab never scrolls inside the card: the frame
+  // gets the content's height, smaller as well as larger (BX24.fitWindow only grows a frame, so
+  // resizeWindow it is — sdk/bx24-js-sdk/additional-functions/bx24-fit-window.md and
+  // bx24-resize-window.md). One call per animation frame, and only when the height changed.
   function fit() {
-    if (window.BX24 && BX24.fitWindow) { try { BX24.fitWindow(); } catch (e) { /* outside Bitrix24 */ } }
+    if (!state.bx24) return;
+    cancelAnimationFrame(state.fitFrame);
+    state.fitFrame = requestAnimationFrame(function () {
+      var h = Math.ceil(document.body.getBoundingClientRect().height);
+      if (h === state.fitHeight || h <= 0) return;
+      state.fitHeight = h;
+      try { BX24.resizeWindow(window.innerWidth, h); } catch (e) { /* the portal refused: leave the frame as it is */ }
+    });
+  }
+
+  // bx24Ready runs once Bitrix24's SDK (loaded async by the layout) has initialised: from then on
+  // the frame follows the content. Without the SDK a quiet note says the tab is outside Bitrix24.
+  function bx24Ready() {
+    state.bx24 = true;
+    fit();
+    if (window.ResizeObserver) new ResizeObserver(fit).observe(document.body);
   }
 
   function notice(text) {
@@ -136,6 +155,7 @@
     } else {
       c.appendChild(el('span', { class: 'muted', text: 'Клиент не указан' }));
     }
+    state.clientEmail = owner.client && owner.client.email || '';
     $('owner').hidden = false;
     $('invite').hidden = !owner.client;
   }
@@ -197,6 +217,7 @@
     if (scheme === 'full') return plan;
     var down = value('f-down');
     if (down && !/^0+([.,]0*)?$/.test(down)) plan.down = $('f-down-kind').value === 'percent' ? { percent: down } : { amount: down };
+    if (plan.down && ownDownDate()) plan.down.due = $('f-down-due').value;
     if (value('f-term')) plan.term = termValue(); else plan.count = parseInt(value('f-count'), 10) || 0;
     plan.period = { unit: $('f-unit').value, every: parseInt(value('f-every'), 10) || 0 };
     if (scheme === 'annuity') plan.annual_rate = value('f-rate') || '0';
@@ -206,7 +227,7 @@
   // errorSlot finds where a field's message goes: the custom row's own slot for a row error, the
   // field's slot otherwise; null when that field is not on screen.
   function errorSlot(f) {
-    var key = f.field.split('.')[0];
+    var key = f.field === 'down.due' ? 'down_due' : f.field.split('.')[0];
     if (key === 'annual_rate') key = 'rate';
     if (key === 'rows' && f.row) {
       var tr = $('custom-rows').rows[f.row - 1];
@@ -324,10 +345,17 @@
   function schedulePreview() {
     clearTimeout(state.previewTimer);
     customTally();
-    // With a down payment the first date is the down payment's own; instalments follow a period later.
-    $('first-label').textContent = parseNumber($('f-down').value) && toMinor($('f-down').value) !== 0n ? 'Дата первого взноса' : 'Дата первого платежа';
+    // With a down payment and no date of its own, the first date is the down payment's and the
+    // instalments follow a period later; with its own date, the first date is the first instalment's.
+    var hasDown = /^(equal|annuity)$/.test($('f-scheme').value) && !!parseNumber($('f-down').value) && toMinor($('f-down').value) !== 0n;
+    $('down-due-toggle').hidden = !hasDown || state.ownDownDate;
+    $('down-due-wrap').hidden = !hasDown || !state.ownDownDate;
+    $('first-label').textContent = hasDown && !ownDownDate() ? 'Дата первого взноса' : 'Дата первого платежа';
     state.previewTimer = setTimeout(preview, 300);
   }
+
+  // ownDownDate tells whether the down payment has a date of its own on the form.
+  function ownDownDate() { return !$('down-due-wrap').hidden && !!$('f-down-due').value; }
 
   // formatMoneyInput shows a typed sum grouped, «120 000,00», once the manager leaves the field.
   function formatMoneyInput(e) {
@@ -530,7 +558,8 @@
         notice(r.data.message || 'Не удалось создать платёж');
         return;
       }
-      state.feedback = { seq: i.seq, kind: 'link', url: location.origin + r.data.payment.pay_url, label: payLabels[provider] || provider };
+      state.feedback = { seq: i.seq, kind: 'link', url: location.origin + r.data.payment.pay_url, label: payLabels[provider] || provider,
+        payment: r.data.payment.id, sent: {} };
       renderCurrent(state.schedule);
     });
   }
@@ -547,6 +576,7 @@
       box.appendChild(input);
       box.appendChild(copy);
       box.appendChild(el('a', { href: f.url, target: '_blank', rel: 'noopener', text: 'Открыть' }));
+      box.appendChild(sendLinks(f));
     } else if (i.invoice_id) {
       box.appendChild(el('span', { text: 'Счёт №' + i.invoice_id + ' выставлен в Битрикс24' }));
       box.appendChild(cardLink(state.b24.invoice_type, i.invoice_id, 'Открыть счёт'));
@@ -558,6 +588,31 @@
     close.onclick = function () { state.feedback = null; renderCurrent(state.schedule); };
     box.appendChild(close);
     return el('tr', { class: 'feedback' }, [el('td', { colspan: '9' }, [box])]);
+  }
+
+  // sendLinks offers to send the pay link to the client: by e-mail when the card has one, into the
+  // client's Bitrix24 chat, and to the card's timeline. What was sent (or why not) stays said until
+  // the note is closed.
+  function sendLinks(f) {
+    var wrap = el('span', { class: 'send-links' });
+    var sentText = { email: 'Отправлено на ', chat: 'Отправлено в чат с клиентом', timeline: 'Добавлено в ленту карточки' };
+    var label = { email: 'Отправить на ' + state.clientEmail, chat: 'В чат с клиентом', timeline: 'В ленту карточки' };
+    var channels = (state.clientEmail ? ['email'] : []).concat(['chat', 'timeline']);
+    channels.forEach(function (ch) {
+      var done = f.sent[ch];
+      if (done) { wrap.appendChild(el('span', { class: done.ok ? 'sent' : 'field-error', role: done.ok ? 'status' : 'alert', 'data-test': 'sent-' + ch, text: done.text })); return; }
+      var b = el('button', { type: 'button', class: 'small', 'data-action': 'send-' + ch, text: label[ch] });
+      b.onclick = function () {
+        b.disabled = true;
+        api('POST', '/payments/' + f.payment + '/send', { channel: ch }).then(function (r) {
+          f.sent[ch] = r.status === 200 ? { ok: true, text: sentText[ch] + (ch === 'email' ? r.data.to : '') } :
+            { ok: false, text: r.data.message || 'Не удалось отправить' };
+          if (r.status === 200) poll(); else renderCurrent(state.schedule); // poll: the history says it was sent
+        });
+      };
+      wrap.appendChild(b);
+    });
+    return wrap;
   }
 
   function copyText(input, button) {
@@ -722,12 +777,12 @@
       var actions = el('td', {});
       if (p.status === 'succeeded' || p.status === 'partially_refunded') {
         var b = el('button', { type: 'button', class: 'small', text: 'Вернуть', 'data-action': 'refund' });
-        b.onclick = function () { refund(p); };
+        b.onclick = function () { refund(p, b.closest('tr')); };
         actions.appendChild(b);
       } else if (p.status === 'pending') {
         actions.appendChild(el('a', { href: p.pay_url, target: '_blank', text: 'Ссылка на оплату' }));
       }
-      body.appendChild(el('tr', { 'data-test': 'payment-row' }, [
+      body.appendChild(el('tr', { 'data-test': 'payment-row', 'data-payment': p.id }, [
         el('td', { text: dateTime(p.created_at).slice(0, 10) }),
         el('td', { text: '№' + p.seq }),
         el('td', { text: routeNames[p.provider] || p.provider }),
@@ -740,14 +795,56 @@
     $('payments-wrap').hidden = !(list && list.length);
   }
 
-  function refund(p) {
-    var left = (parseFloat(p.paid) - parseFloat(p.refunded)).toFixed(2);
-    var amount = window.prompt('Сумма возврата, не больше ' + money(left, p.currency), left);
-    if (!amount) return;
-    api('POST', '/payments/' + p.id + '/refund', { amount: amount.replace(/\s/g, '').replace(',', '.') }).then(function (r) {
-      if (r.status === 200) { notice('Возврат оформлен.'); load(); return; }
-      notice(r.data.message || 'Не удалось оформить возврат');
-    });
+  // refund opens a small form under the payment's row: the amount (at most what is left to return,
+  // checked here and by the server), an optional reason, and errors next to the field.
+  function refund(p, tr) {
+    var old = tr.nextSibling;
+    if (old && old.classList && old.classList.contains('refund-row')) { old.querySelector('input').focus(); return; }
+    var left = fromMinor((toMinor(p.paid) || 0n) - (toMinor(p.refunded) || 0n)), n = p.id;
+    var amount = el('input', { id: 'refund-amount-' + n, name: 'amount', inputmode: 'decimal', value: groupInput(left), 'aria-describedby': 'refund-error-' + n });
+    var reason = el('input', { id: 'refund-reason-' + n, name: 'reason', maxlength: '200', placeholder: 'необязательно' });
+    var error = el('span', { class: 'field-error', id: 'refund-error-' + n, role: 'alert', 'data-test': 'refund-error' });
+    var go = el('button', { type: 'submit', class: 'small primary-action', text: 'Оформить возврат', 'data-action': 'refund-submit' });
+    var cancel = el('button', { type: 'button', class: 'small', text: 'Отмена' });
+    var form = el('form', { class: 'refund-form', novalidate: '', 'data-test': 'refund-form' }, [
+      el('label', { for: amount.id, text: 'Сумма возврата, не больше ' + money(left, p.currency) }), amount, error,
+      el('label', { for: reason.id, text: 'Причина' }), reason,
+      el('span', { class: 'actions' }, [go, cancel])]);
+    var row = el('tr', { class: 'feedback refund-row' }, [el('td', { colspan: '7' }, [form])]);
+    tr.parentNode.insertBefore(row, tr.nextSibling);
+    cancel.onclick = function () { row.remove(); fit(); };
+    amount.oninput = function () { setFieldError(amount, error, ''); };
+    form.onsubmit = function (e) {
+      e.preventDefault();
+      var m = toMinor(amount.value), problem = refundProblem(m, amount.value, toMinor(left), p.currency);
+      if (problem) { setFieldError(amount, error, problem); amount.focus(); return; }
+      go.disabled = true;
+      api('POST', '/payments/' + p.id + '/refund', { amount: fromMinor(m), reason: reason.value.trim() }).then(function (r) {
+        go.disabled = false;
+        if (r.status === 200 || r.status === 202) { notice(r.status === 200 ? 'Возврат оформлен.' : r.data.message); load(); return; }
+        var f = (r.data.fields || [])[0];
+        setFieldError(amount, error, f ? (f.reason || f.message) : (r.data.message || 'Не удалось оформить возврат'));
+      });
+    };
+    amount.focus();
+    amount.select();
+    fit();
+  }
+
+  // refundProblem says in Russian what is wrong with a refund amount, or '' when it may be sent.
+  function refundProblem(m, typed, left, currency) {
+    if (!String(typed).trim()) return 'Укажите сумму возврата';
+    if (m === null) return parseNumber(typed) === null ? 'Введите сумму числом, например 1 500,00' : 'Не дробнее копейки';
+    if (m <= 0n) return 'Сумма возврата должна быть больше нуля';
+    if (m > left) return 'Не больше ' + money(fromMinor(left), currency) + ' — столько оплачено и ещё не возвращено';
+    return '';
+  }
+
+  function setFieldError(input, slot, text) {
+    slot.textContent = text;
+    input.classList.toggle('invalid', !!text);
+    if (text) input.setAttribute('aria-invalid', 'true'); else input.removeAttribute('aria-invalid');
+    fit();
   }
 
   function remove() {
@@ -788,17 +885,26 @@
   $('plan').addEventListener('focusout', formatMoneyInput);
   $('f-scheme').addEventListener('change', applyScheme);
   $('add-row').onclick = function () { addCustomRow(); schedulePreview(); };
+  $('down-due-toggle').onclick = function () {
+    state.ownDownDate = true;
+    if (!$('f-down-due').value) $('f-down-due').value = $('f-first').value;
+    schedulePreview();
+    $('f-down-due').focus();
+  };
   $('save').onclick = save;
   $('start').onclick = function () { renderBuilder(state.defaults); $('f-total').focus(); };
   $('cancel-builder').onclick = function () { clearTimeout(state.previewTimer); state.previewSeq++; $('builder').hidden = true; $('empty').hidden = false; fit(); };
   // Outside Bitrix24 (no SDK) say so quietly instead of failing silently.
-  window.addEventListener('load', function () { $('outside-note').hidden = !!window.BX24; });
+  window.addEventListener('load', function () {
+    $('outside-note').hidden = !!window.BX24;
+    if (window.BX24 && BX24.init) BX24.init(bx24Ready);
+  });
   $('delete').onclick = remove;
+  $('print').onclick = function () { window.print(); };
   $('invite-client').onclick = inviteClient;
   document.addEventListener('click', function (e) { if (!e.target.closest('.menu-wrap')) closeMenus(); });
   $('sync-dismiss').onclick = function () { $('sync-result').hidden = true; fit(); };
   $('sync-retry').onclick = function () { $('sync-result').hidden = true; state.syncWatched = true; poll(); };
-  if (window.BX24 && BX24.init) BX24.init(fit);
   window.b24pay = { api: api, money: money, date: date, el: el, fit: fit }; // for split.js
   load();
 })();
