@@ -75,8 +75,12 @@ func (s *Service) attempt(ctx context.Context, sub Subscription, c Charge) (PayR
 }
 
 func (s *Service) ask(ctx context.Context, sub Subscription, c Charge) (PayResult, error) {
+	gw := s.gateway(sub.Route)
+	if gw == nil {
+		return PayResult{}, fmt.Errorf("%w: route %s", ErrRouteUnavailable, sub.Route)
+	}
 	if c.ProviderRef != "" {
-		return s.card.Get(ctx, c.ProviderRef)
+		return gw.Get(ctx, c.ProviderRef)
 	}
 	req := PayRequest{Amount: major(c.AmountMinor, c.Currency), Currency: c.Currency,
 		Description: fmt.Sprintf("%s, период с %s", sub.Title, ruDate(c.PeriodStart)),
@@ -86,7 +90,7 @@ func (s *Service) ask(ctx context.Context, sub Subscription, c Charge) (PayResul
 	} else {
 		req.MethodID = sub.PaymentMethodID
 	}
-	return s.card.Pay(ctx, c.key(), req)
+	return gw.Pay(ctx, c.key(), req)
 }
 
 func (s *Service) markUnknown(ctx context.Context, c Charge) error {
@@ -118,7 +122,7 @@ func (s *Service) Refresh(ctx context.Context, chargeID string) (Charge, error) 
 	if err != nil {
 		return Charge{}, err
 	}
-	if s.card == nil || c.ProviderRef == "" && c.CustomerInitiated && c.Status == ChargePending {
+	if s.gateway(sub.Route) == nil || c.ProviderRef == "" && c.CustomerInitiated && c.Status == ChargePending {
 		return c, nil // the client has not been sent to pay yet
 	}
 	if _, err := s.attempt(ctx, sub, c); err != nil {
