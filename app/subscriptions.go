@@ -98,6 +98,7 @@ func (a *App) subscriptionRoutes(r *gin.Engine) {
 		r.POST("/api/v1/subscriptions/:id/pause", a.tabAuth, a.apiPauseSubscription)
 		r.POST("/api/v1/subscriptions/:id/resume", a.tabAuth, a.apiResumeSubscription)
 		r.POST("/api/v1/subscriptions/:id/cancel", a.tabAuth, a.apiCancelSubscription)
+		r.POST("/api/v1/subscriptions/:id/amount", a.tabAuth, a.apiChangeSubscriptionAmount)
 	}
 	r.GET("/s/:token", a.subscriptionPage)
 	r.POST("/s/:token", a.subscriptionAccept)
@@ -105,5 +106,6 @@ func (a *App) subscriptionRoutes(r *gin.Engine) {
 	r.GET("/s/:token/card", a.subscriptionPage)
 	r.POST("/s/:token/card", a.subscriptionReplaceCard)
 	r.POST("/s/:token/cancel", a.subscriptionCancel)
+	r.POST("/s/:token/amount", a.subscriptionAcceptAmount)
 	r.POST("/webhooks/yookassa", a.yookassaWebhook)
 }

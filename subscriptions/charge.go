@@ -23,6 +23,9 @@ func (s *Service) openCharge(tx *gorm.DB, sub Subscription, seq int, kind string
 		PeriodStart: sub.PeriodStart(seq).String(), AmountMinor: sub.amountFor(seq), Currency: sub.Currency,
 		Status: ChargePending, Attempt: 1, CustomerInitiated: kind == KindFirst, AttemptedAt: &now,
 		CreatedAt: now, UpdatedAt: now}
+	if err := sub.withinConsent(c.AmountMinor); err != nil {
+		return Charge{}, err
+	}
 	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&c)
 	if res.Error != nil || res.RowsAffected == 1 {
 		return c, res.Error
@@ -81,6 +84,9 @@ func (s *Service) ask(ctx context.Context, sub Subscription, c Charge) (PayResul
 	}
 	if c.ProviderRef != "" {
 		return gw.Get(ctx, c.ProviderRef)
+	}
+	if err := sub.withinConsent(c.AmountMinor); err != nil {
+		return PayResult{}, err
 	}
 	req := PayRequest{Amount: major(c.AmountMinor, c.Currency), Currency: c.Currency,
 		Description: fmt.Sprintf("%s, период с %s", sub.Title, ruDate(c.PeriodStart)),

@@ -46,7 +46,7 @@ func (s *Service) Terms(sub Subscription) Terms {
 	t := Terms{Merchant: s.cfg.Merchant, Title: sub.Title, Amount: Human(sub.AmountMinor, sub.Currency),
 		Currency: sub.Currency, Period: sub.PeriodText(), Anchor: ruDate(sub.Anchor), End: sub.EndText(), Route: sub.Route,
 		HowToCancel: "Отменить или приостановить подписку можно в любой момент по ссылке из письма или по просьбе менеджеру; " +
-			"после отмены списаний не будет."}
+			"после отмены списаний не будет.", AmountRule: amountChangeRule}
 	if sub.FirstAmountMinor != nil {
 		t.FirstAmount = Human(*sub.FirstAmountMinor, sub.Currency)
 	}
