@@ -29,12 +29,7 @@ func TestSBPSubscriptionFromTheTabToTheSecondPeriod(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, dialect string) {
 		e := newE2E(t, dialect, withSBPSubscriptions(t))
-		status, _ := e.install()
-		require.Equal(t, http.StatusOK, status)
-		token := e.openTab(e.dealID, 2)
-
-		form := newSubscriptionForm()
-		form["route"] = "sbp"
+		token, form := sbpSubscriptionForm(t, e)
 		var created struct {
 			Subscription struct {
 				ID   int64  `json:"id"`
@@ -48,13 +43,22 @@ func TestSBPSubscriptionFromTheTabToTheSecondPeriod(t *testing.T) {
 		require.Equal(t, http.StatusSeeOther, status)
 		require.True(t, strings.HasPrefix(location, "https://qr.nspk.ru/"), location)
 
+		// The client pays in their bank's app; the waiting page polls the payment through /done.
+		_, _, page := get(t, link)
+		require.Contains(t, page, `data-state="waiting"`)
+		path := strings.TrimPrefix(link, e.url)
+		require.Contains(t, page, `content="10;url=`+path+`/done"`)
 		binding := "sc-" + itoa(created.Subscription.ID) + "-0-a1"
 		_, err := e.bank.Pay(binding, decimal.NewFromInt(990))
 		require.NoError(t, err)
 		status, _, _ = get(t, link+"/done")
 		require.Equal(t, http.StatusOK, status)
-		_, _, page := get(t, link)
+		_, _, page = get(t, link)
 		require.Contains(t, page, `data-state="active"`)
+		e.bank.WaitCallbacks() // the bank's callback for our order is answered 200 and kept for review
+		for _, d := range e.bank.Deliveries() {
+			require.Equal(t, http.StatusOK, d.Status)
+		}
 
 		e.clock.Set(time.Date(2026, 12, 22, 7, 0, 0, 0, time.UTC))
 		rep, err := e.app.recur.subs.RunDue(t.Context(), e.clock.Now())
@@ -71,15 +75,21 @@ func TestSBPSubscriptionFromTheTabToTheSecondPeriod(t *testing.T) {
 func TestSBPSubscriptionRefusedUnlessSwitchedOn(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, "sqlite", withSBP(t))
-	status, _ := e.install()
-	require.Equal(t, http.StatusOK, status)
-	token := e.openTab(e.dealID, 2)
-	form := newSubscriptionForm()
-	form["route"] = "sbp"
+	token, form := sbpSubscriptionForm(t, e)
 	var refusal struct {
 		Fields []fieldError `json:"fields"`
 	}
 	require.Equal(t, http.StatusUnprocessableEntity, e.api(token, http.MethodPost, "/subscriptions", form, &refusal))
 	require.Equal(t, "route", refusal.Fields[0].Field)
 	require.Contains(t, refusal.Fields[0].Message, "СБП")
+}
+
+// sbpSubscriptionForm installs the app and opens the deal's tab; the form asks for the SBP route.
+func sbpSubscriptionForm(t *testing.T, e *e2e) (string, map[string]any) {
+	t.Helper()
+	status, _ := e.install()
+	require.Equal(t, http.StatusOK, status)
+	form := newSubscriptionForm()
+	form["route"] = "sbp"
+	return e.openTab(e.dealID, 2), form
 }
