@@ -86,6 +86,10 @@ func (s *Service) nextPeriod(sub Subscription, now time.Time) int {
 	return n
 }
 
+// RegularAmount is what the next regular period costs: the amount, or an agreed change once it
+// applies to that period.
+func (sub Subscription) RegularAmount() int64 { return sub.amountFor(max(sub.Seq, 1)) }
+
 // PendingAmount is a changed amount that waits for the client's consent, or nil.
 func (sub Subscription) PendingAmount() *int64 {
 	if sub.NextAmountMinor == nil || sub.NextAmountConsented {

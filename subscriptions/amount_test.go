@@ -41,6 +41,7 @@ func TestRaiseNeedsNewConsentAndAppliesFromTheNextPeriod(t *testing.T) {
 		require.EqualValues(t, 99000, cs[2].AmountMinor)
 		require.EqualValues(t, 150000, cs[3].AmountMinor)
 		require.EqualValues(t, 150000, tb.sub(t, sub.ID).ConsentedMinor)
+		require.Equal(t, Human(150000, "RUB"), tb.svc.Terms(tb.sub(t, sub.ID)).Amount, "the page shows the new amount")
 		require.EqualValues(t, 2, tb.count(t, "subscription_consents"))
 
 		_, err = tb.svc.AcceptAmount(ctx, AcceptInput{Token: sub.PayToken, Agreed: true})
