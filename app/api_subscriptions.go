@@ -113,8 +113,12 @@ func subscriptionChanged(c *gin.Context, sub subscriptions.Subscription, err err
 		subscriptionError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"subscription": gin.H{"id": sub.ID, "status": sub.Status, "pause_from": sub.PauseFrom,
-		"pause_until": sub.PauseUntil, "cancel_at_period_end": sub.CancelAtPeriodEnd, "next_charge_on": sub.NextChargeOn}})
+	v := gin.H{"id": sub.ID, "status": sub.Status, "pause_from": sub.PauseFrom,
+		"pause_until": sub.PauseUntil, "cancel_at_period_end": sub.CancelAtPeriodEnd, "next_charge_on": sub.NextChargeOn}
+	if m := sub.NextAmountMinor; m != nil {
+		v["next_amount"], v["next_amount_needs_consent"] = subscriptions.Human(*m, sub.Currency), !sub.NextAmountConsented
+	}
+	c.JSON(http.StatusOK, gin.H{"subscription": v})
 }
 
 // decodeChange reads the optional JSON body of a manager's change; it answers 400 itself.

@@ -24,6 +24,7 @@ type RecurConfig struct {
 	DunningEnd        string   // B24PAY_DUNNING_END: suspended or cancelled
 	Merchant          string   // B24PAY_MERCHANT_NAME: the seller's name shown to clients
 	RemindDays        int      // B24PAY_SUBSCRIPTION_REMIND_DAYS: upcoming-charge e-mail, days before (0 = off)
+	SBPSubscriptions  bool     // B24PAY_SBP_SUBSCRIPTIONS: the bank has SBP subscriptions (account binding) enabled
 	Mail              mail.Config
 }
 
@@ -45,6 +46,9 @@ func loadRecur(get func(name, def string) string, dataDir string, dst *RecurConf
 		return err
 	}
 	dst.DunningDays = days
+	if dst.SBPSubscriptions, err = strconv.ParseBool(get("B24PAY_SBP_SUBSCRIPTIONS", "false")); err != nil {
+		return &ConfigError{"B24PAY_SBP_SUBSCRIPTIONS", "must be true or false"}
+	}
 	if err := parseInt("B24PAY_SUBSCRIPTION_REMIND_DAYS", get("B24PAY_SUBSCRIPTION_REMIND_DAYS", "3"), 0, 30, &dst.RemindDays); err != nil {
 		return err
 	}

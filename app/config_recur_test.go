@@ -26,6 +26,7 @@ func TestRecurringConfig(t *testing.T) {
 		"B24PAY_YOOKASSA_NOTIFY_IPS":               {"B24PAY_YOOKASSA_NOTIFY_IPS": "not-an-ip"},
 		"B24PAY_SMTP_TLS":                          {"B24PAY_SMTP_HOST": "smtp.example.ru", "B24PAY_SMTP_TLS": "ssl"},
 		"B24PAY_SUBSCRIPTION_REMIND_DAYS":          {"B24PAY_SUBSCRIPTION_REMIND_DAYS": "99"},
+		"B24PAY_SBP_SUBSCRIPTIONS":                 {"B24PAY_SBP_SUBSCRIPTIONS": "maybe"},
 	} {
 		_, err := load(env)
 		require.Error(t, err, name)

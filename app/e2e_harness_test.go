@@ -48,10 +48,14 @@ type e2e struct {
 type e2eOption func(e *e2e, env map[string]string, clk *clock.Frozen, publicURL string)
 
 // withSBP configures the SBP route against the fake bank, which calls back the app.
-func withSBP(t testing.TB) e2eOption {
+func withSBP(t testing.TB, edit ...func(*sbpfake.Config)) e2eOption {
 	return func(e *e2e, env map[string]string, clk *clock.Frozen, publicURL string) {
-		e.bank = sbpfake.New(sbpfake.Config{SBPMerchantID: "MA0000000552", SecretKey: "sbp-secret",
-			NotificationURL: publicURL + "/webhooks/sbp", Now: clk.Now})
+		cfg := sbpfake.Config{SBPMerchantID: "MA0000000552", SecretKey: "sbp-secret",
+			NotificationURL: publicURL + "/webhooks/sbp", Now: clk.Now}
+		for _, ed := range edit {
+			ed(&cfg)
+		}
+		e.bank = sbpfake.New(cfg)
 		srv := httptest.NewServer(e.bank)
 		t.Cleanup(srv.Close)
 		env["B24PAY_SBP_API_URL"], env["B24PAY_SBP_MERCHANT_ID"], env["B24PAY_SBP_SECRET_KEY"] = srv.URL, "MA0000000552", "sbp-secret"

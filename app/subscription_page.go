@@ -30,6 +30,21 @@ func (a *App) subscriptionAccept(c *gin.Context) {
 	a.redirectOr(c, sub, url, err)
 }
 
+// subscriptionAcceptAmount records the client's consent to a raised amount.
+func (a *App) subscriptionAcceptAmount(c *gin.Context) {
+	sub, ok := a.subscriptionOf(c)
+	if !ok {
+		return
+	}
+	_, err := a.recur.subs.AcceptAmount(c.Request.Context(), subscriptions.AcceptInput{Token: c.Param("token"),
+		Agreed: c.PostForm("consent") == "1", IP: c.ClientIP(), UserAgent: c.Request.UserAgent()})
+	a.redirectOr(c, sub, "/s/"+sub.PayToken, err)
+}
+
+// paymentMethodText names what the client lets us debit, by route.
+var paymentMethodText = map[string]string{subscriptions.RouteCard: "с моей банковской карты",
+	subscriptions.RouteSBP: "с моего банковского счёта через СБП"}
+
 // subscriptionReplaceCard pays the unpaid period with a new card, which replaces the old one.
 func (a *App) subscriptionReplaceCard(c *gin.Context) {
 	sub, ok := a.subscriptionOf(c)
@@ -103,8 +118,12 @@ func (a *App) renderSubscription(c *gin.Context, status int, sub subscriptions.S
 	t := a.recur.subs.Terms(sub)
 	v := templates.SubscriptionPage{Merchant: t.Merchant, Title: t.Title, Amount: t.Amount, FirstAmount: t.FirstAmount,
 		Period: t.Period, Start: t.Anchor, End: t.End, Card: sub.CardTitle, HowToCancel: t.HowToCancel,
+		AmountRule: t.AmountRule, Method: paymentMethodText[sub.Route], AmountAction: "/s/" + sub.PayToken + "/amount",
 		Action: "/s/" + sub.PayToken, CancelAction: "/s/" + sub.PayToken + "/cancel", Error: problem,
 		CancelsAtPeriodEnd: sub.CancelAtPeriodEnd}
+	if m := sub.PendingAmount(); m != nil {
+		v.NewAmount = subscriptions.Human(*m, sub.Currency)
+	}
 	switch sub.Status {
 	case subscriptions.StatusAwaitingConsent:
 		v.State = "consent"

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"b24pay/billing/sbp"
 	"b24pay/billing/yookassa"
 	"b24pay/mail"
 	"b24pay/portal"
@@ -53,6 +54,9 @@ func (a *App) wireSubscriptions() error {
 	if err != nil {
 		return err
 	}
+	if err := a.wireSBPSubscriptions(r.subs); err != nil {
+		return err
+	}
 	a.recur = r
 	if r.yookassa != nil && a.payments != nil {
 		a.payments.HandleNotifications("yookassa", yookassaInbox{r})
@@ -68,6 +72,25 @@ func (a *App) wireSubscriptions() error {
 	})
 }
 
+// wireSBPSubscriptions turns the SBP subscription route on when the bank has enabled it
+// (B24PAY_SBP_SUBSCRIPTIONS) for the configured SBP merchant.
+func (a *App) wireSBPSubscriptions(subs *subscriptions.Service) error {
+	if !a.cfg.Recur.SBPSubscriptions {
+		return nil
+	}
+	if !a.cfg.Billing.SBPEnabled() {
+		return &ConfigError{"B24PAY_SBP_SUBSCRIPTIONS", "needs the SBP route configured (B24PAY_SBP_SECRET_KEY)"}
+	}
+	sc := a.cfg.Billing.sbpConfig()
+	sc.Logger = a.log
+	client, err := sbp.New(sc)
+	if err != nil {
+		return &ConfigError{"B24PAY_SBP_SECRET_KEY", err.Error()}
+	}
+	subs.UseSBP(subscriptions.SBP{Client: client})
+	return nil
+}
+
 // subscriptionRoutes mounts the manager's API, the client's pages and the YooKassa webhook.
 func (a *App) subscriptionRoutes(r *gin.Engine) {
 	if a.instalments != nil {
@@ -75,6 +98,7 @@ func (a *App) subscriptionRoutes(r *gin.Engine) {
 		r.POST("/api/v1/subscriptions/:id/pause", a.tabAuth, a.apiPauseSubscription)
 		r.POST("/api/v1/subscriptions/:id/resume", a.tabAuth, a.apiResumeSubscription)
 		r.POST("/api/v1/subscriptions/:id/cancel", a.tabAuth, a.apiCancelSubscription)
+		r.POST("/api/v1/subscriptions/:id/amount", a.tabAuth, a.apiChangeSubscriptionAmount)
 	}
 	r.GET("/s/:token", a.subscriptionPage)
 	r.POST("/s/:token", a.subscriptionAccept)
@@ -82,5 +106,6 @@ func (a *App) subscriptionRoutes(r *gin.Engine) {
 	r.GET("/s/:token/card", a.subscriptionPage)
 	r.POST("/s/:token/card", a.subscriptionReplaceCard)
 	r.POST("/s/:token/cancel", a.subscriptionCancel)
+	r.POST("/s/:token/amount", a.subscriptionAcceptAmount)
 	r.POST("/webhooks/yookassa", a.yookassaWebhook)
 }

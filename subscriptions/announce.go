@@ -99,7 +99,7 @@ func (s *Service) announce(tx *gorm.DB, sub Subscription, c Charge, ev event, no
 }
 
 func (s *Service) letter(sub Subscription, c Charge, kind mail.Kind, key string) *mail.Letter {
-	d := mail.Data{Merchant: s.cfg.Merchant, Title: sub.Title, Amount: Human(sub.AmountMinor, sub.Currency),
+	d := mail.Data{Merchant: s.cfg.Merchant, Title: sub.Title, Amount: Human(sub.RegularAmount(), sub.Currency),
 		Period: sub.PeriodText(), Card: sub.CardTitle, PayURL: s.PageURL(sub) + "/card", ManageURL: s.PageURL(sub),
 		PaidCount: sub.PaidCount}
 	if c.ID != "" {

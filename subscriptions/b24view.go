@@ -41,7 +41,7 @@ func (s *Service) B24View(ctx context.Context, memberID string, id int64) (B24Vi
 		return B24View{}, notFound(err)
 	}
 	v := B24View{ID: sub.ID, ItemID: sub.B24ItemID, Title: sub.Title, Status: statusNames[sub.Status],
-		Amount: major(sub.AmountMinor, sub.Currency).StringFixed(2), Currency: sub.Currency, Route: routeNames[sub.Route],
+		Amount: major(sub.RegularAmount(), sub.Currency).StringFixed(2), Currency: sub.Currency, Route: routeNames[sub.Route],
 		PaidCount: sub.PaidCount, PaidTotal: major(sub.PaidMinor, sub.Currency).StringFixed(2),
 		ClientType: c.EntityType, ClientB24ID: c.B24ID, DealID: sub.DealID, ManagerID: sub.ManagerID}
 	if sub.Status == StatusActive || sub.Status == StatusPastDue || sub.Status == StatusPaused {

@@ -81,9 +81,9 @@ func seed(b *testing.B, db *store.DB, n int, now time.Time) {
 	require.NoError(b, db.Exec(`INSERT INTO clients (member_id, entity_type, b24_id, updated_at) VALUES ('p', 'contact', 1, ?)`, now).Error)
 	require.NoError(b, db.Exec(`INSERT INTO subscriptions (member_id, client_id, title, email, amount_minor, currency,
 		period_unit, period_every, anchor, end_kind, route, status, seq, next_charge_on, paid_count, paid_minor,
-		payment_method_id, pay_token, created_at, updated_at)
+		payment_method_id, pay_token, consented_minor, created_at, updated_at)
 		SELECT 'p', (SELECT id FROM clients LIMIT 1), 'S', 'c' || g || '@example.ru', 99000, 'RUB', 'month', 1,
-		       '2027-01-15', 'open', 'card', 'active', 1, '2027-02-15', 1, 99000, 'pm-' || g, 'tok-' || g, ?, ?
+		       '2027-01-15', 'open', 'card', 'active', 1, '2027-02-15', 1, 99000, 'pm-' || g, 'tok-' || g, 99000, ?, ?
 		FROM generate_series(1, ?) AS g`, now, now, n).Error)
 }
 

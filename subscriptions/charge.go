@@ -23,6 +23,9 @@ func (s *Service) openCharge(tx *gorm.DB, sub Subscription, seq int, kind string
 		PeriodStart: sub.PeriodStart(seq).String(), AmountMinor: sub.amountFor(seq), Currency: sub.Currency,
 		Status: ChargePending, Attempt: 1, CustomerInitiated: kind == KindFirst, AttemptedAt: &now,
 		CreatedAt: now, UpdatedAt: now}
+	if err := sub.withinConsent(c.AmountMinor); err != nil {
+		return Charge{}, err
+	}
 	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&c)
 	if res.Error != nil || res.RowsAffected == 1 {
 		return c, res.Error
@@ -75,8 +78,15 @@ func (s *Service) attempt(ctx context.Context, sub Subscription, c Charge) (PayR
 }
 
 func (s *Service) ask(ctx context.Context, sub Subscription, c Charge) (PayResult, error) {
+	gw := s.gateway(sub.Route)
+	if gw == nil {
+		return PayResult{}, fmt.Errorf("%w: route %s", ErrRouteUnavailable, sub.Route)
+	}
 	if c.ProviderRef != "" {
-		return s.card.Get(ctx, c.ProviderRef)
+		return gw.Get(ctx, c.ProviderRef)
+	}
+	if err := sub.withinConsent(c.AmountMinor); err != nil {
+		return PayResult{}, err
 	}
 	req := PayRequest{Amount: major(c.AmountMinor, c.Currency), Currency: c.Currency,
 		Description: fmt.Sprintf("%s, период с %s", sub.Title, ruDate(c.PeriodStart)),
@@ -86,7 +96,7 @@ func (s *Service) ask(ctx context.Context, sub Subscription, c Charge) (PayResul
 	} else {
 		req.MethodID = sub.PaymentMethodID
 	}
-	return s.card.Pay(ctx, c.key(), req)
+	return gw.Pay(ctx, c.key(), req)
 }
 
 func (s *Service) markUnknown(ctx context.Context, c Charge) error {
@@ -118,7 +128,7 @@ func (s *Service) Refresh(ctx context.Context, chargeID string) (Charge, error) 
 	if err != nil {
 		return Charge{}, err
 	}
-	if s.card == nil || c.ProviderRef == "" && c.CustomerInitiated && c.Status == ChargePending {
+	if s.gateway(sub.Route) == nil || c.ProviderRef == "" && c.CustomerInitiated && c.Status == ChargePending {
 		return c, nil // the client has not been sent to pay yet
 	}
 	if _, err := s.attempt(ctx, sub, c); err != nil {

@@ -25,6 +25,7 @@ func (s *Service) Accept(ctx context.Context, in AcceptInput) (string, error) {
 	if err := s.checkRoute(sub.Route, sub.Currency); err != nil {
 		return "", err
 	}
+	sub.ConsentedMinor = sub.consentCap()
 	charge, err := s.recordConsent(ctx, sub, in)
 	if err != nil {
 		return "", err
@@ -50,7 +51,10 @@ func (s *Service) recordConsent(ctx context.Context, sub Subscription, in Accept
 		if err := tx.Create(&consent).Error; err != nil {
 			return err
 		}
-		var err error
+		err := tx.Model(&Subscription{}).Where("id = ?", sub.ID).Update("consented_minor", sub.ConsentedMinor).Error
+		if err != nil {
+			return err
+		}
 		charge, err = s.openCharge(tx, sub, 0, KindFirst, now)
 		if err != nil {
 			return err

@@ -63,23 +63,33 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (Subscription, err
 	return sub, err
 }
 
-// checkRoute refuses a route this install cannot bill. The card route needs YooKassa, which
-// takes roubles only in our set-up; SBP subscriptions and invoices per period are not billed by
-// this service yet, so they are refused rather than accepted and never charged.
+// checkRoute refuses a route this install cannot bill. The card route needs YooKassa and the SBP
+// route a bank that has SBP subscriptions enabled; both take roubles only. Invoices per period
+// are not billed by this service yet, so they are refused rather than accepted and never charged.
 func (s *Service) checkRoute(route, currency string) error {
 	switch route {
 	case RouteCard:
 		if s.card == nil {
-			return fmt.Errorf("%w: %w", ErrRouteUnavailable,
-				&FieldError{Field: "route", Message: "оплата картой не настроена: подключите ЮKassa"})
+			return unavailable("оплата картой не настроена: подключите ЮKassa")
 		}
 		if strings.ToUpper(currency) != "RUB" {
 			return fieldErr("currency", "картой через ЮKassa списываются только рубли")
 		}
 		return nil
+	case RouteSBP:
+		if s.sbp == nil {
+			return unavailable("подписки СБП не подключены: их включает банк, после этого включите их в настройках")
+		}
+		if strings.ToUpper(currency) != "RUB" {
+			return fieldErr("currency", "по СБП списываются только рубли")
+		}
+		return nil
 	}
-	return fmt.Errorf("%w: %w", ErrRouteUnavailable,
-		&FieldError{Field: "route", Message: "этот способ пока недоступен для подписок: выберите карту"})
+	return unavailable("этот способ пока недоступен для подписок: выберите карту или СБП")
+}
+
+func unavailable(msg string) error {
+	return fmt.Errorf("%w: %w", ErrRouteUnavailable, &FieldError{Field: "route", Message: msg})
 }
 
 func upsertClient(tx *gorm.DB, in CreateInput, now time.Time) (int64, error) {

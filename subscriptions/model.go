@@ -62,6 +62,15 @@ type Subscription struct {
 	CreatedAt         time.Time
 	UpdatedAt         time.Time `gorm:"autoUpdateTime:false"`
 	EndedAt           *time.Time
+
+	// ConsentedMinor is the most the client agreed to be charged for one period; no charge is
+	// ever made above it.
+	ConsentedMinor int64
+	// NextAmountMinor is a changed amount that applies from period NextAmountFromSeq on, once
+	// NextAmountConsented (a change above ConsentedMinor waits for the client's new consent).
+	NextAmountMinor     *int64
+	NextAmountFromSeq   int
+	NextAmountConsented bool
 }
 
 // TableName maps Subscription to its table.
@@ -78,10 +87,14 @@ func (s Subscription) PeriodStart(n int) schedules.Date {
 	return s.Period().Nth(anchor, n)
 }
 
-// amountFor is what period n costs: the first-period amount for n = 0 when set.
+// amountFor is what period n costs: the first-period amount for n = 0 when set, a changed amount
+// from the period it applies from once agreed.
 func (s Subscription) amountFor(n int) int64 {
-	if n == 0 && s.FirstAmountMinor != nil {
+	switch {
+	case n == 0 && s.FirstAmountMinor != nil:
 		return *s.FirstAmountMinor
+	case s.NextAmountMinor != nil && s.NextAmountConsented && n >= s.NextAmountFromSeq:
+		return *s.NextAmountMinor
 	}
 	return s.AmountMinor
 }
@@ -125,6 +138,7 @@ type Terms struct {
 	End         string `json:"end"`
 	Route       string `json:"route"`
 	HowToCancel string `json:"how_to_cancel"`
+	AmountRule  string `json:"amount_change"`
 }
 
 // Charge is one period's payment; unique per (subscription, period start).

@@ -26,13 +26,14 @@ type Report struct {
 // lease, and a charge is unique per period.
 func (s *Service) RunDue(ctx context.Context, now time.Time) (Report, error) {
 	var rep Report
-	if s.card == nil {
-		return rep, nil // only the card route is billed by this pass
+	routes := s.billedRoutes()
+	if len(routes) == 0 {
+		return rep, nil // no route with a gateway: nothing is billed by this pass
 	}
 	today := s.today(now).String()
 	var after int64
 	for ctx.Err() == nil {
-		batch, err := s.claim(ctx, now, today, after)
+		batch, err := s.claim(ctx, now, today, after, routes)
 		if err != nil {
 			return rep, err
 		}
@@ -47,19 +48,19 @@ func (s *Service) RunDue(ctx context.Context, now time.Time) (Report, error) {
 
 // claim leases up to Batch due subscriptions with ids above after. On PostgreSQL the rows are
 // locked with SKIP LOCKED while the lease is written, so concurrent passes take disjoint sets.
-func (s *Service) claim(ctx context.Context, now time.Time, today string, after int64) ([]Subscription, error) {
+func (s *Service) claim(ctx context.Context, now time.Time, today string, after int64, routes []string) ([]Subscription, error) {
 	lock := ""
 	if s.db.Dialect == store.Postgres {
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
 	q := `UPDATE subscriptions SET lease_until = ?
 	      WHERE id IN (SELECT id FROM subscriptions
-	                   WHERE status IN ('active', 'past_due', 'paused') AND route = 'card' AND next_charge_on <= ?
+	                   WHERE status IN ('active', 'past_due', 'paused') AND route IN ? AND next_charge_on <= ?
 	                     AND id > ? AND (lease_until IS NULL OR lease_until < ?)
 	                   ORDER BY id LIMIT ?` + lock + `)
 	      RETURNING *`
 	var subs []Subscription
-	err := s.db.WithContext(ctx).Raw(q, now.Add(s.cfg.Lease), today, after, now, s.cfg.Batch).Scan(&subs).Error
+	err := s.db.WithContext(ctx).Raw(q, now.Add(s.cfg.Lease), routes, today, after, now, s.cfg.Batch).Scan(&subs).Error
 	sort.Slice(subs, func(i, j int) bool { return subs[i].ID < subs[j].ID })
 	return subs, err
 }

@@ -85,6 +85,7 @@ type Service struct {
 	log   *slog.Logger
 	cfg   Config
 	card  Gateway // nil when YooKassa is not configured
+	sbp   Gateway // nil unless SBP subscriptions are enabled at the bank (UseSBP)
 }
 
 // NewService builds the service; card may be nil (the card route is then refused).
@@ -93,6 +94,31 @@ func NewService(db *store.DB, clk clock.Clock, log *slog.Logger, cfg Config, car
 		return nil, err
 	}
 	return &Service{db: db, clock: clk, log: log, cfg: cfg.withDefaults(), card: card}, nil
+}
+
+// UseSBP turns the SBP subscription route on with gateway g; call it before the service is used.
+func (s *Service) UseSBP(g Gateway) { s.sbp = g }
+
+// gateway is the gateway of a route, nil when the route is not configured.
+func (s *Service) gateway(route string) Gateway {
+	switch route {
+	case RouteCard:
+		return s.card
+	case RouteSBP:
+		return s.sbp
+	}
+	return nil
+}
+
+// billedRoutes are the routes RunDue charges: those with a gateway.
+func (s *Service) billedRoutes() []string {
+	var out []string
+	for _, r := range []string{RouteCard, RouteSBP} {
+		if s.gateway(r) != nil {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // today is the calendar date in the portal's zone at instant t.

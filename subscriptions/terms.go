@@ -43,10 +43,10 @@ func (s Subscription) EndText() string {
 
 // Terms is what the client is shown and agrees to.
 func (s *Service) Terms(sub Subscription) Terms {
-	t := Terms{Merchant: s.cfg.Merchant, Title: sub.Title, Amount: Human(sub.AmountMinor, sub.Currency),
+	t := Terms{Merchant: s.cfg.Merchant, Title: sub.Title, Amount: Human(sub.RegularAmount(), sub.Currency),
 		Currency: sub.Currency, Period: sub.PeriodText(), Anchor: ruDate(sub.Anchor), End: sub.EndText(), Route: sub.Route,
 		HowToCancel: "Отменить или приостановить подписку можно в любой момент по ссылке из письма или по просьбе менеджеру; " +
-			"после отмены списаний не будет."}
+			"после отмены списаний не будет.", AmountRule: amountChangeRule}
 	if sub.FirstAmountMinor != nil {
 		t.FirstAmount = Human(*sub.FirstAmountMinor, sub.Currency)
 	}

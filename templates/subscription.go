@@ -14,8 +14,13 @@ type SubscriptionPage struct {
 	NextDate    string
 	Card        string
 	HowToCancel string
+	AmountRule  string // the terms' clause on changes of the amount
+	Method      string // «с моей банковской карты» or «с моего банковского счёта через СБП»
 	Action      string // where the form posts
-	Error       string // next to the checkbox
+	// NewAmount is a raised amount waiting for the client's consent (posted to AmountAction).
+	NewAmount    string
+	AmountAction string
+	Error        string // next to the checkbox
 
 	CancelAction       string // where «Отменить подписку» posts
 	CancelsAtPeriodEnd bool   // cancelled by the client; ends with the paid period

@@ -37,10 +37,18 @@ type testBundle struct {
 
 func setup(t *testing.T, edit ...func(*sbp.Config)) *testBundle {
 	t.Helper()
+	return setupBank(t, func(*sbpfake.Config) {}, edit...)
+}
+
+// setupBank is setup with the fake bank's configuration edited too.
+func setupBank(t *testing.T, bankEdit func(*sbpfake.Config), edit ...func(*sbp.Config)) *testBundle {
+	t.Helper()
 	tb := &testBundle{clock: &fakeClock{now: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)}, logs: &bytes.Buffer{}}
 	tb.receiver = newCallbackReceiver(t, testKey)
-	tb.bank = sbpfake.New(sbpfake.Config{SBPMerchantID: testMerchant, SecretKey: testKey, Now: tb.clock.Now,
-		RetryDelays: []time.Duration{time.Millisecond, time.Millisecond}, NotificationURL: tb.receiver.server.URL})
+	bankCfg := sbpfake.Config{SBPMerchantID: testMerchant, SecretKey: testKey, Now: tb.clock.Now,
+		RetryDelays: []time.Duration{time.Millisecond, time.Millisecond}, NotificationURL: tb.receiver.server.URL}
+	bankEdit(&bankCfg)
+	tb.bank = sbpfake.New(bankCfg)
 	tb.server = httptest.NewServer(tb.bank)
 	t.Cleanup(func() { tb.bank.Close(); tb.server.Close() })
 	cfg := sbp.Config{BaseURL: tb.server.URL, SBPMerchantID: testMerchant, SecretKey: testKey,

@@ -45,6 +45,15 @@ type RegisterQRInput struct {
 	AdditionalInfo string
 	// Account is a 20-digit settlement account, if payments must land on a specific one.
 	Account string
+	// Binding, when set, also offers the payer to bind their account (pay-and-bind, §b.2/§b.8):
+	// after paying they may agree to later debits by binding ID. Needs bank-side enablement.
+	Binding *BindingOffer
+}
+
+// BindingOffer is the `subscription` object of a pay-and-bind QR (sbp_subscriptions.yml, QRDynamic).
+type BindingOffer struct {
+	ID      string `json:"id"`      // our binding id: 1..40 of A-Z a-z 0-9 - _ .
+	Purpose string `json:"purpose"` // shown in the payer's bank app, ≤ 185 characters
 }
 
 // Validate checks the input against the bank's documented limits.
@@ -55,7 +64,22 @@ func (in RegisterQRInput) Validate() error {
 		checkTextLen("purpose", in.Purpose, maxPurposeLen),
 		checkTextLen("additional info", in.AdditionalInfo, maxAdditionalInfoLen),
 		checkAccount(in.Account),
+		in.Binding.validate(),
 	)
+}
+
+func (o *BindingOffer) validate() error {
+	if o == nil {
+		return nil
+	}
+	return errors.Join(checkOrderID("binding id", o.ID), checkPurpose(o.Purpose))
+}
+
+func checkPurpose(p string) error {
+	if p == "" {
+		return fmt.Errorf("%w: binding purpose is required", ErrInvalidRequest)
+	}
+	return checkTextLen("binding purpose", p, maxPurposeLen)
 }
 
 func checkAccount(a string) error {
@@ -81,15 +105,16 @@ type QR struct {
 }
 
 type registerQRRequest struct {
-	QRType           string `json:"qrType"`
-	SBPMerchantID    string `json:"sbpMerchantId"`
-	Order            string `json:"order"`
-	Amount           rubles `json:"amount"`
-	Currency         string `json:"currency"`
-	PaymentDetails   string `json:"paymentDetails,omitempty"`
-	AdditionalInfo   string `json:"additionalInfo,omitempty"`
-	Account          string `json:"account,omitempty"`
-	QRExpirationDate string `json:"qrExpirationDate,omitempty"`
+	QRType           string        `json:"qrType"`
+	SBPMerchantID    string        `json:"sbpMerchantId"`
+	Order            string        `json:"order"`
+	Amount           rubles        `json:"amount"`
+	Currency         string        `json:"currency"`
+	PaymentDetails   string        `json:"paymentDetails,omitempty"`
+	AdditionalInfo   string        `json:"additionalInfo,omitempty"`
+	Account          string        `json:"account,omitempty"`
+	QRExpirationDate string        `json:"qrExpirationDate,omitempty"`
+	Subscription     *BindingOffer `json:"subscription,omitempty"`
 }
 
 type qrAnswer struct {
@@ -112,7 +137,7 @@ func (cl *Client) RegisterQR(ctx context.Context, in RegisterQRInput) (QR, error
 	req := registerQRRequest{
 		QRType: "QRDynamic", SBPMerchantID: cl.cfg.SBPMerchantID, Order: in.OrderID,
 		Amount: rubles(in.Amount), Currency: "RUB", PaymentDetails: in.Purpose,
-		AdditionalInfo: in.AdditionalInfo, Account: in.Account,
+		AdditionalInfo: in.AdditionalInfo, Account: in.Account, Subscription: in.Binding,
 	}
 	if !in.ExpiresAt.IsZero() {
 		req.QRExpirationDate = in.ExpiresAt.In(moscow).Format(wireTime)

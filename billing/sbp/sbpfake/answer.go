@@ -24,6 +24,11 @@ const (
 	codeRefundNotFound          = "ERROR.REFUND_NOT_FOUND"
 	codeUnauthorized            = "ERROR.UNAUTHORIZED"      // the fake's own
 	codeTooManyRequests         = "ERROR.TOO_MANY_REQUESTS" // the fake's own
+	// codeSubscriptionsOff refuses binding calls when the bank has not enabled subscriptions for
+	// the merchant; the documentation names no code for it, so this one is the fake's own.
+	codeSubscriptionsOff = "ERROR.SUBSCRIPTIONS_NOT_ENABLED"
+	// codeBindingInactive refuses a charge by a binding that is not SUBSCRIBED (undocumented; the fake's own).
+	codeBindingInactive = "ERROR.SUBSCRIPTION_NOT_ACTIVE"
 )
 
 // answer is what a handler decided; handle writes it.
@@ -50,7 +55,7 @@ func statusFor(code string) int {
 	switch code {
 	case codeNotFound, codeRefundNotFound:
 		return http.StatusNotFound
-	case codeOrderAlreadyRegistered, codeRefundInsufficientFunds:
+	case codeOrderAlreadyRegistered, codeRefundInsufficientFunds, codeBindingInactive, codeSubscriptionsOff:
 		return http.StatusUnprocessableEntity
 	}
 	return http.StatusBadRequest

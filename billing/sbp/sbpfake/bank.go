@@ -19,6 +19,7 @@ type Bank struct {
 	orders        map[string][]*qr // by our order id, oldest first
 	refunds       map[string]*refund
 	registrations map[string]int
+	bindings      map[string]*binding
 	requests      int
 	seq           int64
 	switches      switches
@@ -42,6 +43,7 @@ type switches struct {
 	duplicate       bool
 	outOfOrder      bool
 	autoRefund      bool
+	chargeOutcome   string // paymentStatus of the next charges by binding; "" means SUCCESS
 }
 
 type qr struct {
@@ -54,6 +56,7 @@ type qr struct {
 	expires        time.Time
 	cancelled      bool
 	payment        *payment
+	binding        *binding // a pay-and-bind QR (§b.2 `subscription`): paying it binds the account
 }
 
 type payment struct {
@@ -77,7 +80,7 @@ func New(cfg Config) *Bank {
 	b := &Bank{
 		cfg: cfg.withDefaults(), callbackURL: cfg.NotificationURL,
 		qrs: map[string]*qr{}, orders: map[string][]*qr{}, refunds: map[string]*refund{},
-		registrations: map[string]int{}, stop: make(chan struct{}),
+		registrations: map[string]int{}, bindings: map[string]*binding{}, stop: make(chan struct{}),
 	}
 	b.idle = sync.NewCond(&b.mu)
 	b.mux = b.routes()
@@ -94,6 +97,10 @@ func (b *Bank) routes() *http.ServeMux {
 	m.HandleFunc("POST /api/sbp/v1/refund", b.handle(b.createRefund, true))
 	m.HandleFunc("GET /api/sbp/v1/refund/{refundId}", b.handle(b.refundStatus, true))
 	m.HandleFunc("POST /api/settings/v1/callback", b.handle(b.setCallback, true))
+	m.HandleFunc("POST /api/sbp/v1/subscriptions", b.handle(b.createBinding, false))
+	m.HandleFunc("GET /api/sbp/v1/subscriptions/{subscriptionId}", b.handle(b.bindingState, true))
+	m.HandleFunc("POST /api/sbp/v1/subscriptions/{subscriptionId}/orders", b.handle(b.chargeBinding, true))
+	m.HandleFunc("GET /api/sbp/v1/subscriptions/{subscriptionId}/orders/{order}", b.handle(b.bindingOrder, true))
 	return m
 }
 

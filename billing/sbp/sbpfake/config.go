@@ -25,6 +25,10 @@ type Config struct {
 	HTTPClient *http.Client
 	// Now is the bank's clock; nil means time.Now.
 	Now func() time.Time
+	// Subscriptions is the bank-side enablement of SBP subscriptions (account binding, §b.8 of
+	// the reference: "needs additional configuration from the bank"); off, every binding call and
+	// a QR with a subscription offer are refused.
+	Subscriptions bool
 }
 
 // Validate reports what is missing.

@@ -22,6 +22,13 @@ type registerRequest struct {
 	AdditionalInfo   string          `json:"additionalInfo"`
 	Account          string          `json:"account"`
 	QRExpirationDate string          `json:"qrExpirationDate"`
+	Subscription     *bindingOffer   `json:"subscription"`
+}
+
+// bindingOffer is the `subscription` object of a pay-and-bind QR (sbp_subscriptions.yml, QRDynamic).
+type bindingOffer struct {
+	ID      string `json:"id"`
+	Purpose string `json:"purpose"`
 }
 
 type qrAnswer struct {
@@ -54,6 +61,9 @@ func (b *Bank) registerQR(r *http.Request) answer {
 	if refusal != nil {
 		return *refusal
 	}
+	if refusal := b.checkOffer(req.Subscription); refusal != nil {
+		return *refusal
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.orderPaid(req.Order) {
@@ -62,6 +72,9 @@ func (b *Bank) registerQR(r *http.Request) answer {
 	}
 	q := &qr{id: b.newQRID(), order: req.Order, amount: amount, purpose: req.PaymentDetails,
 		additionalInfo: req.AdditionalInfo, created: b.now(), expires: expires}
+	if req.Subscription != nil {
+		q.binding = b.offerBinding(req.Subscription.ID, req.Subscription.Purpose, q)
+	}
 	b.qrs[q.id] = q
 	b.orders[q.order] = append(b.orders[q.order], q)
 	b.registrations[q.order]++

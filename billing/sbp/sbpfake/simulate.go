@@ -57,6 +57,9 @@ func (b *Bank) settle(order string, amount decimal.Decimal, status string) (Paym
 		return Payment{}, fmt.Errorf("%w: paid %s, QR is for %s", ErrAmountMismatch, amount, q.amount)
 	}
 	q.payment = b.newPayment(status)
+	if status == "SUCCESS" && q.binding != nil && q.binding.status == bindingInactive {
+		q.binding.status, q.binding.bank = bindingSubscribed, payerBank // the payer accepts the offer
+	}
 	p := Payment{QRID: q.id, TransactionID: q.payment.transactionID, TransactionDate: q.payment.date}
 	c := Callback{TransactionID: p.TransactionID, QRID: q.id, Order: order, Amount: q.amount, Status: status,
 		TransactionDate: p.TransactionDate, CreateDate: q.created.In(moscow).Format(wireTime),
