@@ -69,8 +69,15 @@ func (a *App) cabinetRoutes(r *gin.Engine) {
 	priv.GET("/schedules", a.cabinetSchedules)
 	priv.POST("/instalments/:id/pay", a.cabinetPay)
 	priv.GET("/payments", a.cabinetPayments)
+	priv.GET("/payments/:id/receipt", a.cabinetPaymentReceipt)
+	priv.GET("/subscriptions/:id/charges/:seq/receipt", a.cabinetChargeReceipt)
 	priv.GET("/profile", a.cabinetProfileForm)
 	priv.POST("/profile", a.cabinetProfile)
+	priv.GET("/subscriptions", a.cabinetSubscriptions)
+	priv.POST("/subscriptions/:id/pause", a.cabinetPauseSubscription)
+	priv.POST("/subscriptions/:id/resume", a.cabinetResumeSubscription)
+	priv.POST("/subscriptions/:id/cancel", a.cabinetCancelSubscription)
+	priv.POST("/subscriptions/:id/card", a.cabinetReplaceCard)
 	priv.POST("/logout", a.cabinetLogout)
 }
 
@@ -183,7 +190,8 @@ func (a *App) cabinetMember(c *gin.Context) (string, bool) {
 func (a *App) cabinetPage(c *gin.Context, title, nav string) templates.CabinetPage {
 	p := templates.CabinetPage{Title: title, Nav: nav, CSRF: a.csrfToken(c), Form: map[string]string{}, Errors: map[string]string{}}
 	if v, ok := c.Get(accountKey); ok {
-		p.User = v.(cabinet.Account).Name
+		acct := v.(cabinet.Account)
+		p.User, p.Legal = acct.Name, acct.Kind != cabinet.KindPerson
 	}
 	return p
 }
