@@ -38,6 +38,10 @@ func (a *App) wireCabinet() error {
 	if err != nil {
 		return err
 	}
+	a.outbox.Handle(cabinet.TopicCardSync, a.cabinet.HandleCardSync)
+	if err := a.sched.Add("cabinet-card-resync", a.cfg.CronResync, a.cabinet.ResyncCards); err != nil {
+		return err
+	}
 	return a.sched.Add("cabinet-attempts-purge", "17 * * * *", a.cabinet.PurgeAttempts)
 }
 
@@ -78,6 +82,9 @@ func (a *App) cabinetRoutes(r *gin.Engine) {
 	priv.POST("/subscriptions/:id/resume", a.cabinetResumeSubscription)
 	priv.POST("/subscriptions/:id/cancel", a.cabinetCancelSubscription)
 	priv.POST("/subscriptions/:id/card", a.cabinetReplaceCard)
+	priv.GET("/users", a.cabinetUsers)
+	priv.POST("/users/invite", a.cabinetInviteUser)
+	priv.POST("/users/:id/remove", a.cabinetRemoveUser)
 	priv.POST("/logout", a.cabinetLogout)
 }
 
@@ -191,7 +198,7 @@ func (a *App) cabinetPage(c *gin.Context, title, nav string) templates.CabinetPa
 	p := templates.CabinetPage{Title: title, Nav: nav, CSRF: a.csrfToken(c), Form: map[string]string{}, Errors: map[string]string{}}
 	if v, ok := c.Get(accountKey); ok {
 		acct := v.(cabinet.Account)
-		p.User, p.Legal = acct.Name, acct.Kind != cabinet.KindPerson
+		p.User, p.Legal = acct.Name, acct.Kind != cabinet.KindPerson || acct.OfCompany()
 	}
 	return p
 }

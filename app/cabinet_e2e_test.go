@@ -97,7 +97,7 @@ func TestCabinetInvitationFromTheDealTabMatchesTheCompany(t *testing.T) {
 	u, err := url.Parse(inv.URL)
 	require.NoError(t, err)
 	b := e.browser(t)
-	require.Contains(t, b.get(u.RequestURI()).body, "Вас пригласил менеджер")
+	require.Contains(t, b.get(u.RequestURI()).body, "Вас пригласили в кабинет")
 	form := url.Values{"kind": {"person"}, "name": {"Анна"}, "email": {"anna@elsewhere.ru"}, "phone": {"+79005550000"},
 		"password": {"correct horse battery"}, "invite": {u.Query().Get("invite")}}
 	require.Equal(t, http.StatusOK, b.post("/cabinet/register", form).status)

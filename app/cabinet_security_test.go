@@ -43,6 +43,9 @@ func init() {
 		"POST /cabinet/subscriptions/:id/card":                noSession(http.MethodPost, "/cabinet/subscriptions/1/card", http.StatusForbidden),
 		"GET /cabinet/payments/:id/receipt":                   {},
 		"GET /cabinet/subscriptions/:id/charges/:seq/receipt": {},
+		"GET /cabinet/users":                                  {},
+		"POST /cabinet/users/invite":                          noSession(http.MethodPost, "/cabinet/users/invite", http.StatusForbidden),
+		"POST /cabinet/users/:id/remove":                      noSession(http.MethodPost, "/cabinet/users/1/remove", http.StatusForbidden),
 		// Public forms: a POST without the visitor's form token is refused; GETs only render.
 		"GET /cabinet/register": {}, "GET /cabinet/login": {}, "GET /cabinet/forgot": {}, "GET /cabinet/reset": {},
 		"GET /cabinet/verify":    {},
@@ -109,6 +112,9 @@ func TestCabinetRoutesRefuseAnotherClientAndNoSession(t *testing.T) {
 		"POST /cabinet/subscriptions/:id/resume":              {method: http.MethodPost, path: sub + "/resume", form: url.Values{}, foreign: http.StatusNotFound},
 		"POST /cabinet/subscriptions/:id/cancel":              {method: http.MethodPost, path: sub + "/cancel", form: url.Values{"when": {"now"}}, foreign: http.StatusNotFound},
 		"POST /cabinet/subscriptions/:id/card":                {method: http.MethodPost, path: sub + "/card", form: url.Values{}, foreign: http.StatusNotFound},
+		"GET /cabinet/users":                                  {method: http.MethodGet, path: "/cabinet/users", secret: "anna@romashka.ru", foreign: http.StatusOK},
+		"POST /cabinet/users/invite":                          {method: http.MethodPost, path: "/cabinet/users/invite", form: url.Values{"name": {"X"}, "email": {"x@example.ru"}}, foreign: http.StatusForbidden},
+		"POST /cabinet/users/:id/remove":                      {method: http.MethodPost, path: "/cabinet/users/" + w.accountID(t, "anna@romashka.ru") + "/remove", form: url.Values{}, foreign: http.StatusNotFound},
 	}
 	// The owner sees their own rows (so the secrets below mean something).
 	require.Contains(t, w.owner.get("/cabinet").body, "10\u00a0000,00")

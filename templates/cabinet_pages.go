@@ -26,6 +26,13 @@ type CabinetPage struct {
 	Receipt       *CabinetReceipt
 	Users         []CabinetUser
 	CanManage     bool // the signed-in user may remove the company's other users
+	History       []CabinetChange
+}
+
+// CabinetChange is one entry of the profile's change history.
+type CabinetChange struct {
+	At, Who, Field, Old, New string
+	Applied                  bool
 }
 
 // CabinetSubscription is one subscription of the client with what may be done to it now.
