@@ -72,7 +72,8 @@ func (a *App) subscriptionView(c *gin.Context, sub subscriptions.Subscription) (
 	if sub.EndKind == subscriptions.EndCount {
 		v.Paid += " из " + strconv.Itoa(sub.EndCount)
 	}
-	if live && !sub.CancelAtPeriodEnd && st != subscriptions.StatusSuspended {
+	if (st == subscriptions.StatusActive || st == subscriptions.StatusPastDue) && !sub.CancelAtPeriodEnd {
+		// while paused the next date depends on the pause's end: the pause is shown instead
 		v.NextCharge = ruDate(sub.NextChargeOn)
 	}
 	if st == subscriptions.StatusPaused {
