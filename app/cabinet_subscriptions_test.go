@@ -53,6 +53,8 @@ func TestCabinetClientManagesTheirSubscription(t *testing.T) {
 		w := newCabinetWithSubscription(t, dialect)
 		base := "/cabinet/subscriptions/" + w.id
 
+		require.Contains(t, w.owner.get("/cabinet").body, "Ближайшее списание")
+		require.NotContains(t, w.stranger.get("/cabinet").body, "Ближайшее списание")
 		page := w.owner.get("/cabinet/subscriptions")
 		require.Equal(t, http.StatusOK, page.status)
 		title := w.sub(t).Title

@@ -99,6 +99,9 @@ type CabinetOverview struct {
 	Owed         string
 	Overdue      string
 	OverdueCount int
+	// Subscriptions: how many are live (active, paused, awaiting a payment) and the nearest charge.
+	Subscriptions          int
+	SubNext, SubNextAmount string
 }
 
 // CabinetSchedule is one instalment plan of the client.
