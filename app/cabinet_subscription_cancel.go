@@ -36,7 +36,8 @@ func (a *App) cabinetSubscriptionChanged(c *gin.Context, sub subscriptions.Subsc
 	case errors.As(err, &fe):
 		a.renderSubscriptions(c, http.StatusUnprocessableEntity, map[string]string{fmt.Sprint(sub.ID): fe.Message})
 		return
-	case errors.Is(err, subscriptions.ErrIllegalTransition), errors.Is(err, subscriptions.ErrConflict):
+	case errors.Is(err, subscriptions.ErrIllegalTransition), errors.Is(err, subscriptions.ErrConflict),
+		errors.Is(err, subscriptions.ErrNotFound):
 		notice = "sub_state"
 	case errors.Is(err, subscriptions.ErrGatewayUnavailable), errors.Is(err, subscriptions.ErrRouteUnavailable):
 		notice = "wait"
