@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"b24pay/bitrix"
+	"b24pay/cabinet"
 	"b24pay/finance"
 	"b24pay/instalment"
 	"b24pay/portal"
@@ -94,5 +96,18 @@ func (a *App) acceptEvent(c *gin.Context, p *portal.Portal, ev *bitrix.Event) er
 	default:
 		return nil
 	}
+	if err := a.acceptCardEvent(ctx, p.MemberID, job); err != nil {
+		return err
+	}
 	return a.instalments.AcceptEvent(ctx, p.MemberID, job)
+}
+
+// acceptCardEvent passes a contact or company edit to the cabinet too, whose profiles mirror
+// the cards (docs: api-reference/crm/contacts/events/on-crm-contact-update.md,
+// api-reference/crm/companies/events/on-crm-company-update.md: the event names only the ID).
+func (a *App) acceptCardEvent(ctx context.Context, memberID string, job instalment.EventJob) error {
+	if a.cabinet == nil || (job.Kind != instalment.EventContact && job.Kind != instalment.EventCompany) {
+		return nil
+	}
+	return a.cabinet.AcceptCardEvent(ctx, memberID, cabinet.Card{Type: job.Kind, ID: job.ID})
 }

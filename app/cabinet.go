@@ -38,6 +38,10 @@ func (a *App) wireCabinet() error {
 	if err != nil {
 		return err
 	}
+	a.outbox.Handle(cabinet.TopicCardSync, a.cabinet.HandleCardSync)
+	if err := a.sched.Add("cabinet-card-resync", a.cfg.CronResync, a.cabinet.ResyncCards); err != nil {
+		return err
+	}
 	return a.sched.Add("cabinet-attempts-purge", "17 * * * *", a.cabinet.PurgeAttempts)
 }
 
@@ -69,8 +73,18 @@ func (a *App) cabinetRoutes(r *gin.Engine) {
 	priv.GET("/schedules", a.cabinetSchedules)
 	priv.POST("/instalments/:id/pay", a.cabinetPay)
 	priv.GET("/payments", a.cabinetPayments)
+	priv.GET("/payments/:id/receipt", a.cabinetPaymentReceipt)
+	priv.GET("/subscriptions/:id/charges/:seq/receipt", a.cabinetChargeReceipt)
 	priv.GET("/profile", a.cabinetProfileForm)
 	priv.POST("/profile", a.cabinetProfile)
+	priv.GET("/subscriptions", a.cabinetSubscriptions)
+	priv.POST("/subscriptions/:id/pause", a.cabinetPauseSubscription)
+	priv.POST("/subscriptions/:id/resume", a.cabinetResumeSubscription)
+	priv.POST("/subscriptions/:id/cancel", a.cabinetCancelSubscription)
+	priv.POST("/subscriptions/:id/card", a.cabinetReplaceCard)
+	priv.GET("/users", a.cabinetUsers)
+	priv.POST("/users/invite", a.cabinetInviteUser)
+	priv.POST("/users/:id/remove", a.cabinetRemoveUser)
 	priv.POST("/logout", a.cabinetLogout)
 }
 
@@ -183,7 +197,8 @@ func (a *App) cabinetMember(c *gin.Context) (string, bool) {
 func (a *App) cabinetPage(c *gin.Context, title, nav string) templates.CabinetPage {
 	p := templates.CabinetPage{Title: title, Nav: nav, CSRF: a.csrfToken(c), Form: map[string]string{}, Errors: map[string]string{}}
 	if v, ok := c.Get(accountKey); ok {
-		p.User = v.(cabinet.Account).Name
+		acct := v.(cabinet.Account)
+		p.User, p.Legal = acct.Name, acct.Kind != cabinet.KindPerson || acct.OfCompany()
 	}
 	return p
 }

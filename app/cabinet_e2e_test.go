@@ -7,10 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
-	"b24pay/billing"
 	"b24pay/instalment"
 	"b24pay/store"
 )
@@ -38,21 +36,21 @@ func TestCabinetClientRegistersSeesTheScheduleAndPays(t *testing.T) {
 		require.NotNil(t, first, page.body)
 		require.Equal(t, itoa(s.Schedule.Instalments[0].ID), first[1])
 
-		paid := b.post("/cabinet/instalments/"+first[1]+"/pay", url.Values{"provider": {"sbp"}})
-		require.Equal(t, http.StatusSeeOther, paid.status, paid.body)
-		require.Regexp(t, `^/pay/`, paid.location)
-		p, err := e.app.payments.ByToken(t.Context(), paid.location[len("/pay/"):])
-		require.NoError(t, err)
-		_, err = e.bank.Pay(p.ID, decimal.NewFromInt(10000))
-		require.NoError(t, err)
-		e.waitStatus(p.ID, billing.StatusSucceeded)
-		e.drain()
+		paymentID := e.paidInstalment(t, b, s.Schedule.Instalments[0].ID)
 
 		page = b.get("/cabinet/schedules")
 		require.Contains(t, page.body, `class="cab-row cab-st-`+instalment.StatusPaid)
 		history := b.get("/cabinet/payments")
 		require.Contains(t, history.body, "Оплачен")
 		require.Contains(t, history.body, "Поставка оборудования, платёж №1")
+		receipt := "/cabinet/payments/" + paymentID + "/receipt"
+		require.Contains(t, history.body, `href="`+receipt+`"`)
+		got := b.get(receipt)
+		require.Equal(t, http.StatusOK, got.status)
+		for _, want := range []string{"Подтверждение оплаты", "ООО «Ромашка», ИНН 7707083893", "10\u00a0000,00", "СБП",
+			"Поставка оборудования, платёж №1"} {
+			require.Contains(t, got.body, want)
+		}
 		e.requireNoDeadOutbox()
 	})
 }
@@ -99,7 +97,7 @@ func TestCabinetInvitationFromTheDealTabMatchesTheCompany(t *testing.T) {
 	u, err := url.Parse(inv.URL)
 	require.NoError(t, err)
 	b := e.browser(t)
-	require.Contains(t, b.get(u.RequestURI()).body, "Вас пригласил менеджер")
+	require.Contains(t, b.get(u.RequestURI()).body, "Вас пригласили в кабинет")
 	form := url.Values{"kind": {"person"}, "name": {"Анна"}, "email": {"anna@elsewhere.ru"}, "phone": {"+79005550000"},
 		"password": {"correct horse battery"}, "invite": {u.Query().Get("invite")}}
 	require.Equal(t, http.StatusOK, b.post("/cabinet/register", form).status)

@@ -21,6 +21,7 @@ import (
 	"github.com/alexedwards/argon2id"
 	"github.com/stretchr/testify/require"
 
+	"b24pay/billing"
 	"b24pay/cabinet"
 	"b24pay/mail"
 )
@@ -197,4 +198,19 @@ func (e *cabinetE2E) signedIn(t *testing.T, form url.Values) *browser {
 	a := b.post("/cabinet/login", url.Values{"email": {form.Get("email")}, "password": {form.Get("password")}})
 	require.Equal(t, http.StatusSeeOther, a.status, a.body)
 	return b
+}
+
+// paidInstalment pays the instalment by SBP from the signed-in client's cabinet through the fake
+// bank and returns the payment's id.
+func (e *cabinetE2E) paidInstalment(t *testing.T, b *browser, instalmentID int64) string {
+	paid := b.post("/cabinet/instalments/"+itoa(instalmentID)+"/pay", url.Values{"provider": {"sbp"}})
+	require.Equal(t, http.StatusSeeOther, paid.status, paid.body)
+	require.Regexp(t, `^/pay/`, paid.location)
+	p, err := e.app.payments.ByToken(t.Context(), strings.TrimPrefix(paid.location, "/pay/"))
+	require.NoError(t, err)
+	_, err = e.bank.Pay(p.ID, minorToAmount(p.AmountMinor))
+	require.NoError(t, err)
+	e.waitStatus(p.ID, billing.StatusSucceeded)
+	e.drain()
+	return p.ID
 }

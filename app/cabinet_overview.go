@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"b24pay/instalment"
+	"b24pay/subscriptions"
 	"b24pay/templates"
 )
 
@@ -17,8 +18,14 @@ func (a *App) cabinetOverview(c *gin.Context) {
 		a.cabinetFail(c, err)
 		return
 	}
+	subs, err := a.clientSubscriptions(c)
+	if err != nil {
+		a.cabinetFail(c, err)
+		return
+	}
 	p := a.cabinetPage(c, "Обзор", "overview")
 	p.Unmatched, p.Overview = !acct.Shows(), a.overview(list)
+	subscriptionsOverview(p.Overview, subs)
 	a.render(c, http.StatusOK, "cabinet_overview.html", p)
 }
 
@@ -52,4 +59,24 @@ func (a *App) overview(list []instalment.ClientSchedule) *templates.CabinetOverv
 		o.NextOverdue = overdue(*next, today)
 	}
 	return o
+}
+
+// subscriptionsOverview counts the live subscriptions and finds the nearest charge.
+func subscriptionsOverview(o *templates.CabinetOverview, subs []subscriptions.Subscription) {
+	next := ""
+	for _, s := range subs {
+		switch s.Status {
+		case subscriptions.StatusActive, subscriptions.StatusPastDue:
+			if !s.CancelAtPeriodEnd && (next == "" || s.NextChargeOn < next) {
+				next, o.SubNextAmount = s.NextChargeOn, subscriptions.Human(s.AmountMinor, s.Currency)
+			}
+		case subscriptions.StatusPaused, subscriptions.StatusSuspended:
+		default:
+			continue
+		}
+		o.Subscriptions++
+	}
+	if next != "" {
+		o.SubNext = ruDate(next)
+	}
 }

@@ -19,13 +19,16 @@ var (
 		billing.StatusUnknown: "Проверяем", billing.StatusPartiallyRefunded: "Возвращён частично", billing.StatusRefunded: "Возвращён"}
 )
 
-// cabinetPayments is the history of the client's payments, newest first.
-func (a *App) cabinetPayments(c *gin.Context) {
-	acct := accountOf(c)
-	list, err := a.clientSchedules(c, acct)
+// paidStatus: the payment was received (a refund later does not undo that it was paid).
+func paidStatus(status string) bool {
+	return status == billing.StatusSucceeded || status == billing.StatusPartiallyRefunded || status == billing.StatusRefunded
+}
+
+// clientPayments are the payments of the account's instalments, newest first, with what each paid for.
+func (a *App) clientPayments(c *gin.Context) ([]billing.Payment, map[int64]string, error) {
+	list, err := a.clientSchedules(c, accountOf(c))
 	if err != nil {
-		a.cabinetFail(c, err)
-		return
+		return nil, nil, err
 	}
 	what := map[int64]string{}
 	var ids []int64
@@ -35,21 +38,32 @@ func (a *App) cabinetPayments(c *gin.Context) {
 			what[r.ID] = s.Title + ", платёж №" + strconv.Itoa(r.Seq)
 		}
 	}
+	if len(ids) == 0 {
+		return nil, what, nil
+	}
+	pays, err := a.payments.ListFor(c.Request.Context(), instalment.PayableKind, ids)
+	return pays, what, err
+}
+
+// cabinetPayments is the history of the client's payments, newest first.
+func (a *App) cabinetPayments(c *gin.Context) {
+	pays, what, err := a.clientPayments(c)
+	if err != nil {
+		a.cabinetFail(c, err)
+		return
+	}
 	p := a.cabinetPage(c, "История платежей", "payments")
-	p.Unmatched = !acct.Shows()
-	if len(ids) > 0 {
-		pays, err := a.payments.ListFor(c.Request.Context(), instalment.PayableKind, ids)
-		if err != nil {
-			a.cabinetFail(c, err)
-			return
+	p.Unmatched = !accountOf(c).Shows()
+	for _, pay := range pays {
+		cur, _ := schedules.LookupCurrency(pay.Currency)
+		v := templates.CabinetPayment{
+			Date: pay.CreatedAt.In(a.cfg.Timezone).Format("02.01.2006 15:04"), What: what[pay.PayableID],
+			Amount: cur.Human(minorToAmount(pay.AmountMinor)), Route: routeLabels[pay.Provider],
+			Status: paymentLabel[pay.Status], Link: "/pay/" + pay.PayToken}
+		if paidStatus(pay.Status) {
+			v.Receipt = "/cabinet/payments/" + pay.ID + "/receipt"
 		}
-		for _, pay := range pays { // newest first
-			cur, _ := schedules.LookupCurrency(pay.Currency)
-			p.Payments = append(p.Payments, templates.CabinetPayment{
-				Date: pay.CreatedAt.In(a.cfg.Timezone).Format("02.01.2006 15:04"), What: what[pay.PayableID],
-				Amount: cur.Human(minorToAmount(pay.AmountMinor)), Route: routeLabels[pay.Provider],
-				Status: paymentLabel[pay.Status], Link: "/pay/" + pay.PayToken})
-		}
+		p.Payments = append(p.Payments, v)
 	}
 	a.render(c, http.StatusOK, "cabinet_payments.html", p)
 }

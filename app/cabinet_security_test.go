@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"b24pay/billing/yookassa/yookassafake"
 	"b24pay/cabinet"
 	"b24pay/store"
 )
@@ -27,14 +28,24 @@ func init() {
 		}}
 	}
 	for key, row := range map[string]routeRow{
-		"POST /api/v1/invite":               apiRow(http.MethodPost, "/invite", nil),
-		"GET /cabinet":                      {},
-		"GET /cabinet/schedules":            {},
-		"GET /cabinet/payments":             {},
-		"GET /cabinet/profile":              {},
-		"POST /cabinet/profile":             noSession(http.MethodPost, "/cabinet/profile", http.StatusForbidden),
-		"POST /cabinet/instalments/:id/pay": noSession(http.MethodPost, "/cabinet/instalments/1/pay", http.StatusForbidden),
-		"POST /cabinet/logout":              noSession(http.MethodPost, "/cabinet/logout", http.StatusForbidden),
+		"POST /api/v1/invite":                                 apiRow(http.MethodPost, "/invite", nil),
+		"GET /cabinet":                                        {},
+		"GET /cabinet/schedules":                              {},
+		"GET /cabinet/payments":                               {},
+		"GET /cabinet/profile":                                {},
+		"POST /cabinet/profile":                               noSession(http.MethodPost, "/cabinet/profile", http.StatusForbidden),
+		"POST /cabinet/instalments/:id/pay":                   noSession(http.MethodPost, "/cabinet/instalments/1/pay", http.StatusForbidden),
+		"POST /cabinet/logout":                                noSession(http.MethodPost, "/cabinet/logout", http.StatusForbidden),
+		"GET /cabinet/subscriptions":                          {},
+		"POST /cabinet/subscriptions/:id/pause":               noSession(http.MethodPost, "/cabinet/subscriptions/1/pause", http.StatusForbidden),
+		"POST /cabinet/subscriptions/:id/resume":              noSession(http.MethodPost, "/cabinet/subscriptions/1/resume", http.StatusForbidden),
+		"POST /cabinet/subscriptions/:id/cancel":              noSession(http.MethodPost, "/cabinet/subscriptions/1/cancel", http.StatusForbidden),
+		"POST /cabinet/subscriptions/:id/card":                noSession(http.MethodPost, "/cabinet/subscriptions/1/card", http.StatusForbidden),
+		"GET /cabinet/payments/:id/receipt":                   {},
+		"GET /cabinet/subscriptions/:id/charges/:seq/receipt": {},
+		"GET /cabinet/users":                                  {},
+		"POST /cabinet/users/invite":                          noSession(http.MethodPost, "/cabinet/users/invite", http.StatusForbidden),
+		"POST /cabinet/users/:id/remove":                      noSession(http.MethodPost, "/cabinet/users/1/remove", http.StatusForbidden),
 		// Public forms: a POST without the visitor's form token is refused; GETs only render.
 		"GET /cabinet/register": {}, "GET /cabinet/login": {}, "GET /cabinet/forgot": {}, "GET /cabinet/reset": {},
 		"GET /cabinet/verify":    {},
@@ -52,16 +63,26 @@ type cabinetIDOR struct {
 	*cabinetE2E
 	owner, stranger, anonymous *browser
 	instalmentID               string
+	subscriptionID             string // the owner's, paid for its first period
+	paymentID                  string // the owner's paid payment of the first instalment
 }
 
 func newCabinetIDOR(t *testing.T) *cabinetIDOR {
-	e := newCabinetE2E(t, store.SQLite, withSBP(t))
+	var shop *yookassafake.Shop
+	e := newCabinetE2E(t, store.SQLite, withSBP(t), withYooKassa(t, &shop, "127.0.0.1/32"))
+	_, paid := e.paidFirstPeriod(shop)
+	require.Equal(t, http.StatusOK, e.postYooKassa(paid))
+	var subID int64
+	require.NoError(t, e.db.Table("subscriptions").Select("id").Scan(&subID).Error)
 	s := e.managerSchedule(t)
 	stranger := url.Values{"kind": {"person"}, "name": {"Чужой"}, "email": {"mallory@example.ru"}, "phone": {"+79007770000"},
 		"password": {"correct horse battery"}}
 	e.emailOnCompany(t, "anna@romashka.ru")
-	return &cabinetIDOR{cabinetE2E: e, owner: e.signedIn(t, companyForm("anna@romashka.ru")), stranger: e.signedIn(t, stranger),
-		anonymous: e.browser(t), instalmentID: itoa(s.Schedule.Instalments[0].ID)}
+	owner := e.signedIn(t, companyForm("anna@romashka.ru"))
+	owner.get("/cabinet/schedules")
+	return &cabinetIDOR{cabinetE2E: e, owner: owner, stranger: e.signedIn(t, stranger), anonymous: e.browser(t),
+		instalmentID: itoa(s.Schedule.Instalments[1].ID), subscriptionID: itoa(subID),
+		paymentID: e.paidInstalment(t, owner, s.Schedule.Instalments[0].ID)}
 }
 
 // cabinetAttack is one cabinet route tried as the stranger with the owner's ids, and with no session.
@@ -75,14 +96,25 @@ type cabinetAttack struct {
 func TestCabinetRoutesRefuseAnotherClientAndNoSession(t *testing.T) {
 	t.Parallel()
 	w := newCabinetIDOR(t)
+	sub := "/cabinet/subscriptions/" + w.subscriptionID
 	attacks := map[string]cabinetAttack{
-		"GET /cabinet":                      {method: http.MethodGet, path: "/cabinet", secret: "10\u00a0000,00", foreign: http.StatusOK},
-		"GET /cabinet/schedules":            {method: http.MethodGet, path: "/cabinet/schedules", secret: "Поставка оборудования", foreign: http.StatusOK},
-		"GET /cabinet/payments":             {method: http.MethodGet, path: "/cabinet/payments", foreign: http.StatusOK},
-		"GET /cabinet/profile":              {method: http.MethodGet, path: "/cabinet/profile", secret: "anna@romashka.ru", foreign: http.StatusOK},
-		"POST /cabinet/profile":             {method: http.MethodPost, path: "/cabinet/profile", form: url.Values{"name": {"X"}, "phone": {"+79000000000"}}, foreign: http.StatusSeeOther},
-		"POST /cabinet/instalments/:id/pay": {method: http.MethodPost, path: "/cabinet/instalments/" + w.instalmentID + "/pay", form: url.Values{"provider": {"sbp"}}, foreign: http.StatusNotFound},
-		"POST /cabinet/logout":              {method: http.MethodPost, path: "/cabinet/logout", form: url.Values{}, foreign: http.StatusSeeOther},
+		"GET /cabinet":                                        {method: http.MethodGet, path: "/cabinet", secret: "10\u00a0000,00", foreign: http.StatusOK},
+		"GET /cabinet/schedules":                              {method: http.MethodGet, path: "/cabinet/schedules", secret: "Поставка оборудования", foreign: http.StatusOK},
+		"GET /cabinet/payments":                               {method: http.MethodGet, path: "/cabinet/payments", foreign: http.StatusOK},
+		"GET /cabinet/profile":                                {method: http.MethodGet, path: "/cabinet/profile", secret: "anna@romashka.ru", foreign: http.StatusOK},
+		"POST /cabinet/profile":                               {method: http.MethodPost, path: "/cabinet/profile", form: url.Values{"name": {"X"}, "phone": {"+79000000000"}}, foreign: http.StatusSeeOther},
+		"POST /cabinet/instalments/:id/pay":                   {method: http.MethodPost, path: "/cabinet/instalments/" + w.instalmentID + "/pay", form: url.Values{"provider": {"sbp"}}, foreign: http.StatusNotFound},
+		"POST /cabinet/logout":                                {method: http.MethodPost, path: "/cabinet/logout", form: url.Values{}, foreign: http.StatusSeeOther},
+		"GET /cabinet/subscriptions":                          {method: http.MethodGet, path: "/cabinet/subscriptions", secret: "Обслуживание оборудования", foreign: http.StatusOK},
+		"GET /cabinet/payments/:id/receipt":                   {method: http.MethodGet, path: "/cabinet/payments/" + w.paymentID + "/receipt", secret: "ООО «Ромашка»", foreign: http.StatusNotFound},
+		"GET /cabinet/subscriptions/:id/charges/:seq/receipt": {method: http.MethodGet, path: sub + "/charges/0/receipt", secret: "ООО «Ромашка»", foreign: http.StatusNotFound},
+		"POST /cabinet/subscriptions/:id/pause":               {method: http.MethodPost, path: sub + "/pause", form: url.Values{"from": {"2026-12-10"}, "until": {"2026-12-31"}}, foreign: http.StatusNotFound},
+		"POST /cabinet/subscriptions/:id/resume":              {method: http.MethodPost, path: sub + "/resume", form: url.Values{}, foreign: http.StatusNotFound},
+		"POST /cabinet/subscriptions/:id/cancel":              {method: http.MethodPost, path: sub + "/cancel", form: url.Values{"when": {"now"}}, foreign: http.StatusNotFound},
+		"POST /cabinet/subscriptions/:id/card":                {method: http.MethodPost, path: sub + "/card", form: url.Values{}, foreign: http.StatusNotFound},
+		"GET /cabinet/users":                                  {method: http.MethodGet, path: "/cabinet/users", secret: "anna@romashka.ru", foreign: http.StatusOK},
+		"POST /cabinet/users/invite":                          {method: http.MethodPost, path: "/cabinet/users/invite", form: url.Values{"name": {"X"}, "email": {"x@example.ru"}}, foreign: http.StatusForbidden},
+		"POST /cabinet/users/:id/remove":                      {method: http.MethodPost, path: "/cabinet/users/" + w.accountID(t, "anna@romashka.ru") + "/remove", form: url.Values{}, foreign: http.StatusNotFound},
 	}
 	// The owner sees their own rows (so the secrets below mean something).
 	require.Contains(t, w.owner.get("/cabinet").body, "10\u00a0000,00")

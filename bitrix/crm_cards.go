@@ -99,3 +99,28 @@ func (c *Client) AddressUpdate(ctx context.Context, fields map[string]any) error
 	_, err := c.CallIdempotent(ctx, "crm.address.update", map[string]any{"fields": fields})
 	return err
 }
+
+// LegacyGet reads a contact or company with its phones and DATE_MODIFY (crm.contact.get,
+// crm.company.get: api-reference/crm/contacts/crm-contact-get.md,
+// api-reference/crm/companies/crm-company-get.md).
+func (c *Client) LegacyGet(ctx context.Context, entity string, id ID) (json.RawMessage, error) {
+	resp, err := c.CallIdempotent(ctx, "crm."+entity+".get", map[string]any{"id": id})
+	if err != nil {
+		return nil, err
+	}
+	return resp.Result, nil
+}
+
+// Addresses lists the addresses matching filter, e.g. a requisite's (ENTITY_TYPE_ID 8): a handful,
+// one page (api-reference/crm/requisites/addresses/crm-address-list.md).
+func (c *Client) Addresses(ctx context.Context, filter map[string]any) ([]json.RawMessage, error) {
+	resp, err := c.CallIdempotent(ctx, "crm.address.list", map[string]any{"filter": filter})
+	if err != nil {
+		return nil, err
+	}
+	var rows []json.RawMessage
+	if err := json.Unmarshal(resp.Result, &rows); err != nil {
+		return nil, fmt.Errorf("%w: crm.address.list: %v", ErrBadResponse, err)
+	}
+	return rows, nil
+}

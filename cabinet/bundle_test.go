@@ -103,7 +103,8 @@ type fakeCards struct {
 	matched []Profile
 	updated []Card
 	fail    error
-	byPhone bool // the card is found by phone only: not the client's own
+	byPhone bool      // the card is found by phone only: not the client's own
+	state   CardState // what Read answers
 }
 
 func (f *fakeCards) Match(_ context.Context, _ string, p Profile) (Card, error) {
@@ -121,6 +122,12 @@ func (f *fakeCards) Update(_ context.Context, _ string, c Card, _ Profile) error
 	defer f.mu.Unlock()
 	f.updated = append(f.updated, c)
 	return nil
+}
+
+func (f *fakeCards) Read(context.Context, string, Card) (CardState, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.state, f.fail
 }
 
 var errTest = errors.New("bitrix24 is down")

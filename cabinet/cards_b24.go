@@ -175,7 +175,7 @@ func (b B24Cards) Update(ctx context.Context, memberID string, c Card, p Profile
 	}
 	fields := map[string]any{"PHONE": []any{map[string]any{"VALUE": p.Phone, "VALUE_TYPE": "WORK"}}}
 	if c.Type == CardContact {
-		fields["NAME"] = p.Name
+		fields["NAME"], fields["LAST_NAME"] = p.Name, "" // the cabinet has one name field; Read joins the two
 	} else {
 		fields["TITLE"] = p.LegalName
 	}

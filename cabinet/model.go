@@ -40,9 +40,12 @@ type Account struct {
 	// B24Confirmed: the card is the client's own, so its deals are shown — it carries the verified
 	// e-mail, came with a manager's invitation or was created for this account. A card found only by
 	// phone or ИНН (which anyone may type) is kept for sync but shows nothing until an invitation.
-	B24Confirmed bool      `gorm:"column:b24_confirmed"`
-	CreatedAt    time.Time `gorm:"autoCreateTime:false"`
-	UpdatedAt    time.Time `gorm:"autoUpdateTime:false"`
+	B24Confirmed bool `gorm:"column:b24_confirmed"`
+	// ProfileEditedAt: the client's last own edit of the profile, against which a change of the
+	// Bitrix24 card is weighed (the most recent wins).
+	ProfileEditedAt *time.Time
+	CreatedAt       time.Time `gorm:"autoCreateTime:false"`
+	UpdatedAt       time.Time `gorm:"autoUpdateTime:false"`
 }
 
 // TableName maps Account to its table.
@@ -50,6 +53,10 @@ func (Account) TableName() string { return "cabinet_accounts" }
 
 // Verified tells whether the e-mail was confirmed.
 func (a Account) Verified() bool { return a.VerifiedAt != nil }
+
+// OfCompany tells whether the account is a user of its own Bitrix24 company card (several users
+// may share one).
+func (a Account) OfCompany() bool { return a.Shows() && a.B24Type == CardCompany }
 
 // Card is the Bitrix24 contact or company the account is matched to; zero when none yet.
 func (a Account) Card() Card { return Card{Type: a.B24Type, ID: a.B24ID, Own: a.B24Confirmed} }
@@ -102,3 +109,26 @@ type attempt struct {
 }
 
 func (attempt) TableName() string { return "cabinet_attempts" }
+
+// Change sources.
+const (
+	SourceCabinet  = "cabinet"
+	SourceBitrix24 = "bitrix24"
+)
+
+// Change is one field of an account's profile changed in the cabinet or on the Bitrix24 card.
+// Applied is false for the losing side of a conflict: both values stay in the history.
+type Change struct {
+	ID        int64
+	MemberID  string
+	AccountID int64
+	Source    string
+	Field     string
+	OldValue  string
+	NewValue  string
+	Applied   bool
+	At        time.Time
+}
+
+// TableName maps Change to its table.
+func (Change) TableName() string { return "cabinet_changes" }

@@ -23,6 +23,8 @@ type Cards interface {
 	Match(ctx context.Context, memberID string, p Profile) (Card, error)
 	// Update writes the profile into the card.
 	Update(ctx context.Context, memberID string, c Card, p Profile) error
+	// Read returns what the card says of the profile's fields and when it was last modified.
+	Read(ctx context.Context, memberID string, c Card) (CardState, error)
 }
 
 // Config tunes the service; zero fields take the defaults.

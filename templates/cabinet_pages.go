@@ -6,6 +6,7 @@ type CabinetPage struct {
 	Nav     string // the active menu item
 	CSRF    string // the form token
 	User    string // the signed-in client's name; empty on public pages
+	Legal   bool   // the signed-in client is an ИП or a company: several users may share the cabinet
 	Notice  string // a calm confirmation on top of the page
 	Message string // the text of a message page
 	Next    string // where to go after sign-in
@@ -19,6 +20,73 @@ type CabinetPage struct {
 	Schedules []CabinetSchedule
 	Payments  []CabinetPayment
 	Routes    []CabinetRoute
+
+	Subscriptions []CabinetSubscription
+	Today         string // YYYY-MM-DD: the earliest date a form offers
+	Receipt       *CabinetReceipt
+	Users         []CabinetUser
+	CanManage     bool // the signed-in user may remove the company's other users
+	History       []CabinetChange
+}
+
+// CabinetChange is one entry of the profile's change history.
+type CabinetChange struct {
+	At, Who, Field, Old, New string
+	Applied                  bool
+}
+
+// CabinetSubscription is one subscription of the client with what may be done to it now.
+type CabinetSubscription struct {
+	ID                          int64
+	Title                       string
+	Status, StatusLabel         string
+	Amount, Period, End         string
+	NextCharge                  string // ДД.ММ.ГГГГ; empty when nothing more is charged
+	Paid                        string // «3 из 12» or «3»
+	PaidTotal                   string
+	Card                        string
+	PauseFrom, PauseUntil       string // ДД.ММ.ГГГГ while paused
+	CancelAtPeriodEnd           bool
+	CanPause, CanResume         bool
+	CanCancel, CanCancelAtEnd   bool
+	CanReplaceCard, CanContinue bool // CanContinue: consent not given yet, the public page goes on
+	Link                        string
+	Charges                     []CabinetCharge
+}
+
+// CabinetCharge is one period's charge of a subscription.
+type CabinetCharge struct {
+	Period  string // the period's start, ДД.ММ.ГГГГ
+	Amount  string
+	Status  string
+	Date    string // when it was settled
+	Receipt string // the receipt page when paid
+}
+
+// CabinetReceipt is a payment confirmation the client prints or saves.
+type CabinetReceipt struct {
+	Number      string
+	Date        string
+	Seller      string
+	Payer       string
+	PayerINN    string
+	What        string
+	Amount      string
+	Refunded    string // when part or all was returned
+	Method      string
+	ProviderRef string
+	Download    string // the same page as a file
+}
+
+// CabinetUser is one account of the client's company.
+type CabinetUser struct {
+	ID       int64
+	Name     string
+	Email    string
+	Verified bool
+	Since    string
+	Self     bool
+	First    bool // registered first: the company's owner, who may remove the others
 }
 
 // CabinetOverview is the first screen: what falls due next and what is owed.
@@ -31,6 +99,9 @@ type CabinetOverview struct {
 	Owed         string
 	Overdue      string
 	OverdueCount int
+	// Subscriptions: how many are live (active, paused, awaiting a payment) and the nearest charge.
+	Subscriptions          int
+	SubNext, SubNextAmount string
 }
 
 // CabinetSchedule is one instalment plan of the client.
@@ -55,12 +126,13 @@ type CabinetInstalment struct {
 
 // CabinetPayment is one payment of the history.
 type CabinetPayment struct {
-	Date   string
-	What   string
-	Amount string
-	Route  string
-	Status string
-	Link   string // the pay page
+	Date    string
+	What    string
+	Amount  string
+	Route   string
+	Status  string
+	Link    string // the pay page
+	Receipt string // the receipt page when paid
 }
 
 // CabinetRoute is a way to pay offered on the schedules page.
