@@ -41,30 +41,25 @@ func (w *writes) save(sub *Subscription, now time.Time) {
 }
 
 // lease records sub as it is, for its lease (a later save of the subscription replaces it).
-func (w *writes) lease(sub *Subscription) {
-	if w.subAt == nil {
-		w.subAt = map[int64]int{}
-	}
-	if i, ok := w.subAt[sub.ID]; ok {
-		w.subs[i] = *sub
-		return
-	}
-	w.subAt[sub.ID] = len(w.subs)
-	w.subs = append(w.subs, *sub)
-}
+func (w *writes) lease(sub *Subscription) { put(&w.subs, &w.subAt, sub.ID, *sub) }
 
 // saveCharge records c as it is now.
 func (w *writes) saveCharge(c *Charge, now time.Time) {
 	c.UpdatedAt = now
-	if w.chargeAt == nil {
-		w.chargeAt = map[string]int{}
+	put(&w.charges, &w.chargeAt, c.ID, *c)
+}
+
+// put stores row under key, replacing an earlier row of the same key.
+func put[K comparable, T any](rows *[]T, at *map[K]int, key K, row T) {
+	if *at == nil {
+		*at = map[K]int{}
 	}
-	if i, ok := w.chargeAt[c.ID]; ok {
-		w.charges[i] = *c
+	if i, ok := (*at)[key]; ok {
+		(*rows)[i] = row
 		return
 	}
-	w.chargeAt[c.ID] = len(w.charges)
-	w.charges = append(w.charges, *c)
+	(*at)[key] = len(*rows)
+	*rows = append(*rows, row)
 }
 
 // voidRefused makes the subscription's failed and declined charges void (failed → void and
@@ -75,11 +70,11 @@ func (w *writes) enqueue(msgs ...outbox.Message) { w.msgs = append(w.msgs, msgs.
 
 // merge adds what o records, o's rows replacing earlier ones of the same id.
 func (w *writes) merge(o *writes) {
-	for i := range o.subs {
-		w.lease(&o.subs[i])
+	for _, sub := range o.subs {
+		put(&w.subs, &w.subAt, sub.ID, sub)
 	}
-	for i := range o.charges {
-		w.saveCharge(&o.charges[i], o.charges[i].UpdatedAt)
+	for _, c := range o.charges {
+		put(&w.charges, &w.chargeAt, c.ID, c)
 	}
 	w.inserts = append(w.inserts, o.inserts...)
 	w.voidOf = append(w.voidOf, o.voidOf...)
