@@ -30,7 +30,8 @@ type job struct {
 }
 
 // passLanes is how many claimed batches one pass works on at once: while one lane waits for the
-// gateway or the database, another one works.
+// gateway or the database, the others work (each keeps up to Workers gateway requests in flight).
+// On SQLite the lanes take turns on its single connection.
 const passLanes = 4
 
 // RunDue processes every subscription due by now: looks up charges whose outcome is unknown,

@@ -32,7 +32,7 @@ type Config struct {
 	AfterDunning   string         // AfterDunningSuspend (default) or AfterDunningCancel
 	Lease          time.Duration  // how long a pass holds a claimed subscription; default 5 min
 	Batch          int            // subscriptions claimed at once; default 100
-	Workers        int            // subscriptions charged in parallel by one pass; default 4
+	Workers        int            // gateway requests in flight per claimed batch (a pass works on 4 at once); default 4
 	Location       *time.Location // the portal's zone for calendar dates; default Europe/Moscow
 	ConsentVersion string         // version of the consent text; default "2026-12"
 	RemindDays     int            // e-mail the client this many days before a charge; 0 = never
