@@ -23,5 +23,10 @@ type Letter struct {
 // ignored, so an e-mail caused by a change is sent exactly once however often the change is
 // retried. The key should name the cause, e.g. "receipt:<charge id>".
 func Enqueue(tx *gorm.DB, now time.Time, memberID string, l Letter) error {
-	return outbox.Enqueue(tx, now, outbox.Message{Topic: Topic, MemberID: memberID, Key: "mail:" + l.Key, Payload: l})
+	return outbox.Enqueue(tx, now, Message(memberID, l))
+}
+
+// Message is the outbox message that sends l, for callers that enqueue many messages at once.
+func Message(memberID string, l Letter) outbox.Message {
+	return outbox.Message{Topic: Topic, MemberID: memberID, Key: "mail:" + l.Key, Payload: l}
 }

@@ -11,6 +11,8 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"b24pay/store"
 )
 
 // Row statuses.
@@ -73,13 +75,33 @@ var ErrNoTopic = errors.New("outbox: message has no topic")
 
 // Enqueue stores msg using tx, which should be the caller's open transaction so the message
 // commits or rolls back with the change that caused it. A duplicate Key is silently ignored.
-func Enqueue(tx *gorm.DB, now time.Time, msg Message) error {
+func Enqueue(tx *gorm.DB, now time.Time, msg Message) error { return EnqueueAll(tx, now, msg) }
+
+// EnqueueAll stores msgs as Enqueue does, with as few INSERTs as the database allows.
+func EnqueueAll(tx *gorm.DB, now time.Time, msgs ...Message) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	rows := make([]Row, len(msgs))
+	for i, msg := range msgs {
+		var err error
+		if rows[i], err = newRow(now, msg); err != nil {
+			return err
+		}
+	}
+	return tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(&rows, store.RowsPerStatement(tx, rowColumns)).Error
+}
+
+// rowColumns is how many values an INSERT of a Row carries (every column but id).
+const rowColumns = 15
+
+func newRow(now time.Time, msg Message) (Row, error) {
 	if msg.Topic == "" {
-		return ErrNoTopic
+		return Row{}, ErrNoTopic
 	}
 	payload, err := json.Marshal(msg.Payload)
 	if err != nil {
-		return fmt.Errorf("outbox: marshal %s payload: %w", msg.Topic, err)
+		return Row{}, fmt.Errorf("outbox: marshal %s payload: %w", msg.Topic, err)
 	}
 	row := Row{
 		MemberID: msg.MemberID, Topic: msg.Topic, Payload: string(payload),
@@ -95,5 +117,5 @@ func Enqueue(tx *gorm.DB, now time.Time, msg Message) error {
 	if msg.RunAt.IsZero() {
 		row.RunAt = now.UTC()
 	}
-	return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error
+	return row, nil
 }

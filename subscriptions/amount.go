@@ -48,7 +48,7 @@ type ChangeAmountInput struct {
 // by itself; above it, it waits for the client's new consent on their page (AcceptAmount), and
 // until then periods are charged the old amount. Before the first consent the terms just change.
 func (s *Service) ChangeAmount(ctx context.Context, in ChangeAmountInput) (Subscription, error) {
-	return s.change(ctx, in.MemberID, in.ID, func(tx *gorm.DB, sub *Subscription) error {
+	return s.change(ctx, in.MemberID, in.ID, func(_ *gorm.DB, w *writes, sub *Subscription) error {
 		m, err := amountMinor(in.Amount, sub.Currency)
 		if err != nil {
 			return err
@@ -59,12 +59,14 @@ func (s *Service) ChangeAmount(ctx context.Context, in ChangeAmountInput) (Subsc
 			return fmt.Errorf("%w: subscription is %s", ErrConflict, sub.Status)
 		case StatusAwaitingConsent:
 			sub.AmountMinor = m
-			return save(tx, sub, now)
+			w.save(sub, now)
+			return nil
 		}
 		s.foldEffectiveChange(sub, now)
 		sub.NextAmountMinor, sub.NextAmountFromSeq = &m, s.nextPeriod(*sub, now)
 		sub.NextAmountConsented = m <= sub.ConsentedMinor
-		return save(tx, sub, now)
+		w.save(sub, now)
+		return nil
 	})
 }
 
@@ -108,7 +110,7 @@ func (s *Service) AcceptAmount(ctx context.Context, in AcceptInput) (Subscriptio
 	if err != nil {
 		return Subscription{}, err
 	}
-	return s.change(ctx, sub.MemberID, sub.ID, func(tx *gorm.DB, sub *Subscription) error {
+	return s.change(ctx, sub.MemberID, sub.ID, func(tx *gorm.DB, w *writes, sub *Subscription) error {
 		if sub.PendingAmount() == nil {
 			return fmt.Errorf("%w: no change of amount waits for consent", ErrConflict)
 		}
@@ -122,7 +124,8 @@ func (s *Service) AcceptAmount(ctx context.Context, in AcceptInput) (Subscriptio
 			return err
 		}
 		sub.NextAmountFromSeq, sub.NextAmountConsented, sub.ConsentedMinor = s.nextPeriod(*sub, now), true, m
-		return save(tx, sub, now)
+		w.save(sub, now)
+		return nil
 	})
 }
 

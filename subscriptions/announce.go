@@ -3,9 +3,6 @@ package subscriptions
 import (
 	"fmt"
 	"strconv"
-	"time"
-
-	"gorm.io/gorm"
 
 	"b24pay/mail"
 	"b24pay/outbox"
@@ -44,9 +41,9 @@ type ManagerNote struct {
 	Message        string `json:"message"`
 }
 
-// announce enqueues, in the caller's transaction, what a change tells the client and Bitrix24.
+// announce records what a change tells the client and Bitrix24, to be enqueued with the change.
 // Every message has a key naming its cause, so a replayed change sends nothing twice.
-func (s *Service) announce(tx *gorm.DB, sub Subscription, c Charge, ev event, now time.Time) error {
+func (s *Service) announce(w *writes, sub Subscription, c Charge, ev event) {
 	cause := strconv.FormatInt(sub.ID, 10)
 	if c.ID != "" {
 		cause = c.key()
@@ -87,15 +84,10 @@ func (s *Service) announce(tx *gorm.DB, sub Subscription, c Charge, ev event, no
 	case eventResumed:
 		sync("Подписка возобновлена.")
 	}
-	for _, m := range msgs {
-		if err := outbox.Enqueue(tx, now, m); err != nil {
-			return err
-		}
+	if letter != nil && sub.Email != "" {
+		msgs = append(msgs, mail.Message(sub.MemberID, *letter))
 	}
-	if letter == nil || sub.Email == "" {
-		return nil
-	}
-	return mail.Enqueue(tx, now, sub.MemberID, *letter)
+	w.enqueue(msgs...)
 }
 
 func (s *Service) letter(sub Subscription, c Charge, kind mail.Kind, key string) *mail.Letter {

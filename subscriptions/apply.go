@@ -6,57 +6,112 @@ import (
 
 	"gorm.io/gorm"
 
+	"b24pay/outbox"
 	"b24pay/schedules"
 )
 
-// apply records the gateway's answer about a charge's current attempt. It is idempotent: an
-// answer for a charge that is already settled, or for an older attempt, changes nothing.
-func (s *Service) apply(ctx context.Context, asked Charge, res PayResult) error {
+// settle records the gateway's answers about the jobs' charges in one transaction, with the
+// e-mails and Bitrix24 messages they cause (in the given outbox lane). A lost answer makes a
+// pending charge unknown. A job whose answer cannot be applied gets the error.
+func (s *Service) settle(ctx context.Context, jobs []*job, lane outbox.Lane) error {
+	var todo []*job
+	var subIDs []int64
+	var chargeIDs []string
+	for _, j := range jobs {
+		if j.c != nil && (j.err == nil || j.lost) {
+			todo = append(todo, j)
+			subIDs = append(subIDs, j.sub.ID)
+			chargeIDs = append(chargeIDs, j.c.ID)
+		}
+	}
+	if len(todo) == 0 {
+		return nil
+	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		sub, err := s.locked(tx, asked.SubscriptionID)
+		locked, err := s.lockedAll(tx, subIDs)
 		if err != nil {
 			return err
 		}
-		var c Charge
-		if err := tx.Where("id = ?", asked.ID).Take(&c).Error; err != nil { // read under the lock
+		subs := make(map[int64]Subscription, len(locked))
+		for _, sub := range locked {
+			subs[sub.ID] = sub
+		}
+		charges, err := chargesByID(tx, chargeIDs) // read under the locks
+		if err != nil {
 			return err
 		}
-		if c.Attempt != asked.Attempt {
-			return nil // the answer is about an attempt that is over
-		}
-		if c.Status != ChargePending && c.Status != ChargeUnknown {
-			return nil
-		}
 		now := s.clock.Now()
-		if res.Ref != "" {
-			c.ProviderRef = res.Ref
-		}
-		switch res.Status {
-		case ChargeSucceeded:
-			return s.succeed(tx, &sub, &c, res, now)
-		case ChargeFailed, ChargeDeclined:
-			return s.fail(tx, &sub, &c, res, now)
-		}
-		if c.Status == ChargeUnknown {
-			if err := c.moveTo(ChargePending); err != nil {
-				return err
+		w := writes{lane: lane}
+		for _, j := range todo {
+			sub, c := subs[j.sub.ID], charges[j.c.ID]
+			if sub.ID == 0 || c == nil {
+				j.err, j.lost = ErrNotFound, false
+				continue
 			}
+			var one writes
+			if j.lost {
+				err = markUnknown(&one, c, j.c.Attempt, now)
+			} else {
+				err = s.apply(&one, &sub, c, j.c.Attempt, j.res, now)
+			}
+			if err != nil {
+				j.err, j.lost = err, false
+				continue
+			}
+			w.merge(&one)
 		}
-		c.PayURL = res.ConfirmURL
-		return saveCharge(tx, &c, now)
+		return w.flush(tx, now)
 	})
+}
+
+// apply records the gateway's answer about attempt of charge c. It is idempotent: an answer for
+// a charge that is already settled, or for an older attempt, changes nothing.
+func (s *Service) apply(w *writes, sub *Subscription, c *Charge, attempt int, res PayResult, now time.Time) error {
+	if c.Attempt != attempt {
+		return nil // the answer is about an attempt that is over
+	}
+	if c.Status != ChargePending && c.Status != ChargeUnknown {
+		return nil
+	}
+	if res.Ref != "" {
+		c.ProviderRef = res.Ref
+	}
+	switch res.Status {
+	case ChargeSucceeded:
+		return s.succeed(w, sub, c, res, now)
+	case ChargeFailed, ChargeDeclined:
+		return s.fail(w, sub, c, res, now)
+	}
+	if c.Status == ChargeUnknown {
+		if err := c.moveTo(ChargePending); err != nil {
+			return err
+		}
+	}
+	c.PayURL = res.ConfirmURL
+	w.saveCharge(c, now)
+	return nil
+}
+
+// markUnknown records that the answer about attempt of a pending charge was lost.
+func markUnknown(w *writes, c *Charge, attempt int, now time.Time) error {
+	if c.Attempt != attempt || c.Status != ChargePending {
+		return nil // answered or retried meanwhile, or already unknown
+	}
+	if err := c.moveTo(ChargeUnknown); err != nil {
+		return err
+	}
+	w.saveCharge(c, now)
+	return nil
 }
 
 // succeed settles a paid charge and moves the subscription on to its next period, counted from
 // the anchor.
-func (s *Service) succeed(tx *gorm.DB, sub *Subscription, c *Charge, res PayResult, now time.Time) error {
+func (s *Service) succeed(w *writes, sub *Subscription, c *Charge, res PayResult, now time.Time) error {
 	if err := c.moveTo(ChargeSucceeded); err != nil {
 		return err
 	}
 	c.SettledAt, c.NextAttemptOn, c.DeclineReason = &now, "", ""
-	if err := saveCharge(tx, c, now); err != nil {
-		return err
-	}
+	w.saveCharge(c, now)
 	if res.MethodID != "" { // a customer-initiated payment saved a (new) card; the old one is dropped
 		sub.PaymentMethodID, sub.CardTitle = res.MethodID, res.Card
 	}
@@ -79,22 +134,22 @@ func (s *Service) succeed(tx *gorm.DB, sub *Subscription, c *Charge, res PayResu
 			return err
 		}
 	}
-	if err := save(tx, sub, now); err != nil {
-		return err
-	}
-	return s.announce(tx, *sub, *c, eventPaid, now)
+	w.save(sub, now)
+	s.announce(w, *sub, *c, eventPaid)
+	return nil
 }
 
 // fail records a refused charge. The first payment just waits for the client to try again; a
 // periodic charge enters dunning: retries on the configured days after the period start, none
 // after a hard decline, and at the end the subscription is suspended or cancelled.
-func (s *Service) fail(tx *gorm.DB, sub *Subscription, c *Charge, res PayResult, now time.Time) error {
+func (s *Service) fail(w *writes, sub *Subscription, c *Charge, res PayResult, now time.Time) error {
 	if err := c.moveTo(res.Status); err != nil {
 		return err
 	}
 	c.DeclineReason, c.NextAttemptOn = res.Reason, ""
 	if sub.Status == StatusAwaitingConsent {
-		return saveCharge(tx, c, now)
+		w.saveCharge(c, now)
+		return nil
 	}
 	sub.DunningStep = c.Attempt
 	start := sub.PeriodStart(c.Seq)
@@ -114,16 +169,13 @@ func (s *Service) fail(tx *gorm.DB, sub *Subscription, c *Charge, res PayResult,
 		// No automatic retry; the client may still pay with a new card until the schedule's end.
 		sub.NextChargeOn = s.graceEnd(start, s.today(now)).String()
 	}
-	if err := saveCharge(tx, c, now); err != nil {
-		return err
-	}
+	w.saveCharge(c, now)
 	if !more && !s.today(now).Before(schedulesDate(sub.NextChargeOn)) {
-		return s.finishDunning(tx, sub, c, now)
+		return s.finishDunning(w, sub, c, now)
 	}
-	if err := save(tx, sub, now); err != nil {
-		return err
-	}
-	return s.announce(tx, *sub, *c, eventFailed, now)
+	w.save(sub, now)
+	s.announce(w, *sub, *c, eventFailed)
+	return nil
 }
 
 // retryDate is when attempt step+1 runs: the step-th dunning offset from the period start, never
@@ -153,36 +205,29 @@ func (s *Service) graceEnd(start, today schedules.Date) schedules.Date {
 
 // finishDunning ends the schedule: the subscription is suspended (the debt stays payable with a
 // new card) or cancelled (the charge is void), as configured.
-func (s *Service) finishDunning(tx *gorm.DB, sub *Subscription, c *Charge, now time.Time) error {
+func (s *Service) finishDunning(w *writes, sub *Subscription, c *Charge, now time.Time) error {
 	if s.cfg.AfterDunning == AfterDunningCancel {
-		return s.cancelNow(tx, sub, now)
+		return s.cancelNow(w, sub, now)
 	}
 	if err := sub.moveTo(StatusSuspended); err != nil {
 		return err
 	}
-	if err := save(tx, sub, now); err != nil {
-		return err
-	}
-	return s.announce(tx, *sub, *c, eventSuspended, now)
+	w.save(sub, now)
+	s.announce(w, *sub, *c, eventSuspended)
+	return nil
 }
 
 // cancelNow cancels the subscription, voids an unpaid charge of the current period and tells the
 // client and Bitrix24.
-func (s *Service) cancelNow(tx *gorm.DB, sub *Subscription, now time.Time) error {
+func (s *Service) cancelNow(w *writes, sub *Subscription, now time.Time) error {
 	if err := sub.moveTo(StatusCancelled); err != nil {
 		return err
 	}
 	sub.EndedAt = &now
-	if err := save(tx, sub, now); err != nil {
-		return err
-	}
-	// failed → void and declined → void are legal moves of the charge state machine.
-	err := tx.Model(&Charge{}).Where("subscription_id = ? AND status IN ?", sub.ID, []string{ChargeFailed, ChargeDeclined}).
-		Updates(map[string]any{"status": ChargeVoid, "next_attempt_on": "", "updated_at": now}).Error
-	if err != nil {
-		return err
-	}
-	return s.announce(tx, *sub, Charge{}, eventCancelled, now)
+	w.save(sub, now)
+	w.voidRefused(sub.ID)
+	s.announce(w, *sub, Charge{}, eventCancelled)
+	return nil
 }
 
 func schedulesDate(iso string) schedules.Date {

@@ -8,7 +8,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
+
+	"b24pay/outbox"
 )
 
 // keyLifetime is how long the gateway honours an idempotency key (YooKassa: 24 h, §c.2). An
@@ -16,65 +17,88 @@ import (
 // as new; it waits for a person (it is logged on every pass).
 const keyLifetime = 23 * time.Hour
 
-// openCharge inserts the charge of period seq unless it exists (the unique index decides) and
-// returns the stored row.
-func (s *Service) openCharge(tx *gorm.DB, sub Subscription, seq int, kind string, now time.Time) (Charge, error) {
-	c := Charge{ID: chargeID(sub.ID, seq), SubscriptionID: sub.ID, MemberID: sub.MemberID, Kind: kind, Seq: seq,
+// newCharge is the charge of period seq as first stored: pending, first attempt, its key about to
+// be sent.
+func newCharge(sub Subscription, seq int, kind string, now time.Time) Charge {
+	return Charge{ID: chargeID(sub.ID, seq), SubscriptionID: sub.ID, MemberID: sub.MemberID, Kind: kind, Seq: seq,
 		PeriodStart: sub.PeriodStart(seq).String(), AmountMinor: sub.amountFor(seq), Currency: sub.Currency,
 		Status: ChargePending, Attempt: 1, CustomerInitiated: kind == KindFirst, AttemptedAt: &now,
 		CreatedAt: now, UpdatedAt: now}
+}
+
+// openCharge inserts the charge of period seq unless it exists (the unique index decides) and
+// returns the stored row. A charge above the consented amount is refused.
+func openCharge(tx *gorm.DB, sub Subscription, seq int, kind string, now time.Time) (Charge, error) {
+	c := newCharge(sub, seq, kind, now)
 	if err := sub.withinConsent(c.AmountMinor); err != nil {
 		return Charge{}, err
 	}
-	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&c)
-	if res.Error != nil || res.RowsAffected == 1 {
-		return c, res.Error
+	cs, err := insertCharges(tx, []Charge{c})
+	if err != nil {
+		return Charge{}, err
 	}
-	var stored Charge
-	err := tx.Where("subscription_id = ? AND period_start = ?", sub.ID, c.PeriodStart).Take(&stored).Error
-	return stored, err
+	return cs[0], nil
 }
 
-// retryCharge starts a new attempt of a failed charge: a new idempotency key.
-func (s *Service) retryCharge(tx *gorm.DB, c *Charge, customer bool, now time.Time) error {
+// retry starts a new attempt of a refused charge: a new idempotency key.
+func (c *Charge) retry(customer bool) error {
 	if err := c.moveTo(ChargePending); err != nil {
 		return err
 	}
 	c.Attempt++
 	c.CustomerInitiated = customer
 	c.ProviderRef, c.PayURL, c.DeclineReason, c.NextAttemptOn, c.AttemptedAt = "", "", "", "", nil
-	return saveCharge(tx, c, now)
+	return nil
+}
+
+// retryCharge starts and stores a new attempt of a refused charge.
+func (s *Service) retryCharge(tx *gorm.DB, c *Charge, customer bool, now time.Time) error {
+	if err := c.retry(customer); err != nil {
+		return err
+	}
+	var w writes
+	w.saveCharge(c, now)
+	return w.flush(tx, now)
 }
 
 // attempt asks the gateway about the charge's current attempt: a GET when the payment is known,
 // else a create under the attempt's key (a repeat returns the original payment). The outcome is
 // applied before returning.
 func (s *Service) attempt(ctx context.Context, sub Subscription, c Charge) (PayResult, error) {
-	now := s.clock.Now()
-	if c.ProviderRef == "" && c.AttemptedAt != nil && now.Sub(*c.AttemptedAt) > keyLifetime {
-		s.log.ErrorContext(ctx, "subscription charge outcome unknown past the key lifetime; check it by hand",
-			"charge_id", c.ID, "subscription_id", sub.ID)
-		return PayResult{}, fmt.Errorf("%w: charge %s", ErrOutcomeUnknown, c.ID)
-	}
 	if c.AttemptedAt == nil { // a retry: mark when its key is first sent (a new charge has it from its insert)
+		now := s.clock.Now()
 		c.AttemptedAt = &now
 		if err := s.db.WithContext(ctx).Model(&Charge{}).Where("id = ? AND attempt = ?", c.ID, c.Attempt).
 			Update("attempted_at", now).Error; err != nil {
 			return PayResult{}, err
 		}
 	}
-	res, err := s.ask(ctx, sub, c)
-	if errors.Is(err, ErrOutcomeUnknown) {
-		s.log.WarnContext(ctx, "subscription charge outcome unknown", "charge_id", c.ID, "error", err.Error())
-		if mErr := s.markUnknown(ctx, c); mErr != nil {
-			return PayResult{}, mErr
-		}
-		return PayResult{}, fmt.Errorf("%w: %w", ErrGatewayUnavailable, err)
-	}
-	if err != nil {
+	j := &job{sub: sub, c: &c}
+	s.call(ctx, j)
+	if err := s.settle(ctx, []*job{j}, outbox.LaneInteractive); err != nil {
 		return PayResult{}, err
 	}
-	return res, s.apply(ctx, c, res)
+	if j.lost {
+		return PayResult{}, fmt.Errorf("%w: %w", ErrGatewayUnavailable, j.err)
+	}
+	return j.res, j.err
+}
+
+// call asks the gateway about the job's charge. An unknown charge older than the key's lifetime
+// is never re-sent under its key, since the gateway would treat it as new.
+func (s *Service) call(ctx context.Context, j *job) {
+	c := j.c
+	if c.ProviderRef == "" && c.AttemptedAt != nil && s.clock.Now().Sub(*c.AttemptedAt) > keyLifetime {
+		s.log.ErrorContext(ctx, "subscription charge outcome unknown past the key lifetime; check it by hand",
+			"charge_id", c.ID, "subscription_id", j.sub.ID)
+		j.err = fmt.Errorf("%w: charge %s", ErrOutcomeUnknown, c.ID)
+		return
+	}
+	j.res, j.err = s.ask(ctx, j.sub, *c)
+	if errors.Is(j.err, ErrOutcomeUnknown) {
+		s.log.WarnContext(ctx, "subscription charge outcome unknown", "charge_id", c.ID, "error", j.err.Error())
+		j.lost = true
+	}
 }
 
 func (s *Service) ask(ctx context.Context, sub Subscription, c Charge) (PayResult, error) {
@@ -97,22 +121,6 @@ func (s *Service) ask(ctx context.Context, sub Subscription, c Charge) (PayResul
 		req.MethodID = sub.PaymentMethodID
 	}
 	return gw.Pay(ctx, c.key(), req)
-}
-
-func (s *Service) markUnknown(ctx context.Context, c Charge) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var cur Charge
-		if err := tx.Where("id = ?", c.ID).Take(&cur).Error; err != nil {
-			return err
-		}
-		if cur.Status == ChargeUnknown || cur.Attempt != c.Attempt {
-			return nil
-		}
-		if err := cur.moveTo(ChargeUnknown); err != nil {
-			return err
-		}
-		return saveCharge(tx, &cur, s.clock.Now())
-	})
 }
 
 // Refresh reads the charge's payment back from the gateway and applies it (return page, webhook).

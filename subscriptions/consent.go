@@ -55,7 +55,7 @@ func (s *Service) recordConsent(ctx context.Context, sub Subscription, in Accept
 		if err != nil {
 			return err
 		}
-		charge, err = s.openCharge(tx, sub, 0, KindFirst, now)
+		charge, err = openCharge(tx, sub, 0, KindFirst, now)
 		if err != nil {
 			return err
 		}

@@ -7,8 +7,8 @@ import (
 	"gorm.io/gorm"
 )
 
-// change runs fn on the locked subscription of the portal and saves it.
-func (s *Service) change(ctx context.Context, memberID string, id int64, fn func(tx *gorm.DB, sub *Subscription) error) (Subscription, error) {
+// change runs fn on the locked subscription of the portal and stores what it records.
+func (s *Service) change(ctx context.Context, memberID string, id int64, fn func(tx *gorm.DB, w *writes, sub *Subscription) error) (Subscription, error) {
 	var sub Subscription
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
@@ -18,7 +18,11 @@ func (s *Service) change(ctx context.Context, memberID string, id int64, fn func
 		if sub.MemberID != memberID {
 			return ErrNotFound
 		}
-		return fn(tx, &sub)
+		var w writes
+		if err := fn(tx, &w, &sub); err != nil {
+			return err
+		}
+		return w.flush(tx, s.clock.Now())
 	})
 	return sub, err
 }
@@ -33,35 +37,32 @@ func (s *Service) Pause(ctx context.Context, in PauseInput) (Subscription, error
 	if in.Until < s.today(s.clock.Now()).String() {
 		return Subscription{}, fieldErr("until", "пауза уже закончилась")
 	}
-	return s.change(ctx, in.MemberID, in.ID, func(tx *gorm.DB, sub *Subscription) error {
+	return s.change(ctx, in.MemberID, in.ID, func(_ *gorm.DB, w *writes, sub *Subscription) error {
 		if err := sub.moveTo(StatusPaused); err != nil {
 			return err
 		}
-		now := s.clock.Now()
 		sub.PauseFrom, sub.PauseUntil = in.From, in.Until
-		if err := save(tx, sub, now); err != nil {
-			return err
-		}
-		return s.announce(tx, *sub, Charge{}, eventPaused, now)
+		w.save(sub, s.clock.Now())
+		s.announce(w, *sub, Charge{}, eventPaused)
+		return nil
 	})
 }
 
 // Resume ends a pause today. The next charge is the first period starting today or later,
 // counted from the anchor.
 func (s *Service) Resume(ctx context.Context, memberID string, id int64) (Subscription, error) {
-	return s.change(ctx, memberID, id, func(tx *gorm.DB, sub *Subscription) error {
-		now := s.clock.Now()
-		today := s.today(now)
-		if err := s.resume(tx, sub, today.AddDays(-1).String()); err != nil {
+	return s.change(ctx, memberID, id, func(_ *gorm.DB, w *writes, sub *Subscription) error {
+		if err := s.resume(w, sub, s.today(s.clock.Now()).AddDays(-1).String()); err != nil {
 			return err
 		}
-		return s.announce(tx, *sub, Charge{}, eventResumed, now)
+		s.announce(w, *sub, Charge{}, eventResumed)
+		return nil
 	})
 }
 
 // resume makes a paused subscription active with the pause ending on until, skipping every
 // period that started up to then.
-func (s *Service) resume(tx *gorm.DB, sub *Subscription, until string) error {
+func (s *Service) resume(w *writes, sub *Subscription, until string) error {
 	if err := sub.moveTo(StatusActive); err != nil {
 		return err
 	}
@@ -79,19 +80,21 @@ func (s *Service) resume(tx *gorm.DB, sub *Subscription, until string) error {
 		now := s.clock.Now()
 		sub.EndedAt = &now
 	}
-	return save(tx, sub, s.clock.Now())
+	w.save(sub, s.clock.Now())
+	return nil
 }
 
 // Cancel cancels now, or at the end of the paid period (nothing more is charged; the
 // subscription is cancelled when the next period would start).
 func (s *Service) Cancel(ctx context.Context, memberID string, id int64, atPeriodEnd bool) (Subscription, error) {
-	return s.change(ctx, memberID, id, func(tx *gorm.DB, sub *Subscription) error {
+	return s.change(ctx, memberID, id, func(_ *gorm.DB, w *writes, sub *Subscription) error {
 		now := s.clock.Now()
 		if atPeriodEnd && (sub.Status == StatusActive || sub.Status == StatusPaused) {
 			sub.CancelAtPeriodEnd = true
-			return save(tx, sub, now)
+			w.save(sub, now)
+			return nil
 		}
-		return s.cancelNow(tx, sub, now)
+		return s.cancelNow(w, sub, now)
 	})
 }
 

@@ -1,6 +1,7 @@
 package subscriptions
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -31,7 +32,7 @@ type Config struct {
 	AfterDunning   string         // AfterDunningSuspend (default) or AfterDunningCancel
 	Lease          time.Duration  // how long a pass holds a claimed subscription; default 5 min
 	Batch          int            // subscriptions claimed at once; default 100
-	Workers        int            // subscriptions charged in parallel by one pass; default 4
+	Workers        int            // gateway requests in flight per claimed batch (a pass works on 4 at once); default 4
 	Location       *time.Location // the portal's zone for calendar dates; default Europe/Moscow
 	ConsentVersion string         // version of the consent text; default "2026-12"
 	RemindDays     int            // e-mail the client this many days before a charge; 0 = never
@@ -157,24 +158,35 @@ func notFound(err error) error {
 
 // locked reads a subscription inside tx, locking its row on PostgreSQL.
 func (s *Service) locked(tx *gorm.DB, id int64) (Subscription, error) {
-	var sub Subscription
+	subs, err := s.lockedAll(tx, []int64{id})
+	if err != nil || len(subs) == 0 {
+		return Subscription{}, notFound(cmp.Or(err, gorm.ErrRecordNotFound))
+	}
+	return subs[0], nil
+}
+
+// lockedAll reads subscriptions inside tx, locking their rows in id order on PostgreSQL.
+func (s *Service) lockedAll(tx *gorm.DB, ids []int64) ([]Subscription, error) {
+	var subs []Subscription
 	q := tx
 	if s.db.Dialect == store.Postgres {
 		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 	}
-	err := q.Where("id = ?", id).Take(&sub).Error
-	return sub, notFound(err)
+	err := q.Where("id IN ?", ids).Order("id").Find(&subs).Error
+	return subs, err
 }
 
-// save writes every column of sub.
-func save(tx *gorm.DB, sub *Subscription, now time.Time) error {
-	sub.UpdatedAt = now
-	return tx.Select("*").Omit("id", "created_at").Updates(sub).Error
-}
-
-func saveCharge(tx *gorm.DB, c *Charge, now time.Time) error {
-	c.UpdatedAt = now
-	return tx.Select("*").Omit("id", "created_at").Updates(c).Error
+// chargesByID reads the charges with the given ids that exist.
+func chargesByID(tx *gorm.DB, ids []string) (map[string]*Charge, error) {
+	var cs []Charge
+	if err := tx.Where("id IN ?", ids).Find(&cs).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[string]*Charge, len(cs))
+	for i := range cs {
+		out[cs[i].ID] = &cs[i]
+	}
+	return out, nil
 }
 
 func randomToken() string {

@@ -5,9 +5,8 @@ import (
 	"strconv"
 	"time"
 
-	"gorm.io/gorm"
-
 	"b24pay/mail"
+	"b24pay/outbox"
 )
 
 // remindUpcoming e-mails the clients whose card is charged RemindDays from today. The letter's
@@ -23,18 +22,16 @@ func (s *Service) remindUpcoming(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return err
 	}
+	var msgs []outbox.Message
 	for _, sub := range subs {
 		if sub.finishedAfter(sub.Seq) || sub.Email == "" {
 			continue
 		}
 		l := s.letter(sub, Charge{}, mail.UpcomingCharge, "upcoming:"+strconv.FormatInt(sub.ID, 10)+":"+strconv.Itoa(sub.Seq))
 		l.Data.Amount = Human(sub.amountFor(sub.Seq), sub.Currency)
-		err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			return mail.Enqueue(tx, now, sub.MemberID, *l)
-		})
-		if err != nil {
-			return err
-		}
+		m := mail.Message(sub.MemberID, *l)
+		m.Lane = outbox.LaneBulk
+		msgs = append(msgs, m)
 	}
-	return nil
+	return outbox.EnqueueAll(s.db.WithContext(ctx), now, msgs...)
 }

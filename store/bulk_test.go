@@ -1,0 +1,83 @@
+package store_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"b24pay/store"
+	"b24pay/store/storetest"
+)
+
+type bulkRow struct {
+	ID        int64
+	Name      string
+	N         int
+	Ok        bool
+	At        *time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time `gorm:"autoUpdateTime:false"`
+}
+
+func (bulkRow) TableName() string { return "bulk_rows" }
+
+// UpdateRows writes every column but the key and created_at of each row, whatever its type
+// (text, integer, boolean, NULL and non-NULL timestamps), in chunks under the parameter limit, and
+// skips rows that do not exist; or only the named columns.
+func TestUpdateRowsWritesEveryColumnByKey(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ts := "TIMESTAMPTZ"
+		if db.Dialect == store.SQLite {
+			ts = "DATETIME"
+		}
+		require.NoError(t, db.Exec(`CREATE TABLE bulk_rows (id BIGINT PRIMARY KEY, name TEXT NOT NULL,
+			n INTEGER NOT NULL, ok BOOLEAN NOT NULL, at `+ts+`, created_at `+ts+` NOT NULL, updated_at `+ts+` NOT NULL)`).Error)
+		t0 := time.Date(2027, 2, 15, 6, 0, 0, 0, time.UTC)
+		const n = 5000 // more than one statement's worth of rows on both databases
+		rows := make([]bulkRow, n)
+		for i := range rows {
+			rows[i] = bulkRow{ID: int64(i + 1), Name: "old", N: i, At: &t0, CreatedAt: t0, UpdatedAt: t0}
+		}
+		require.NoError(t, db.CreateInBatches(rows, 1000).Error)
+
+		t1 := t0.Add(time.Hour)
+		for i := range rows {
+			rows[i].Name, rows[i].N, rows[i].Ok, rows[i].UpdatedAt = "new", -i, true, t1
+			rows[i].CreatedAt = t1 // never written
+			if i%2 == 0 {
+				rows[i].At = nil
+			}
+		}
+		rows = append(rows, bulkRow{ID: n + 1, Name: "absent", CreatedAt: t1, UpdatedAt: t1})
+		require.NoError(t, store.UpdateRows(db.DB, rows))
+
+		require.Error(t, store.UpdateRows(db.DB, rows, "name", "no_such_column"))
+
+		var got []bulkRow
+		require.NoError(t, db.Order("id").Find(&got).Error)
+		require.Len(t, got, n)
+		for i, r := range got {
+			require.Equal(t, "new", r.Name)
+			require.Equal(t, -i, r.N)
+			require.True(t, r.Ok)
+			require.True(t, r.CreatedAt.Equal(t0), "created_at is kept")
+			require.True(t, r.UpdatedAt.Equal(t1))
+			if i%2 == 0 {
+				require.Nil(t, r.At)
+			} else {
+				require.True(t, r.At.Equal(t0))
+			}
+		}
+
+		// Named columns only: the others keep their values.
+		got[0].Name, got[0].N, got[0].UpdatedAt = "named", 7, t0
+		require.NoError(t, store.UpdateRows(db.DB, got[:1], "name", "updated_at"))
+		var first bulkRow
+		require.NoError(t, db.Take(&first, got[0].ID).Error)
+		require.Equal(t, "named", first.Name)
+		require.Equal(t, 0, first.N)
+		require.True(t, first.UpdatedAt.Equal(t0))
+	})
+}
