@@ -3,10 +3,12 @@ package billing
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -125,9 +127,11 @@ func (p *stubProvider) pay(paymentID string, amount decimal.Decimal) {
 }
 
 // ledger is a payable owner that books into a table of the test database, in billing's transaction.
+// While failures is above zero, each booking fails and counts it down (a payable side that is down).
 type ledger struct {
 	currency    string
 	outstanding int64
+	failures    *atomic.Int32
 }
 
 func (l ledger) Payable(_ context.Context, memberID, kind string, id int64) (Payable, error) {
@@ -136,12 +140,17 @@ func (l ledger) Payable(_ context.Context, memberID, kind string, id int64) (Pay
 }
 
 func (l ledger) ApplyPaid(_ context.Context, tx *gorm.DB, _, _ string, id int64, amountMinor int64, _ string) error {
+	if l.failures != nil && l.failures.Add(-1) >= 0 {
+		return errLedgerDown
+	}
 	return tx.Exec("INSERT INTO test_ledger (payable_id, amount_minor) VALUES (?, ?)", id, amountMinor).Error
 }
 
 func (l ledger) ApplyRefund(_ context.Context, tx *gorm.DB, _, _ string, id int64, amountMinor int64, _ string) error {
 	return tx.Exec("INSERT INTO test_ledger (payable_id, amount_minor) VALUES (?, ?)", id, -amountMinor).Error
 }
+
+var errLedgerDown = errors.New("ledger: down")
 
 type testBundle struct {
 	svc   *Service

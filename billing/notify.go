@@ -38,12 +38,15 @@ const (
 )
 
 // Receive stores a provider notification raw, then processes it. The same notification
-// (by the provider's key) is processed once however often it arrives.
+// (by the provider's key) is processed once however often it arrives. Billing's own payments are
+// settled in the transaction that stores the row (see receiveAtOnce); other routes' notifications
+// are stored first and processed after.
 func (s *Service) Receive(ctx context.Context, provider string, header http.Header, body []byte) Outcome {
 	h, ok := s.inbox(provider)
 	if !ok {
 		return OutcomeRetry
 	}
+	ctx = detached(ctx) // once read, a notification is stored and settled even if its sender hangs up
 	notice, verr := h.Inbound(header, body)
 	headers, _ := json.Marshal(header)
 	row := Notification{Provider: provider, PaymentID: notice.PaymentID, Headers: string(headers), Body: string(body),
@@ -57,6 +60,9 @@ func (s *Service) Receive(ctx context.Context, provider string, header http.Head
 			s.rejected.Add(1)
 		}
 	}
+	if ts, ok := h.(txSettler); ok && verr == nil {
+		return s.receiveAtOnce(ctx, ts, &row, notice)
+	}
 	res := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
 	if res.Error != nil {
 		s.log.Error("notification not stored", "provider", provider, "err", res.Error)
@@ -66,15 +72,77 @@ func (s *Service) Receive(ctx context.Context, provider string, header http.Head
 		s.log.Warn("notification refused", "provider", provider, "err", verr)
 		return inboundOutcome(verr)
 	}
-	if res.RowsAffected == 0 { // a repeat: answer as the first one was answered, or finish it
-		if err := s.db.WithContext(ctx).Where("provider = ? AND dedup_key = ?", provider, notice.DedupKey).Take(&row).Error; err != nil {
-			return OutcomeRetry
-		}
-		if row.Status == NoticeProcessed || row.Status == NoticeRejected {
-			return Outcome(row.Result)
-		}
+	if res.RowsAffected == 0 {
+		return s.repeat(ctx, h, &row, notice)
 	}
 	return s.process(ctx, h, &row, notice)
+}
+
+// txSettler is a Handler that can settle in the transaction that stores the notification.
+type txSettler interface {
+	Handler
+	settleIn(ctx context.Context, tx *gorm.DB, n Notice) (Outcome, error)
+}
+
+// errRepeat rolls back the settlement of a notification that turned out to be stored already.
+var errRepeat = errors.New("billing: notification stored already")
+
+// receiveAtOnce stores a verified notification, settles it and records the result in one
+// transaction: one commit, and nothing is answered before the raw row is durable. The row is
+// inserted last, with its result; if the provider's key is stored already the transaction is
+// rolled back and the repeat is answered as the first one was (a duplicate settles once). If
+// settling fails, the raw row is stored on its own as failed, with an outbox message to retry it.
+func (s *Service) receiveAtOnce(ctx context.Context, h txSettler, row *Notification, n Notice) Outcome {
+	var outcome Outcome
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if outcome, err = h.settleIn(ctx, tx, n); err != nil {
+			return err
+		}
+		now := s.clock.Now()
+		row.Status, row.Result, row.Attempts, row.ProcessedAt = NoticeProcessed, string(outcome), 1, &now
+		if outcome != OutcomeOK {
+			row.Status = NoticeRejected
+		}
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(row)
+		if res.Error == nil && res.RowsAffected == 0 {
+			return errRepeat
+		}
+		return res.Error
+	})
+	if err == nil {
+		return outcome
+	}
+	row.ID, row.Status, row.Result, row.Attempts, row.ProcessedAt = 0, NoticeReceived, "", 0, nil
+	if errors.Is(err, errRepeat) {
+		return s.repeat(ctx, h, row, n)
+	}
+	s.log.Error("notification processing failed; will retry", "payment", n.PaymentID, "err", err)
+	row.Status, row.Attempts = NoticeFailed, 1
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(row)
+		if res.Error != nil || res.RowsAffected == 0 { // stored meanwhile by a repeat, which answers for itself
+			return res.Error
+		}
+		return outbox.Enqueue(tx, s.clock.Now(), outbox.Message{Topic: TopicNotification, Payload: row.ID,
+			Key: "notification:" + n.DedupKey})
+	})
+	if err != nil {
+		s.log.Error("notification not stored", "provider", row.Provider, "err", err)
+	}
+	return OutcomeRetry
+}
+
+// repeat answers a notification whose provider key is stored already as the first one was
+// answered, or finishes the stored one if it was never processed.
+func (s *Service) repeat(ctx context.Context, h Handler, row *Notification, n Notice) Outcome {
+	if err := s.db.WithContext(ctx).Where("provider = ? AND dedup_key = ?", row.Provider, n.DedupKey).Take(row).Error; err != nil {
+		return OutcomeRetry
+	}
+	if row.Status == NoticeProcessed || row.Status == NoticeRejected {
+		return Outcome(row.Result)
+	}
+	return s.process(ctx, h, row, n)
 }
 
 func inboundOutcome(err error) Outcome {
@@ -124,7 +192,21 @@ func (s *Service) outcomeOf(ctx context.Context, n Notice) (Outcome, error) {
 	if n.Probe {
 		return OutcomeOK, nil
 	}
-	p, err := s.Get(ctx, n.PaymentID)
+	var outcome Outcome
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		outcome, err = s.outcomeIn(ctx, tx, n)
+		return err
+	})
+	return outcome, err
+}
+
+// outcomeIn is outcomeOf in the caller's transaction: the payment is read once, under its row lock.
+func (s *Service) outcomeIn(ctx context.Context, tx *gorm.DB, n Notice) (Outcome, error) {
+	if n.Probe {
+		return OutcomeOK, nil
+	}
+	p, err := s.lock(tx, n.PaymentID)
 	if errors.Is(err, ErrPaymentNotFound) {
 		return OutcomeUnknownPayment, nil
 	}
@@ -139,7 +221,7 @@ func (s *Service) outcomeOf(ctx context.Context, n Notice) (Outcome, error) {
 		s.log.Warn("notified amount out of range; not booked", "payment", p.ID, "amount", n.Amount)
 		return OutcomeWrongAmount, nil
 	}
-	if err := s.apply(ctx, p.ID, n.Status, n.Ref, "", n.Amount); err != nil {
+	if err := s.applyTo(ctx, tx, p, n.Status, n.Ref, "", n.Amount); err != nil {
 		return OutcomeRetry, err
 	}
 	return OutcomeOK, nil

@@ -3,6 +3,8 @@ package billing
 import (
 	"context"
 	"net/http"
+
+	"gorm.io/gorm"
 )
 
 // Handler verifies and settles the notifications of a route whose payments billing does not own
@@ -50,4 +52,8 @@ type paymentInbox struct {
 
 func (p paymentInbox) Settle(ctx context.Context, n Notice, _ []byte) (Outcome, error) {
 	return p.s.outcomeOf(ctx, n)
+}
+
+func (p paymentInbox) settleIn(ctx context.Context, tx *gorm.DB, n Notice) (Outcome, error) {
+	return p.s.outcomeIn(ctx, tx, n)
 }

@@ -64,37 +64,40 @@ func (s *Service) reportedPaid(ctx context.Context, p *Payment, st State) decima
 // apply brings a payment to the status the provider reports. Stale reports (a "created" arriving
 // after "completed") change nothing.
 func (s *Service) apply(ctx context.Context, id, status, ref, payURL string, paid decimal.Decimal) error {
+	return s.locked(ctx, id, func(tx *gorm.DB, p *Payment) error {
+		return s.applyTo(ctx, tx, p, status, ref, payURL, paid)
+	})
+}
+
+// applyTo is apply in the caller's transaction, p read under its row lock in tx.
+func (s *Service) applyTo(ctx context.Context, tx *gorm.DB, p *Payment, status, ref, payURL string, paid decimal.Decimal) error {
 	switch status {
 	case StatusSucceeded:
-		return s.settle(ctx, id, ref, paid)
+		return s.settleTo(ctx, tx, p, ref, paid)
 	case StatusPending:
-		return s.locked(ctx, id, func(tx *gorm.DB, p *Payment) error {
-			fields := map[string]any{}
-			if ref != "" && p.ProviderRef == "" {
-				fields["provider_ref"] = ref
-			}
-			if payURL != "" && p.PayURL == "" {
-				fields["pay_url"] = payURL
-			}
-			switch {
-			case Open(p.Status):
-				return s.transition(tx, p, StatusPending, fields)
-			case Closed(p.Status): // live at the provider although we closed it: withdraw it
-				fields["next_check_at"] = s.clock.Now()
-				return s.transition(tx, p, p.Status, fields)
-			}
-			return nil
-		})
+		fields := map[string]any{}
+		if ref != "" && p.ProviderRef == "" {
+			fields["provider_ref"] = ref
+		}
+		if payURL != "" && p.PayURL == "" {
+			fields["pay_url"] = payURL
+		}
+		switch {
+		case Open(p.Status):
+			return s.transition(tx, p, StatusPending, fields)
+		case Closed(p.Status): // live at the provider although we closed it: withdraw it
+			fields["next_check_at"] = s.clock.Now()
+			return s.transition(tx, p, p.Status, fields)
+		}
+		return nil
 	case StatusFailed, StatusExpired, StatusCancelled:
-		return s.locked(ctx, id, func(tx *gorm.DB, p *Payment) error {
-			switch {
-			case Open(p.Status):
-				return s.transition(tx, p, status, map[string]any{"settled_at": s.clock.Now(), "next_check_at": nil})
-			case Closed(p.Status): // closed at the provider too: nothing more can arrive
-				return s.transition(tx, p, p.Status, map[string]any{"next_check_at": nil})
-			}
-			return nil
-		})
+		switch {
+		case Open(p.Status):
+			return s.transition(tx, p, status, map[string]any{"settled_at": s.clock.Now(), "next_check_at": nil})
+		case Closed(p.Status): // closed at the provider too: nothing more can arrive
+			return s.transition(tx, p, p.Status, map[string]any{"next_check_at": nil})
+		}
+		return nil
 	}
 	return fmt.Errorf("billing: provider status %q not understood", status)
 }
@@ -115,53 +118,56 @@ func (s *Service) closeOpen(ctx context.Context, id, to string) error {
 // order's); a partial or larger payment is booked as what it is. A later report of a larger paid
 // total books the difference; a repeated report books nothing.
 func (s *Service) settle(ctx context.Context, id, ref string, paid decimal.Decimal) error {
-	return s.locked(ctx, id, func(tx *gorm.DB, p *Payment) error {
-		paidMinor := p.AmountMinor
-		if !paid.IsZero() {
-			m, err := ToMinor(paid, p.Currency)
-			if err != nil {
-				return err
-			}
-			paidMinor = m
-		}
-		now := s.clock.Now()
-		fields := map[string]any{"paid_minor": paidMinor, "settled_at": now, "next_check_at": nil}
-		if ref != "" && p.ProviderRef == "" {
-			fields["provider_ref"] = ref
-		}
-		var note string
-		booked := paidMinor
-		switch {
-		case Open(p.Status):
-			note = "Оплата"
-		case Closed(p.Status):
-			note = "Оплата поступила по закрытому счёту (" + p.Status + ")"
-		case paidMinor > p.PaidMinor: // a corrected, larger total for a settled order
-			booked, note = paidMinor-p.PaidMinor, "Доплата"
-			delete(fields, "settled_at")
-			to := p.Status
-			if to == StatusRefunded {
-				to = StatusPartiallyRefunded
-			}
-			if err := s.transition(tx, p, to, fields); err != nil {
-				return err
-			}
-			return s.bookPaid(ctx, tx, p, booked, note)
-		default:
-			return nil // a repeated or late report of what is booked
-		}
-		if paidMinor == 0 {
-			return nil
-		}
-		if err := s.transition(tx, p, StatusSucceeded, fields); err != nil {
+	return s.locked(ctx, id, func(tx *gorm.DB, p *Payment) error { return s.settleTo(ctx, tx, p, ref, paid) })
+}
+
+// settleTo is settle in the caller's transaction, p read under its row lock in tx.
+func (s *Service) settleTo(ctx context.Context, tx *gorm.DB, p *Payment, ref string, paid decimal.Decimal) error {
+	paidMinor := p.AmountMinor
+	if !paid.IsZero() {
+		m, err := ToMinor(paid, p.Currency)
+		if err != nil {
 			return err
 		}
-		if paidMinor != p.AmountMinor {
-			s.log.Warn("paid amount differs from the order; booked as paid", "payment", p.ID,
-				"order_minor", p.AmountMinor, "paid_minor", paidMinor)
+		paidMinor = m
+	}
+	now := s.clock.Now()
+	fields := map[string]any{"paid_minor": paidMinor, "settled_at": now, "next_check_at": nil}
+	if ref != "" && p.ProviderRef == "" {
+		fields["provider_ref"] = ref
+	}
+	var note string
+	booked := paidMinor
+	switch {
+	case Open(p.Status):
+		note = "Оплата"
+	case Closed(p.Status):
+		note = "Оплата поступила по закрытому счёту (" + p.Status + ")"
+	case paidMinor > p.PaidMinor: // a corrected, larger total for a settled order
+		booked, note = paidMinor-p.PaidMinor, "Доплата"
+		delete(fields, "settled_at")
+		to := p.Status
+		if to == StatusRefunded {
+			to = StatusPartiallyRefunded
+		}
+		if err := s.transition(tx, p, to, fields); err != nil {
+			return err
 		}
 		return s.bookPaid(ctx, tx, p, booked, note)
-	})
+	default:
+		return nil // a repeated or late report of what is booked
+	}
+	if paidMinor == 0 {
+		return nil
+	}
+	if err := s.transition(tx, p, StatusSucceeded, fields); err != nil {
+		return err
+	}
+	if paidMinor != p.AmountMinor {
+		s.log.Warn("paid amount differs from the order; booked as paid", "payment", p.ID,
+			"order_minor", p.AmountMinor, "paid_minor", paidMinor)
+	}
+	return s.bookPaid(ctx, tx, p, booked, note)
 }
 
 // bookPaid credits the payable with money received.

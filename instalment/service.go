@@ -115,7 +115,7 @@ func (s *Service) Create(ctx context.Context, actor Actor, o OwnerInfo, p schedu
 		rows := make([]Instalment, len(built.Payments))
 		for i, pm := range built.Payments {
 			rows[i] = Instalment{ScheduleID: sch.ID, MemberID: o.MemberID, Seq: pm.N, Kind: string(pm.Kind), Due: pm.Due.String(),
-				AmountMinor: minor(pm.Amount, cur), PrincipalMinor: minor(pm.Principal, cur), InterestMinor: minor(pm.Interest, cur),
+				AmountMinor: pm.AmountMinor, PrincipalMinor: pm.PrincipalMinor, InterestMinor: pm.InterestMinor,
 				Status: StatusPlanned, B24Sync: SyncPending, UpdatedAt: now, ShiftReason: string(pm.ShiftReason)}
 			if !pm.ShiftedFrom.IsZero() {
 				rows[i].ShiftedFrom = pm.ShiftedFrom.String()

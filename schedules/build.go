@@ -14,7 +14,7 @@ func Build(p Plan) (Schedule, error) {
 	s := Schedule{Scheme: p.Scheme, Currency: cur, Total: p.Total, Interest: decimal.Zero}
 	switch p.Scheme {
 	case Full:
-		s.Payments = []Payment{{Due: p.First, Amount: p.Total, Kind: KindInstalment}}
+		s.Payments = []Payment{{Due: p.First, AmountMinor: units(p.Total, cur.Minor), Kind: KindInstalment}}
 	case Custom:
 		s.Payments = customPayments(p, cur)
 	default:
@@ -34,7 +34,7 @@ func customPayments(p Plan, cur Currency) []Payment {
 	amounts := rowAmounts(p.Rows, p.Total, cur)
 	out := make([]Payment, len(p.Rows))
 	for i, r := range p.Rows {
-		out[i] = Payment{Due: r.Due, Amount: amounts[i], Kind: KindInstalment}
+		out[i] = Payment{Due: r.Due, AmountMinor: units(amounts[i], cur.Minor), Kind: KindInstalment}
 	}
 	return out
 }
@@ -43,27 +43,22 @@ func customPayments(p Plan, cur Currency) []Payment {
 // instalment rows: an optional down payment (on its own date, or on First),
 // then instalments anchored on First.
 func periodicPayments(p Plan, cur Currency, rows []unitRow) []Payment {
-	down, m := p.downAmount(cur), cur.Minor
-	hasDown := down.IsPositive()
+	down := units(p.downAmount(cur), cur.Minor)
 	out := make([]Payment, 0, len(rows)+1)
 	shift := 0 // periods from First to the first instalment
-	if hasDown {
+	if down > 0 {
 		due := p.Down.Due
 		if due.IsZero() {
 			due, shift = p.First, 1
 		}
-		out = append(out, Payment{Due: due, Amount: down, Kind: KindDownPayment, Principal: down, Remaining: p.Total.Sub(down)})
+		out = append(out, Payment{Due: due, AmountMinor: down, Kind: KindDownPayment, PrincipalMinor: down,
+			RemainingMinor: units(p.Total, cur.Minor) - down})
 	}
-	var amount decimal.Decimal // annuity rows share one amount: decimals are immutable
-	prev := int64(-1)
+	interest := p.Scheme.hasInterest()
 	for i, r := range rows {
-		pay := Payment{Due: p.Period.Nth(p.First, i+shift), Kind: KindInstalment, Principal: fromUnits(r.principal, m)}
-		pay.Amount = pay.Principal
-		if p.Scheme.hasInterest() {
-			if r.amount() != prev {
-				amount, prev = fromUnits(r.amount(), m), r.amount()
-			}
-			pay.Amount, pay.Interest, pay.Remaining = amount, fromUnits(r.interest, m), fromUnits(r.remaining, m)
+		pay := Payment{Due: p.Period.Nth(p.First, i+shift), Kind: KindInstalment, AmountMinor: r.principal, PrincipalMinor: r.principal}
+		if interest {
+			pay.AmountMinor, pay.InterestMinor, pay.RemainingMinor = r.amount(), r.interest, r.remaining
 		}
 		out = append(out, pay)
 	}

@@ -165,15 +165,15 @@ func TestBuildAnnuity(t *testing.T) {
 	require.Len(t, s.Payments, 12)
 	first, last := s.Payments[0], s.Payments[11]
 	// r = 1 % a month: A = 100000·0.01·1.01¹²/(1.01¹²−1) = 8884.8788… → 8884.88.
-	require.Equal(t, "8884.88", first.Amount.StringFixed(2))
-	require.Equal(t, "1000.00", first.Interest.StringFixed(2))
-	require.Equal(t, "7884.88", first.Principal.StringFixed(2))
-	require.Equal(t, "92115.12", first.Remaining.StringFixed(2))
+	require.Equal(t, "8884.88", plain(first.AmountMinor))
+	require.Equal(t, "1000.00", plain(first.InterestMinor))
+	require.Equal(t, "7884.88", plain(first.PrincipalMinor))
+	require.Equal(t, "92115.12", plain(first.RemainingMinor))
 	require.Equal(t, "2025-02-28", s.Payments[1].Due.String())
-	require.Equal(t, "0.00", last.Remaining.StringFixed(2))
+	require.Equal(t, "0.00", plain(last.RemainingMinor))
 	requireInterestRows(t, s, dec("100000"))
 	for _, p := range s.Payments[:11] {
-		require.Equal(t, "8884.88", p.Amount.StringFixed(2))
+		require.Equal(t, "8884.88", plain(p.AmountMinor))
 	}
 	require.True(t, s.Interest.Equal(s.Payable().Sub(s.Total)))
 }
@@ -186,10 +186,10 @@ func TestBuildAnnuityWithDownPayment(t *testing.T) {
 	require.Len(t, s.Payments, 5)
 	down := s.Payments[0]
 	require.Equal(t, KindDownPayment, down.Kind)
-	require.Equal(t, "7560.00", down.Remaining.StringFixed(2))
-	require.True(t, down.Interest.IsZero())
+	require.Equal(t, "7560.00", plain(down.RemainingMinor))
+	require.Zero(t, down.InterestMinor)
 	// r = 12.5/1200; on 7560 the first interest is 78.75.
-	require.Equal(t, "78.75", s.Payments[1].Interest.StringFixed(2))
+	require.Equal(t, "78.75", plain(s.Payments[1].InterestMinor))
 	require.Equal(t, "2025-02-28", s.Payments[1].Due.String())
 	requireInterestRows(t, s, dec("10060"))
 }
@@ -213,7 +213,7 @@ func TestBuildAnnuityRateScalesWithPeriod(t *testing.T) {
 			s, err := Build(Plan{Scheme: Annuity, Total: dec("100000"), Currency: "RUB", Count: 4, Period: tt.period,
 				First: date(t, "2025-01-31"), AnnualRate: dec("12")})
 			require.NoError(t, err)
-			require.Equal(t, tt.interest, s.Payments[0].Interest.StringFixed(2))
+			require.Equal(t, tt.interest, plain(s.Payments[0].InterestMinor))
 			requireInterestRows(t, s, dec("100000"))
 		})
 	}
@@ -234,10 +234,9 @@ func TestBuildDifferentiated(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, s.Payments, 12)
 	for k, p := range s.Payments {
-		require.Equal(t, "10000.00", p.Principal.StringFixed(2))
+		require.Equal(t, "10000.00", plain(p.PrincipalMinor))
 		// interest on 120000 − 10000·k at 1 % a month
-		want := decimal.NewFromInt(int64(1200 - 100*k))
-		require.True(t, want.Equal(p.Interest), "row %d interest %s", k+1, p.Interest)
+		require.EqualValues(t, (1200-100*k)*100, p.InterestMinor, "row %d", k+1)
 	}
 	require.Equal(t, "7800.00", s.Interest.StringFixed(2))
 	requireInterestRows(t, s, dec("120000"))
@@ -248,7 +247,7 @@ func TestBuildLongAnnuityEndsAtZero(t *testing.T) {
 	s, err := Build(Plan{Scheme: Annuity, Total: dec("3000000"), Currency: "RUB", Count: 360, Period: monthly(),
 		First: date(t, "2025-01-31"), AnnualRate: dec("10.5")})
 	require.NoError(t, err)
-	require.Equal(t, "27442.18", s.Payments[0].Amount.StringFixed(2))
+	require.Equal(t, "27442.18", plain(s.Payments[0].AmountMinor))
 	require.Equal(t, "2054-12-31", s.Payments[359].Due.String())
 	requireInterestRows(t, s, dec("3000000"))
 }
@@ -258,16 +257,14 @@ func TestBuildLongAnnuityEndsAtZero(t *testing.T) {
 // falls by each principal and ends at 0.00.
 func requireInterestRows(t *testing.T, s Schedule, total decimal.Decimal) {
 	t.Helper()
-	left, principal := total, decimal.Zero
+	left := units(total, s.Currency.Minor)
 	for _, p := range s.Payments {
-		require.True(t, p.Principal.Add(p.Interest).Equal(p.Amount), "row %d", p.N)
-		require.True(t, p.Amount.IsPositive(), "row %d", p.N)
-		left = left.Sub(p.Principal)
-		principal = principal.Add(p.Principal)
-		require.True(t, left.Equal(p.Remaining), "row %d remaining %s want %s", p.N, p.Remaining, left)
+		require.Equal(t, p.AmountMinor, p.PrincipalMinor+p.InterestMinor, "row %d", p.N)
+		require.Positive(t, p.AmountMinor, "row %d", p.N)
+		left -= p.PrincipalMinor
+		require.Equal(t, left, p.RemainingMinor, "row %d remaining", p.N)
 	}
-	require.True(t, principal.Equal(total))
-	require.Equal(t, "0.00", s.Payments[len(s.Payments)-1].Remaining.StringFixed(2))
+	require.Zero(t, left, "the principal sums to the total")
 }
 
 func TestScheduleJSON(t *testing.T) {

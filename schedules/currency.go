@@ -52,6 +52,9 @@ func LookupCurrency(code string) (Currency, error) {
 // Unit is the smallest amount of the currency (0.01 for RUB).
 func (c Currency) Unit() decimal.Decimal { return decimal.New(1, -c.Minor) }
 
+// FromMinor is an amount given in minor units: 143715 → 1437.15 for RUB.
+func (c Currency) FromMinor(u int64) decimal.Decimal { return fromUnits(u, c.Minor) }
+
 // Fits reports whether the amount has no more decimals than the currency's
 // minor units allow.
 func (c Currency) Fits(d decimal.Decimal) bool { return d.Equal(d.Truncate(c.Minor)) }

@@ -22,7 +22,7 @@ func ExampleBuild() {
 		panic(err)
 	}
 	for _, p := range s.Payments[:4] {
-		fmt.Println(p.N, p.Due, s.Currency.Plain(p.Amount))
+		fmt.Println(p.N, p.Due, s.Currency.FromMinor(p.AmountMinor).StringFixed(2))
 	}
 	// Output:
 	// 1 2025-01-31 1437.15

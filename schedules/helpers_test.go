@@ -37,6 +37,9 @@ func requireDecimals(t testing.TB, want, got []decimal.Decimal) {
 	require.Equal(t, ws, gs)
 }
 
+// plain formats minor units of a two-digit currency: 143715 → "1437.15".
+func plain(u int64) string { return fromUnits(u, 2).StringFixed(2) }
+
 func dueDates(s Schedule) []string {
 	out := make([]string, len(s.Payments))
 	for i, p := range s.Payments {
@@ -48,7 +51,7 @@ func dueDates(s Schedule) []string {
 func amounts(s Schedule) []decimal.Decimal {
 	out := make([]decimal.Decimal, len(s.Payments))
 	for i, p := range s.Payments {
-		out[i] = p.Amount
+		out[i] = s.Currency.FromMinor(p.AmountMinor)
 	}
 	return out
 }

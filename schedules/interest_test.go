@@ -44,7 +44,7 @@ func TestInterestHalfKopeckRoundsUp(t *testing.T) {
 			t.Parallel()
 			s, err := Build(tt.plan)
 			require.NoError(t, err)
-			require.Equal(t, tt.interest, s.Payments[tt.row-1].Interest.StringFixed(2))
+			require.Equal(t, tt.interest, plain(s.Payments[tt.row-1].InterestMinor))
 			ref := referenceRows(tt.plan, tt.plan.Count, 2)
 			require.Equal(t, tt.row-1, ref.firstTie, "the example is a half-kopeck tie")
 			require.Equal(t, ref.rows, builtRows(s))

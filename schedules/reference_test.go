@@ -112,11 +112,10 @@ func refEqualPart(principal int64, n, k int) int64 {
 
 // builtRows are the instalments of a built schedule in minor units.
 func builtRows(s Schedule) []refRow {
-	m := s.Currency.Minor
 	var out []refRow
 	for _, pay := range s.Payments {
 		if pay.Kind == KindInstalment {
-			out = append(out, refRow{units(pay.Amount, m), units(pay.Principal, m), units(pay.Interest, m), units(pay.Remaining, m)})
+			out = append(out, refRow{pay.AmountMinor, pay.PrincipalMinor, pay.InterestMinor, pay.RemainingMinor})
 		}
 	}
 	return out

@@ -15,18 +15,19 @@ const (
 	KindInstalment  Kind = "instalment"
 )
 
-// Payment is one row of a schedule. Principal, Interest and Remaining are set
-// for annuity and differentiated plans: Amount = Principal + Interest, and
-// Remaining is the principal still owed after this payment (0.00 after the
-// last one).
+// Payment is one row of a schedule, its amounts in the currency's minor units
+// (kopecks; Currency.FromMinor gives the decimal). Principal is set for
+// periodic plans (equal: the amount); Interest and Remaining for annuity and
+// differentiated plans: Amount = Principal + Interest, and Remaining is the
+// principal still owed after this payment (0 after the last one).
 type Payment struct {
-	N         int
-	Due       Date
-	Amount    decimal.Decimal
-	Kind      Kind
-	Principal decimal.Decimal
-	Interest  decimal.Decimal
-	Remaining decimal.Decimal
+	N              int
+	Due            Date
+	Kind           Kind
+	AmountMinor    int64
+	PrincipalMinor int64
+	InterestMinor  int64
+	RemainingMinor int64
 	// ShiftedFrom is the nominal due date when BusinessDays moved it to a
 	// working day (zero otherwise), and ShiftReason says why.
 	ShiftedFrom Date
@@ -48,11 +49,11 @@ func (s Schedule) HasInterest() bool { return s.Scheme.hasInterest() }
 
 // Payable is the sum of all payments: Total plus Interest.
 func (s Schedule) Payable() decimal.Decimal {
-	sum := decimal.Zero
+	var sum int64
 	for _, p := range s.Payments {
-		sum = sum.Add(p.Amount)
+		sum += p.AmountMinor
 	}
-	return sum
+	return s.Currency.FromMinor(sum)
 }
 
 type paymentJSON struct {
@@ -83,17 +84,18 @@ type scheduleJSON struct {
 // interest and remaining to every row.
 func (s Schedule) MarshalJSON() ([]byte, error) {
 	c := s.Currency
+	plain := func(u int64) string { return c.Plain(c.FromMinor(u)) }
 	out := scheduleJSON{Scheme: s.Scheme, Currency: c.Code, Total: c.Plain(s.Total), Payments: make([]paymentJSON, len(s.Payments))}
 	if s.HasInterest() {
 		out.Interest = c.Plain(s.Interest)
 	}
 	for i, p := range s.Payments {
-		row := paymentJSON{N: p.N, Due: p.Due, Amount: c.Plain(p.Amount), Kind: p.Kind, ShiftReason: p.ShiftReason, ShiftNote: p.ShiftNoteRU()}
+		row := paymentJSON{N: p.N, Due: p.Due, Amount: plain(p.AmountMinor), Kind: p.Kind, ShiftReason: p.ShiftReason, ShiftNote: p.ShiftNoteRU()}
 		if !p.ShiftedFrom.IsZero() {
 			row.ShiftedFrom = p.ShiftedFrom.String()
 		}
 		if s.HasInterest() {
-			row.Principal, row.Interest, row.Remaining = c.Plain(p.Principal), c.Plain(p.Interest), c.Plain(p.Remaining)
+			row.Principal, row.Interest, row.Remaining = plain(p.PrincipalMinor), plain(p.InterestMinor), plain(p.RemainingMinor)
 		}
 		out.Payments[i] = row
 	}

@@ -220,6 +220,7 @@ var kindNames = map[schedules.Kind]string{
 // printSchedule writes the schedule as a table people can read.
 func printSchedule(w io.Writer, s schedules.Schedule) {
 	c := s.Currency
+	human := func(minor int64) string { return c.Human(c.FromMinor(minor)) }
 	fmt.Fprintf(w, "Schedule: %s, total %s\n\n", schemeNames[s.Scheme], c.Human(s.Total))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	header := "#\tDue\tAmount\t"
@@ -236,9 +237,9 @@ func printSchedule(w io.Writer, s schedules.Schedule) {
 	}
 	fmt.Fprintln(tw, header)
 	for _, p := range s.Payments {
-		line := fmt.Sprintf("%d\t%s\t%s\t", p.N, p.Due, c.Human(p.Amount))
+		line := fmt.Sprintf("%d\t%s\t%s\t", p.N, p.Due, human(p.AmountMinor))
 		if s.HasInterest() {
-			line += fmt.Sprintf("%s\t%s\t%s\t", c.Human(p.Principal), c.Human(p.Interest), c.Human(p.Remaining))
+			line += fmt.Sprintf("%s\t%s\t%s\t", human(p.PrincipalMinor), human(p.InterestMinor), human(p.RemainingMinor))
 		}
 		line += kindNames[p.Kind] + "\t"
 		if shifted {
