@@ -34,6 +34,7 @@ var pages = template.Must(template.New("").Funcs(template.FuncMap{
 		return map[string]string{"sbp": "Банк СБП", "invoicebox": "Инвойсбокс", "yookassa": "ЮKassa"}[code]
 	},
 	"field": func(m map[string]any, key string) any { return m[key] },
+	"debt":  func(m map[string]any) any { return m[debtField(m)] },
 	"ufs": func(m map[string]any) map[string]any {
 		out := map[string]any{}
 		for k, v := range m {
