@@ -10,20 +10,29 @@ import (
 	"time"
 )
 
-// The JSON control API: everything the home page can do, for scripts and tests.
-func (s *Sandbox) apiRoutes(m *http.ServeMux) {
-	m.HandleFunc("GET /sandbox/api/seed", s.apiSeed)
-	m.HandleFunc("GET /sandbox/api/clock", s.apiClock)
-	m.HandleFunc("POST /sandbox/api/clock/advance", s.apiAdvance)
-	m.HandleFunc("POST /sandbox/api/cron/run", s.apiCron)
-	m.HandleFunc("GET /sandbox/api/payments", s.apiPayments)
-	m.HandleFunc("POST /sandbox/api/payments/{id}/{action}", s.apiPaymentAction)
-	m.HandleFunc("GET /sandbox/api/mailbox", s.apiMailbox)
-	m.HandleFunc("GET /sandbox/api/mailbox/{id}", s.apiLetter)
-	m.HandleFunc("GET /sandbox/api/portal/items", s.apiItems)
-	m.HandleFunc("GET /sandbox/api/portal/{kind}/{id}", s.apiEntity)
-	m.HandleFunc("GET /sandbox/api/portal/notifications/{user}", s.apiNotifications)
-	m.HandleFunc("POST /sandbox/api/tab", s.apiTab)
+// apiRoutes is the JSON control API: everything the home page can do, for scripts and tests.
+// The README lists every pattern (TestREADMEListsEveryControlRoute).
+func (s *Sandbox) apiRoutes() []route {
+	return []route{
+		{"GET /sandbox/api/seed", s.apiSeed},
+		{"GET /sandbox/api/clock", s.apiClock},
+		{"POST /sandbox/api/clock/advance", s.apiAdvance},
+		{"POST /sandbox/api/cron/run", s.apiCron},
+		{"GET /sandbox/api/payments", s.apiPayments},
+		{"POST /sandbox/api/payments/{id}/{action}", s.apiPaymentAction},
+		{"GET /sandbox/api/mailbox", s.apiMailbox},
+		{"GET /sandbox/api/mailbox/{id}", s.apiLetter},
+		{"GET /sandbox/api/portal/items", s.apiItems},
+		{"GET /sandbox/api/portal/{kind}/{id}", s.apiEntity},
+		{"GET /sandbox/api/portal/notifications/{user}", s.apiNotifications},
+		{"POST /sandbox/api/tab", s.apiTab},
+	}
+}
+
+// route is one pattern of the sandbox's mux.
+type route struct {
+	pattern string
+	handler http.HandlerFunc
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -73,17 +73,25 @@ func rub(v any) string {
 // handler serves the home page, its forms and the control API under /sandbox/.
 func (s *Sandbox) handler() http.Handler {
 	m := http.NewServeMux()
-	s.apiRoutes(m)
-	m.HandleFunc("GET /sandbox/{$}", s.home)
-	m.HandleFunc("GET /sandbox/mailbox", s.mailboxPage)
-	m.HandleFunc("GET /sandbox/mailbox/{id}", s.letterPage)
-	m.HandleFunc("GET /sandbox/portal", s.portalPage)
-	m.HandleFunc("GET /sandbox/pay/", s.payListPage)
-	m.HandleFunc("GET /sandbox/pay/{id}", s.payPage)
-	m.HandleFunc("GET /sandbox/pay/invoicebox/{container}", s.invoiceboxPage)
-	m.HandleFunc("POST /sandbox/pay/{id}/{action}", s.payForm)
-	m.HandleFunc("POST /sandbox/clock", s.clockForm)
+	for _, r := range append(s.apiRoutes(), s.pageRoutes()...) {
+		m.HandleFunc(r.pattern, r.handler)
+	}
 	return sameOrigin(s.url, m)
+}
+
+// pageRoutes are the home page and its forms.
+func (s *Sandbox) pageRoutes() []route {
+	return []route{
+		{"GET /sandbox/{$}", s.home},
+		{"GET /sandbox/mailbox", s.mailboxPage},
+		{"GET /sandbox/mailbox/{id}", s.letterPage},
+		{"GET /sandbox/portal", s.portalPage},
+		{"GET /sandbox/pay/", s.payListPage},
+		{"GET /sandbox/pay/{id}", s.payPage},
+		{"GET /sandbox/pay/invoicebox/{container}", s.invoiceboxPage},
+		{"POST /sandbox/pay/{id}/{action}", s.payForm},
+		{"POST /sandbox/clock", s.clockForm},
+	}
 }
 
 // sameOrigin refuses a state-changing request sent by a page of another origin.
