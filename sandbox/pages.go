@@ -33,6 +33,10 @@ var pages = template.Must(template.New("").Funcs(template.FuncMap{
 	"providerName": func(code string) string {
 		return map[string]string{"sbp": "Банк СБП", "invoicebox": "Инвойсбокс", "yookassa": "ЮKassa"}[code]
 	},
+	"statusName": func(status string) string {
+		return map[string]string{"pending": "ожидает оплаты", "unknown": "выясняется у банка", "succeeded": "оплачен",
+			"failed": "отклонён", "expired": "истёк", "cancelled": "отменён", "partially_refunded": "возвращён частично", "refunded": "возвращён"}[status]
+	},
 	"field": func(m map[string]any, key string) any { return m[key] },
 	"debt":  func(m map[string]any) any { return m[debtField(m)] },
 	"ufs": func(m map[string]any) map[string]any {

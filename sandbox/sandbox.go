@@ -74,21 +74,23 @@ func New(ctx context.Context, o Options) (*Sandbox, error) {
 	}
 	s := &Sandbox{clock: clock.NewOffset(), ln: ln, log: o.Log, mailbox: filepath.Join(o.DataDir, "mailbox")}
 	s.url = "http://" + net.JoinHostPort("127.0.0.1", fmt.Sprint(ln.Addr().(*net.TCPAddr).Port))
-	env, err := s.startFakes()
-	if err != nil {
+	fail := func(err error) (*Sandbox, error) {
+		_ = ln.Close()
 		s.close()
 		return nil, err
+	}
+	env, err := s.startFakes()
+	if err != nil {
+		return fail(err)
 	}
 	env["B24PAY_DATA_DIR"], env["B24PAY_ADDR"], env["B24PAY_PUBLIC_URL"] = o.DataDir, ln.Addr().String(), s.url
 	env["B24PAY_LOG_LEVEL"], env["B24PAY_LOG_FORMAT"] = o.LogLevel, o.LogFormat
 	cfg, err := app.LoadConfig(func(k string) string { return env[k] })
 	if err != nil {
-		s.close()
-		return nil, err
+		return fail(err)
 	}
 	if s.app, err = app.New(ctx, cfg, o.Log, s.clock); err != nil {
-		s.close()
-		return nil, err
+		return fail(err)
 	}
 	s.mount(s.app.Router())
 	return s, nil
@@ -243,7 +245,9 @@ func (s *Sandbox) close() {
 	for _, srv := range s.servers {
 		_ = srv.Close()
 	}
-	s.bank.Close()
+	if s.bank != nil {
+		s.bank.Close()
+	}
 }
 
 // mount adds the home page and the control API to the service's router (only here: `serve`

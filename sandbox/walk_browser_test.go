@@ -63,7 +63,7 @@ func TestSandboxWalkInBrowser(t *testing.T) {
 	w.shot("sandbox-bank-page.png")
 	w.run(chromedp.Click(chromedp.CSS(`#pay`)), chromedp.WaitVisible(chromedp.CSS(`#notice`)))
 	require.Equal(t, "Оплачено: 20\u00a0000,00\u00a0₽", w.text(`#notice`, nil))
-	require.Equal(t, "succeeded", w.text(`#pay-status`, nil))
+	require.Equal(t, "оплачен", w.text(`#pay-status`, nil))
 
 	// The portal: the item is in the pipeline's success stage, the deal's debt is 100 000.
 	w.run(chromedp.Navigate(b.url+"/sandbox/portal"), chromedp.WaitVisible(chromedp.CSS(`.items`)))
