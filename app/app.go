@@ -191,7 +191,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, onListen func(net.Addr
 }
 
 // RunPasses runs every scheduled pass once now, in name order, as cron would (the sandbox's time
-// control). The first error is returned after all passes ran.
+// control). Every pass runs; their errors are joined.
 func (a *App) RunPasses(ctx context.Context) error {
 	passes := a.sched.Passes()
 	names := slices.Sorted(maps.Keys(passes))

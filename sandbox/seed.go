@@ -13,7 +13,6 @@ import (
 const (
 	typeLead    = 1
 	typeDeal    = 2
-	typeContact = 3
 	typeCompany = 4
 )
 
@@ -128,18 +127,11 @@ func (r restAs) addCompany(c company) (int, error) {
 	return id, err
 }
 
-// restAs calls the fake portal's REST API with a user's tokens (0 = the admin).
-type restAs struct {
-	p    *b24fake.Portal
-	user int
-}
+// restAs calls the fake portal's REST API as its admin.
+type restAs struct{ p *b24fake.Portal }
 
 func (r restAs) call(method string, params map[string]any, out any) error {
-	user := r.user
-	if user == 0 {
-		user = 1
-	}
-	access, _ := r.p.TokensFor(user)
+	access, _ := r.p.InstallTokens()
 	params["auth"] = access
 	body, err := json.Marshal(params)
 	if err != nil {
