@@ -183,7 +183,7 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.Flag("lang", "ru-RU"), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 1300))
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(alloc)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 120*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 10*time.Minute) // a safety net: the walk is long under -race on a loaded machine
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	return ctx
 }
