@@ -46,8 +46,8 @@ func (b *bundle) deal(id int) Entity {
 }
 
 // paidStage is the name the portal shows for the stage of a paid instalment's item: the pipeline's
-// own success stage, which a new smart process calls «Успех» (the app does not rename it).
-const paidStage = "Успех"
+// own success stage, which a new smart process calls «Успех» and the app renames on install.
+const paidStage = "Оплачен"
 
 func debt(e Entity) string { return fmt.Sprint(e.Fields[debtField(e.Fields)]) }
 
