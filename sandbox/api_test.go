@@ -52,7 +52,8 @@ const paidStage = "Оплачен"
 func debt(e Entity) string { return fmt.Sprint(e.Fields[debtField(e.Fields)]) }
 
 // The whole manager's flow through the control API: the instalments reach the portal, an SBP QR
-// paid at the bank marks the instalment and its item paid and lowers the deal's debt, and 40 days
+// paid at the bank marks the instalment and its item paid, lowers the deal's debt and mails the
+// client a receipt, and 40 days
 // later the overdue instalment is reported to the manager.
 func TestControlAPIWalksAScheduleFromTabToOverdue(t *testing.T) {
 	t.Parallel()
@@ -80,6 +81,15 @@ func TestControlAPIWalksAScheduleFromTabToOverdue(t *testing.T) {
 	require.Equal(t, 5, stages["Запланирован"])
 	require.Equal(t, 1, stages[paidStage], "stages: %v", stages)
 	require.Equal(t, "100000.00|RUB", debt(b.deal(1)))
+	require.Equal(t, http.StatusOK, b.call(http.MethodPost, "/sandbox/api/cron/run", "", nil, nil))
+	var letters []Letter
+	require.Equal(t, http.StatusOK, b.call(http.MethodGet, "/sandbox/api/mailbox", "", nil, &letters))
+	require.Len(t, letters, 1, "the client's receipt")
+	require.Contains(t, letters[0].To, "buh@romashka.example.ru")
+	require.Equal(t, "Платёж 20\u00a0000,00\u00a0₽ получен — Поставка оборудования", letters[0].Subject)
+	var receipt Letter
+	require.Equal(t, http.StatusOK, b.call(http.MethodGet, "/sandbox/api/mailbox/"+letters[0].ID, "", nil, &receipt))
+	require.Contains(t, receipt.Text, "Осталось оплатить: 100\u00a0000,00\u00a0₽")
 
 	var before, after Clock
 	require.Equal(t, http.StatusOK, b.call(http.MethodGet, "/sandbox/api/clock", "", nil, &before))
