@@ -11,9 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"b24pay/billing"
-	"b24pay/instalment"
 	"b24pay/mail"
-	"b24pay/store"
 )
 
 // letters are the e-mails the outbox holds.
@@ -73,17 +71,4 @@ func TestPaidInstalmentMailsTheClientOneReceipt(t *testing.T) {
 		require.Equal(t, s.Instalments[1].Due, l.Data.NextDate[6:]+"-"+l.Data.NextDate[3:5]+"-"+l.Data.NextDate[:2])
 		e.requireNoDeadOutbox()
 	})
-}
-
-// A client without an e-mail address on the card gets no letter; the payment is booked all the same.
-func TestPaidInstalmentWithoutClientEmailSendsNoLetter(t *testing.T) {
-	t.Parallel()
-	e := newE2E(t, store.SQLite, withInvoicebox(t))
-	token, s := e.payable()
-	pay := e.pay(token, s.Instalments[0].ID, "invoicebox")
-	require.NoError(t, e.ib.Pay(pay.Payment.ID, decimal.NewFromInt(10000)))
-	e.waitStatus(pay.Payment.ID, billing.StatusSucceeded)
-	e.drain()
-	require.Equal(t, instalment.StatusPaid, e.instalmentRow(token, 1).Status)
-	require.Empty(t, e.letters())
 }
