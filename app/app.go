@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -143,6 +145,12 @@ func (a *App) Run(ctx context.Context, onListen func(net.Addr)) error {
 		_ = a.db.Close()
 		return fmt.Errorf("listen on %s (B24PAY_ADDR): %w", a.cfg.Addr, err)
 	}
+	return a.Serve(ctx, ln, onListen)
+}
+
+// Serve is Run on a listener the caller opened (the sandbox must know its address before the
+// config that names it is built).
+func (a *App) Serve(ctx context.Context, ln net.Listener, onListen func(net.Addr)) error {
 	srv := &http.Server{Handler: a.router, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
@@ -181,6 +189,23 @@ func (a *App) Run(ctx context.Context, onListen func(net.Addr)) error {
 	a.log.Info("stopped")
 	return errors.Join(errs...)
 }
+
+// RunPasses runs every scheduled pass once now, in name order, as cron would (the sandbox's time
+// control). Every pass runs; their errors are joined.
+func (a *App) RunPasses(ctx context.Context) error {
+	passes := a.sched.Passes()
+	names := slices.Sorted(maps.Keys(passes))
+	errs := []error{}
+	for _, name := range names {
+		if err := passes[name](ctx, a.clock.Now()); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", name, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// DrainOutbox delivers every due side effect now and reports how many ran.
+func (a *App) DrainOutbox(ctx context.Context) (int, error) { return a.outbox.Drain(ctx) }
 
 // Close releases the database without serving (for CLI commands).
 func (a *App) Close() error { return a.db.Close() }

@@ -27,7 +27,7 @@ func (a *App) wireB24() error {
 		ServerFixed: a.cfg.B24.OAuthFixed}
 	a.b24 = portal.NewClients(a.portals, bcfg, endpoints, a.log)
 	a.instalments = instalment.NewService(a.db, a.clock, a.portals, a.b24, a.log,
-		instalment.Config{Location: a.cfg.Timezone, RemindDays: a.cfg.RemindDays})
+		instalment.Config{Location: a.cfg.Timezone, RemindDays: a.cfg.RemindDays, Merchant: a.cfg.Recur.Merchant})
 	a.instalments.Register(a.outbox)
 	if err := a.wireFinance(); err != nil {
 		return err

@@ -106,6 +106,7 @@ func TestPayInstalmentByInvoiceboxOnce(t *testing.T) {
 		require.Equal(t, prov.Stages["paid"], e.spaItems()[1]["stageId"])
 		require.NotEmpty(t, e.portal.TimelineComments("deal", e.dealID))
 		require.Contains(t, e.portal.Notifications(2)[0].Message, "Invoicebox")
+		require.Empty(t, e.letters(), "the deal's company has no e-mail: no receipt")
 
 		require.Equal(t, http.StatusConflict, e.api(token, http.MethodPost, "/instalments/"+itoa(first.ID)+"/pay",
 			map[string]string{"provider": "invoicebox"}, nil), "a paid instalment is not paid twice")

@@ -49,7 +49,7 @@ func (s *Service) PayableOf(ctx context.Context, memberID string, id int64) (Pay
 
 // ApplyPaid books money received for an instalment in the caller's transaction: allocation rules
 // (the instalment first, the rest oldest first, overpayment recorded), history, Bitrix24 sync, a
-// timeline comment on the deal and a notification to the responsible manager.
+// timeline comment on the deal, a notification to the responsible manager and the client's receipt.
 func (s *Service) ApplyPaid(ctx context.Context, tx *gorm.DB, memberID string, id int64, amountMinor int64, note string) error {
 	r, sch, err := s.lockedInstalment(tx, memberID, id)
 	if err != nil {
@@ -64,7 +64,11 @@ func (s *Service) ApplyPaid(ctx context.Context, tx *gorm.DB, memberID string, i
 		return err
 	}
 	detail := note + ": " + applied
-	if err := s.record(tx, sch, SystemActor, "paid", detail, true); err != nil {
+	ch, err := s.recordChange(tx, sch, SystemActor, "paid", detail, true)
+	if err != nil {
+		return err
+	}
+	if err := s.receipt(tx, sch, rows, amountMinor, applied, ch.ID); err != nil {
 		return err
 	}
 	return s.announce(tx, sch, detail)

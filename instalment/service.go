@@ -45,6 +45,7 @@ type Service struct {
 	clients  *portal.Clients
 	log      *slog.Logger
 	remindIn int
+	merchant string
 	orders   Orders         // withdraws open pay links before instalments are cancelled
 	inFlight InFlight       // nil without billing: nothing is ever being paid
 	syncs    [64]sync.Mutex // striped by schedule id: one push of a schedule at a time in this process
@@ -54,11 +55,13 @@ type Service struct {
 type Config struct {
 	Location   *time.Location // the portal's time zone: due dates and "today"
 	RemindDays int            // remind this many days before a due date
+	Merchant   string         // the seller's name in the client's e-mails
 }
 
 // NewService wires the domain.
 func NewService(db *store.DB, clk clock.Clock, portals *portal.Repo, clients *portal.Clients, log *slog.Logger, cfg Config) *Service {
-	return &Service{db: db, clock: clk, loc: cfg.Location, portals: portals, clients: clients, log: log, remindIn: cfg.RemindDays}
+	return &Service{db: db, clock: clk, loc: cfg.Location, portals: portals, clients: clients, log: log, remindIn: cfg.RemindDays,
+		merchant: cfg.Merchant}
 }
 
 // today is the portal's calendar date now.
@@ -138,15 +141,21 @@ func (s *Service) Create(ctx context.Context, actor Actor, o OwnerInfo, p schedu
 
 // record writes a history entry and queues the Bitrix24 side: item sync and, for deals, the debt.
 func (s *Service) record(tx *gorm.DB, sch Schedule, actor Actor, action, detail string, sync bool) error {
-	now := s.clock.Now()
-	if err := tx.Create(&Change{ScheduleID: sch.ID, MemberID: sch.MemberID, ActorID: actor.UserID, Actor: actorName(actor),
-		Action: action, Detail: detail, CreatedAt: now}).Error; err != nil {
-		return err
+	_, err := s.recordChange(tx, sch, actor, action, detail, sync)
+	return err
+}
+
+// recordChange is record that also returns the history entry written.
+func (s *Service) recordChange(tx *gorm.DB, sch Schedule, actor Actor, action, detail string, sync bool) (Change, error) {
+	ch := Change{ScheduleID: sch.ID, MemberID: sch.MemberID, ActorID: actor.UserID, Actor: actorName(actor),
+		Action: action, Detail: detail, CreatedAt: s.clock.Now()}
+	if err := tx.Create(&ch).Error; err != nil {
+		return ch, err
 	}
 	if !sync {
-		return nil
+		return ch, nil
 	}
-	return s.enqueueSync(tx, sch)
+	return ch, s.enqueueSync(tx, sch)
 }
 
 func (s *Service) enqueueSync(tx *gorm.DB, sch Schedule) error {

@@ -21,6 +21,10 @@ const (
 	SubscriptionCancelled Kind = "subscription_cancelled"
 )
 
+// InstalmentReceipt tells the client that money for a payment schedule arrived: Title (the
+// schedule), Amount, ChargeDate, Applied, Remaining, NextAmount and NextDate (empty when nothing is due).
+const InstalmentReceipt Kind = "instalment_receipt"
+
 // The e-mails of the client cabinet.
 const (
 	CabinetVerify     Kind = "cabinet_verify"     // confirm the e-mail: Link, LinkValid
@@ -35,7 +39,7 @@ const PayLink Kind = "pay_link"
 
 // Kinds lists every e-mail, for start-up checks.
 var Kinds = []Kind{Receipt, PaymentFailed, DunningReminder, UpcomingCharge, SubscriptionCancelled,
-	CabinetVerify, CabinetReset, CabinetInvite, CabinetRegistered, PayLink}
+	CabinetVerify, CabinetReset, CabinetInvite, CabinetRegistered, PayLink, InstalmentReceipt}
 
 // Data is what the templates may show. Amounts and dates arrive formatted for people.
 type Data struct {
@@ -56,6 +60,9 @@ type Data struct {
 	Link        string // the one-time link of a cabinet e-mail
 	LinkValid   string // how long it works, «48 часов»
 	ForgotURL   string // the cabinet's password reset page
+	Applied     string // what a payment paid off, «№2 +20 000,00 ₽»
+	Remaining   string // what is left to pay on a schedule, «80 000,00 ₽»
+	NextAmount  string // the next instalment's amount due on NextDate
 }
 
 //go:embed templates/*.html templates/*.txt
@@ -104,7 +111,8 @@ func Sample() Data {
 		Card: "•••• 4444", Reason: "недостаточно средств", RetryDate: "03.12.2026",
 		PayURL: "https://pay.example.ru/s/pay", ManageURL: "https://pay.example.ru/s/manage", PaidCount: 3,
 		CancelledAt: "02.12.2026", Link: "https://pay.example.ru/cabinet/verify?token=abc", LinkValid: "48 часов",
-		ForgotURL: "https://pay.example.ru/cabinet/forgot"}
+		ForgotURL: "https://pay.example.ru/cabinet/forgot", Applied: "№2 +990,00\u00a0₽", Remaining: "1\u00a0980,00\u00a0₽",
+		NextAmount: "990,00\u00a0₽"}
 }
 
 // Render fills the e-mail of kind k.

@@ -34,10 +34,10 @@ func TestProvisionCompanyPaymentsFieldsAndStagesOnce(t *testing.T) {
 	for i, s := range stages {
 		order[s[0]] = i
 		if s[0] == cp.Stages[portal.CompanyPaymentPaid] {
-			require.Equal(t, "S", s[2], "«Оплачен» is the pipeline's own success stage")
+			require.Equal(t, [2]string{"Оплачен", "S"}, [2]string{s[1], s[2]}, "«Оплачен» is the pipeline's own success stage, renamed")
 		}
 		if s[0] == cp.Stages[portal.CompanyPaymentCancelled] {
-			require.Equal(t, "F", s[2], "«Отменён» is its failure stage")
+			require.Equal(t, [2]string{"Отменён", "F"}, [2]string{s[1], s[2]}, "«Отменён» is its failure stage, renamed")
 		}
 	}
 	require.Less(t, order[cp.Stages[portal.CompanyPaymentPlanned]], order[cp.Stages[portal.CompanyPaymentSent]])

@@ -51,7 +51,7 @@ var handlers = portal.Handlers{Placement: "https://pay.example.ru/b24/placement"
 // creations counts the calls that create something.
 func (b *testBundle) creations() int {
 	n := 0
-	for _, m := range []string{"crm.type.add", "userfieldconfig.add", "crm.status.add", "placement.bind", "event.bind",
+	for _, m := range []string{"crm.type.add", "userfieldconfig.add", "crm.status.add", "crm.status.update", "placement.bind", "event.bind",
 		"sale.paysystem.handler.add"} {
 		n += b.fake.Calls(m)
 	}
@@ -88,6 +88,7 @@ func TestProvisionFreshPortalFollowsTheDocsAndReinstallCreatesNothing(t *testing
 		if s[2] == "S" {
 			successAt = i
 			require.Equal(t, v.Stages["paid"], s[0], "«Оплачен» is the pipeline's own success stage")
+			require.Equal(t, "Оплачен", s[1], "renamed from «Успех»")
 		}
 	}
 	for _, code := range []string{"planned", "invoiced", "partly_paid", "overdue"} {
@@ -95,7 +96,9 @@ func TestProvisionFreshPortalFollowsTheDocsAndReinstallCreatesNothing(t *testing
 		require.GreaterOrEqual(t, pos, 0, code)
 		require.Less(t, pos, successAt, "%s sorts before success: %v", code, order)
 	}
-	require.Equal(t, "F", stages[indexOf(order, v.Stages["cancelled"])][2])
+	require.Equal(t, [2]string{"Отменён", "F"}, [2]string{stages[indexOf(order, v.Stages["cancelled"])][1], stages[indexOf(order, v.Stages["cancelled"])][2]},
+		"the first failure stage, renamed from «Провал»")
+	require.Equal(t, 4, b.fake.Calls("crm.status.update"), "success and failure of the instalment and company-payment pipelines")
 	var semantics []string
 	for _, s := range stages {
 		semantics = append(semantics, s[2])
@@ -109,7 +112,7 @@ func TestProvisionFreshPortalFollowsTheDocsAndReinstallCreatesNothing(t *testing
 	before := b.creations()
 	again, err := portal.Provision(ctx, b.client, handlers)
 	require.NoError(t, err)
-	require.Equal(t, before, b.creations(), "a re-install creates nothing")
+	require.Equal(t, before, b.creations(), "a re-install creates and renames nothing")
 	require.Equal(t, v, again)
 }
 

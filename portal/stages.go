@@ -20,6 +20,7 @@ var Stages = []stageDef{
 }
 
 type statusRow struct {
+	ID        bitrix.ID `json:"ID"`
 	StatusID  string    `json:"STATUS_ID"`
 	Name      string    `json:"NAME"`
 	Sort      bitrix.ID `json:"SORT"`
@@ -29,7 +30,8 @@ type statusRow struct {
 // ensureStages maps our stage codes onto the pipeline (docs: api-reference/crm/status/crm-status-add.md:
 // in-progress stages, then the success stage, then failure stages; the portal refuses an
 // in-progress stage sorted after success). Our in-progress stages are added just before the
-// success stage; «Оплачен» and «Отменён» are the pipeline's own success and first failure stage.
+// success stage; «Оплачен» and «Отменён» are the pipeline's own success and first failure stage,
+// renamed so.
 // A stage found by our STATUS_ID or by name (portals provisioned by older versions) is kept.
 func ensureStages(ctx context.Context, cl *bitrix.Client, v *Provisioned) error {
 	var err error
@@ -64,14 +66,15 @@ func ensurePipeline(ctx context.Context, cl *bitrix.Client, entityTypeID int, de
 			ids[s.Code] = r.StatusID
 			continue
 		}
-		switch s.Semantics {
-		case "S":
-			ids[s.Code] = success.StatusID
-		case "F":
-			ids[s.Code] = failure.StatusID
-		default:
+		own := map[string]*statusRow{"S": success, "F": failure}[s.Semantics]
+		if own == nil {
 			missing = append(missing, i)
+			continue
 		}
+		if err := renameStage(ctx, cl, own, s.Name); err != nil {
+			return 0, nil, err
+		}
+		ids[s.Code] = own.StatusID
 	}
 	for n, i := range missing {
 		s := defs[i]
@@ -83,6 +86,20 @@ func ensurePipeline(ctx context.Context, cl *bitrix.Client, entityTypeID int, de
 		ids[s.Code] = prefix + ourStageID(s.Code)
 	}
 	return categoryID, ids, nil
+}
+
+// renameStage gives the pipeline's own success or failure stage our name («Успех» → «Оплачен»), so
+// the portal shows what the item means (docs: api-reference/crm/status/crm-status-update.md). A
+// stage already so named is left alone, so a reinstall changes nothing.
+func renameStage(ctx context.Context, cl *bitrix.Client, r *statusRow, name string) error {
+	if r.Name == name {
+		return nil
+	}
+	if _, err := cl.Call(ctx, "crm.status.update", map[string]any{"id": int64(r.ID), "fields": map[string]any{"NAME": name}}); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	r.Name = name
+	return nil
 }
 
 func ourStageID(code string) string { return "B24PAY_" + strings.ToUpper(code) }

@@ -136,3 +136,15 @@ func TestTimelineComments(t *testing.T) {
 	b.call(t, "crm.timeline.comment.add", map[string]any{"fields": map[string]any{"ENTITY_ID": 8061, "ENTITY_TYPE": "deal"}}).failed(t, 400, "INVALID_ARG_VALUE")
 	require.Equal(t, []string{"График создан"}, b.p.TimelineComments("deal", 8061))
 }
+
+func TestAddedUserIsAnEmployeeWithTheirOwnTokens(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.p.AddUser("Мария", "Продажина", "maria@example.ru", false)
+	require.Equal(t, 3, id)
+	access, _ := b.p.TokensFor(id)
+	me := obj(t, b.callAs(t, access, "user.current", nil).ok(t))
+	require.Equal(t, "3", me["ID"])
+	require.Equal(t, "Продажина", me["LAST_NAME"])
+	require.Equal(t, false, obj(t, b.callAs(t, access, "profile", nil).ok(t))["ADMIN"])
+}

@@ -112,7 +112,11 @@ var prepare = map[string]func(c *conformancePortal, req map[string]any){
 		req["id"] = id
 	},
 	"crm.deal.update": withDeal,
-	"crm.deal.get":    withDeal,
+	"crm.status.update": func(c *conformancePortal, req map[string]any) {
+		rows := c.must("crm.status.list", map[string]any{"filter": map[string]any{"ENTITY_ID": "DEAL_STAGE", "SEMANTICS": "S"}}).([]any)
+		req["id"] = rows[0].(map[string]any)["ID"]
+	},
+	"crm.deal.get": withDeal,
 	"crm.lead.get": func(c *conformancePortal, req map[string]any) {
 		req["id"] = c.id(c.must("crm.item.add", map[string]any{"entityTypeId": 1, "fields": map[string]any{"title": "Lead #1"}}), "item", "id")
 	},

@@ -73,6 +73,32 @@ func TestInvoiceStagesAndCategories(t *testing.T) {
 	b.call(t, "crm.item.update", map[string]any{"entityTypeId": 31, "id": id, "fields": map[string]any{"stageId": "DT31_5:UC_SPLIT"}}).ok(t)
 }
 
+// crm-status-update.md: NAME, SORT and COLOR change, the stage keeps its STATUS_ID and semantics;
+// an unknown id is refused.
+func TestStatusUpdateRenamesAStage(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	entity := map[string]any{"filter": map[string]any{"ENTITY_ID": "DEAL_STAGE"}}
+	var won map[string]any
+	for _, r := range list(t, b.call(t, "crm.status.list", entity).ok(t)) {
+		if obj(t, r)["SEMANTICS"] == "S" {
+			won = obj(t, r)
+		}
+	}
+	require.Equal(t, true, b.call(t, "crm.status.update", map[string]any{"id": won["ID"],
+		"fields": map[string]any{"NAME": "Оплачен", "SORT": 70, "COLOR": "#00A9F4", "SEMANTICS": "F"}}).ok(t))
+	var after map[string]any
+	for _, r := range list(t, b.call(t, "crm.status.list", entity).ok(t)) {
+		if obj(t, r)["ID"] == won["ID"] {
+			after = obj(t, r)
+		}
+	}
+	require.Equal(t, []any{"Оплачен", "70", "#00A9F4", "S", won["STATUS_ID"]},
+		[]any{after["NAME"], after["SORT"], after["COLOR"], after["SEMANTICS"], after["STATUS_ID"]})
+	b.call(t, "crm.status.update", map[string]any{"id": 999999, "fields": map[string]any{"NAME": "x"}}).failed(t, 400, "")
+	b.call(t, "crm.status.update", map[string]any{"fields": map[string]any{"NAME": "x"}}).failed(t, 400, "")
+}
+
 func TestProductRowsReplaceAndRecalculate(t *testing.T) {
 	t.Parallel()
 	b := setup(t)

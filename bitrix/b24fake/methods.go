@@ -20,7 +20,7 @@ func init() {
 		"userfieldconfig.delete": userFieldDelete,
 		"crm.category.list":      categoryList, "crm.category.get": categoryGet, "crm.category.add": categoryAdd,
 		"crm.category.delete": categoryDelete,
-		"crm.status.list":     statusList, "crm.status.add": statusAdd, "crm.status.entity.types": statusEntityTypes,
+		"crm.status.list":     statusList, "crm.status.add": statusAdd, "crm.status.update": statusUpdate, "crm.status.entity.types": statusEntityTypes,
 		"crm.requisite.add": requisiteAdd, "crm.requisite.update": requisiteUpdate, "crm.requisite.get": requisiteGet,
 		"crm.requisite.list": requisiteList, "crm.requisite.delete": requisiteDelete, "crm.requisite.fields": requisiteFields,
 		"crm.requisite.preset.list": presetList, "crm.requisite.preset.countries": presetCountries,

@@ -198,8 +198,44 @@ func statusAdd(c *call) (any, error) {
 	return row.id, nil
 }
 
-// statusError is how crm.status.add refuses (docs: api-reference/crm/status/crm-status-add.md,
-// "Possible Error Codes"): HTTP 400, an empty code, the reason as text.
+// statusUpdate changes NAME, SORT and COLOR of a status (docs: api-reference/crm/status/crm-status-update.md:
+// params id and fields; answer true; other fields are not listed as updatable and are ignored).
+func statusUpdate(c *call) (any, error) {
+	id, ok := c.ps.int("id")
+	if !ok || id <= 0 {
+		return nil, statusError("Invalid identifier.")
+	}
+	var row *statusRow
+	for _, r := range c.p.state.statuses {
+		if r.id == id {
+			row = r
+		}
+	}
+	if row == nil {
+		return nil, statusError("Status is not found.")
+	}
+	f := c.ps.mapOf("fields")
+	if v, ok := f["NAME"]; ok {
+		if asString(v) == "" {
+			return nil, statusError("Error on updating status.")
+		}
+		row.name = asString(v)
+	}
+	if v, ok := f["SORT"]; ok {
+		n, ok := asInt(v)
+		if !ok {
+			return nil, statusError("Error on updating status.")
+		}
+		row.sort = n
+	}
+	if v, ok := f["COLOR"]; ok {
+		row.color = asString(v)
+	}
+	return true, nil
+}
+
+// statusError is how crm.status.add and crm.status.update refuse (docs: api-reference/crm/status/crm-status-add.md,
+// crm-status-update.md, "Possible Error Codes"): HTTP 400, an empty code, the reason as text.
 func statusError(desc string) *APIError {
 	return &APIError{Status: http.StatusBadRequest, Code: "", Description: desc}
 }

@@ -52,6 +52,19 @@ func (p *Portal) AddItem(entityTypeID int, fields map[string]any) (int, error) {
 	return p.state.createItem(entityTypeID, seedFields(entityTypeID, fields), 1)
 }
 
+// AddUser seeds an employee (an admin when admin is set) and returns their id; the portal starts
+// with user 1 (admin) and user 2.
+func (p *Portal) AddUser(name, lastName, email string, admin bool) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	id := len(p.state.users) + 1
+	for p.state.users[id].id != 0 {
+		id++
+	}
+	p.state.users[id] = user{id: id, name: name, lastName: lastName, email: email, admin: admin}
+	return id
+}
+
 func seedFields(etid int, fields map[string]any) map[string]any {
 	out := map[string]any{}
 	for k, v := range fields {

@@ -20,6 +20,7 @@ const usage = `usage: b24pay [command] [flags]
 
 commands:
   serve                         run the HTTP service and background work (default)
+  sandbox                       try the whole product locally: emulated Bitrix24, banks and mailbox
   migrate up|status             apply, or list read-only, the database migrations
   outbox list [-dead]           list queued side effects (-dead: only dead-lettered ones)
   outbox retry ID               put a dead outbox message back in the queue
@@ -44,6 +45,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	switch cmd {
 	case "serve":
 		return serveCmd(args, getenv, stdout, stderr)
+	case "sandbox":
+		return sandboxCmd(args, getenv, stdout, stderr)
 	case "migrate":
 		return migrate(args, getenv, stdout, stderr)
 	case "outbox":
