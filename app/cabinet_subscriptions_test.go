@@ -17,6 +17,7 @@ import (
 type cabinetWithSubscription struct {
 	*cabinetE2E
 	owner, stranger *browser
+	shop            *yookassafake.Shop
 	id              string
 }
 
@@ -30,7 +31,7 @@ func newCabinetWithSubscription(t *testing.T, dialect string) *cabinetWithSubscr
 	require.NoError(t, e.db.Table("subscriptions").Select("id").Scan(&id).Error)
 	e.emailOnCompany(t, "anna@romashka.ru")
 	return &cabinetWithSubscription{cabinetE2E: e, owner: e.signedIn(t, companyForm("anna@romashka.ru")),
-		stranger: e.signedIn(t, strangerForm()), id: itoa(id)}
+		stranger: e.signedIn(t, strangerForm()), shop: shop, id: itoa(id)}
 }
 
 func strangerForm() url.Values {
