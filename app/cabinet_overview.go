@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"b24pay/instalment"
+	"b24pay/schedules"
 	"b24pay/subscriptions"
 	"b24pay/templates"
 )
@@ -55,7 +56,7 @@ func (a *App) overview(list []instalment.ClientSchedule) *templates.CabinetOverv
 	}
 	o.Owed, o.Overdue = list[0].Human(owed), list[0].Human(late)
 	if next != nil {
-		o.HasNext, o.NextDue, o.NextAmount, o.NextTitle = true, ruDate(next.Due), nextOf.Human(next.Outstanding()), nextOf.Title
+		o.HasNext, o.NextDue, o.NextAmount, o.NextTitle = true, schedules.ISODateRU(next.Due), nextOf.Human(next.Outstanding()), nextOf.Title
 		o.NextOverdue = overdue(*next, today)
 	}
 	return o
@@ -77,6 +78,6 @@ func subscriptionsOverview(o *templates.CabinetOverview, subs []subscriptions.Su
 		o.Subscriptions++
 	}
 	if next != "" {
-		o.SubNext = ruDate(next)
+		o.SubNext = schedules.ISODateRU(next)
 	}
 }

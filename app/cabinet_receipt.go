@@ -56,7 +56,7 @@ func (a *App) cabinetChargeReceipt(c *gin.Context) {
 		if ch.Seq != seq || ch.Status != subscriptions.ChargeSucceeded {
 			continue
 		}
-		a.renderReceipt(c, templates.CabinetReceipt{Number: ch.ID, What: sub.Title + ", период с " + ruDate(ch.PeriodStart),
+		a.renderReceipt(c, templates.CabinetReceipt{Number: ch.ID, What: sub.Title + ", период с " + schedules.ISODateRU(ch.PeriodStart),
 			Amount: subscriptions.Human(ch.AmountMinor, ch.Currency), Method: routeLabels["yookassa"], ProviderRef: ch.ProviderRef,
 			Date: a.receiptDate(ch.SettledAt, ch.UpdatedAt)}, sub.MemberID)
 		return

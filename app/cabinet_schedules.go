@@ -1,7 +1,6 @@
 package app
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -22,15 +21,6 @@ func (a *App) clientSchedules(c *gin.Context, acct cabinet.Account) ([]instalmen
 
 func (a *App) today() string { return a.clock.Now().In(a.cfg.Timezone).Format("2006-01-02") }
 
-// ruDate turns YYYY-MM-DD into ДД.ММ.ГГГГ.
-func ruDate(iso string) string {
-	d, err := schedules.ParseDate(iso)
-	if err != nil {
-		return iso
-	}
-	return fmt.Sprintf("%02d.%02d.%04d", d.Day, d.Month, d.Year)
-}
-
 func (a *App) cabinetScheduleViews(list []instalment.ClientSchedule) []templates.CabinetSchedule {
 	today := a.today()
 	out := make([]templates.CabinetSchedule, 0, len(list))
@@ -42,7 +32,7 @@ func (a *App) cabinetScheduleViews(list []instalment.ClientSchedule) []templates
 				continue
 			}
 			total, paid = total+r.AmountMinor, paid+r.PaidMinor
-			v.Rows = append(v.Rows, templates.CabinetInstalment{ID: r.ID, Seq: r.Seq, Due: ruDate(r.Due),
+			v.Rows = append(v.Rows, templates.CabinetInstalment{ID: r.ID, Seq: r.Seq, Due: schedules.ISODateRU(r.Due),
 				Amount: s.Human(r.AmountMinor), Paid: s.Human(r.PaidMinor), Status: r.Status,
 				StatusLabel: instalment.StatusLabels[r.Status], Overdue: overdue(r, today), Open: r.Open()})
 		}

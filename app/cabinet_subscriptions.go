@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"b24pay/schedules"
 	"b24pay/subscriptions"
 	"b24pay/templates"
 )
@@ -74,10 +75,10 @@ func (a *App) subscriptionView(c *gin.Context, sub subscriptions.Subscription) (
 	}
 	if (st == subscriptions.StatusActive || st == subscriptions.StatusPastDue) && !sub.CancelAtPeriodEnd {
 		// while paused the next date depends on the pause's end: the pause is shown instead
-		v.NextCharge = ruDate(sub.NextChargeOn)
+		v.NextCharge = schedules.ISODateRU(sub.NextChargeOn)
 	}
 	if st == subscriptions.StatusPaused {
-		v.PauseFrom, v.PauseUntil = ruDate(sub.PauseFrom), ruDate(sub.PauseUntil)
+		v.PauseFrom, v.PauseUntil = schedules.ISODateRU(sub.PauseFrom), schedules.ISODateRU(sub.PauseUntil)
 	}
 	charges, err := a.recur.subs.Charges(c.Request.Context(), sub.ID)
 	if err != nil {
@@ -85,7 +86,7 @@ func (a *App) subscriptionView(c *gin.Context, sub subscriptions.Subscription) (
 	}
 	for i := len(charges) - 1; i >= 0; i-- { // newest period first
 		ch := charges[i]
-		row := templates.CabinetCharge{Period: ruDate(ch.PeriodStart), Amount: subscriptions.Human(ch.AmountMinor, ch.Currency),
+		row := templates.CabinetCharge{Period: schedules.ISODateRU(ch.PeriodStart), Amount: subscriptions.Human(ch.AmountMinor, ch.Currency),
 			Status: chargeLabel[ch.Status]}
 		if ch.SettledAt != nil {
 			row.Date = ch.SettledAt.In(a.cfg.Timezone).Format("02.01.2006")

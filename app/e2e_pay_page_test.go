@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
+	"b24pay/schedules"
 	"b24pay/store"
 )
 
@@ -27,7 +28,7 @@ func TestPayPageShowsThePartiesAndTheInstalment(t *testing.T) {
 		require.Equal(t, http.StatusOK, status)
 		require.Contains(t, page, `data-test="seller">ИП Иванов Иван Иванович<`)
 		require.Contains(t, page, "ИНН 7707083893, КПП 770701001")
-		require.Contains(t, page, `data-test="part">Платёж 2 из 12, срок `+ruDate(second.Due)+`<`)
+		require.Contains(t, page, `data-test="part">Платёж 2 из 12, срок `+schedules.ISODateRU(second.Due)+`<`)
 		require.Contains(t, page, `data-test="deadline">Оплатить до`)
 		require.Contains(t, page, "Ссылка для оплаты: "+pay.Payment.ProviderURL)
 	})

@@ -153,7 +153,7 @@ func (a *App) financeView(c *gin.Context, memberID string, q financeQuery) (*tem
 	if err != nil {
 		return nil, err
 	}
-	page := &templates.FinancePage{Title: "Финансы", Today: russianDate(d.Today), Filters: q.filterForm(errs)}
+	page := &templates.FinancePage{Title: "Финансы", Today: d.Today.RU(), Filters: q.filterForm(errs)}
 	money := func(m int64) string { return d.Currency.Human(finance.Major(m, d.Currency)) }
 	switch q.view {
 	case "client":

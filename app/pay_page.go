@@ -79,7 +79,7 @@ func (a *App) payParties(ctx context.Context, p *billing.Payment, v *templates.P
 		return err
 	}
 	v.Part = fmt.Sprintf("Платёж %d из %d", info.Seq, info.Count)
-	v.Due = ruDate(info.Due)
+	v.Due = schedules.ISODateRU(info.Due)
 	if cl := info.Client; cl != nil {
 		v.Buyer = &templates.Party{Name: cl.Name, INN: cl.INN, KPP: cl.KPP}
 	}

@@ -41,7 +41,7 @@ func (a *App) holidaysForm(c *gin.Context, memberID, token string) *templates.Ho
 	}
 	for _, r := range rows {
 		t := r.Transfer()
-		form.Transfers = append(form.Transfers, templates.TransferRow{ID: r.ID, From: russianDate(t.From), To: russianDate(t.To), Note: r.Note})
+		form.Transfers = append(form.Transfers, templates.TransferRow{ID: r.ID, From: t.From.RU(), To: t.To.RU(), Note: r.Note})
 	}
 	return form
 }
@@ -67,7 +67,7 @@ func (a *App) addHolidayTransfer(c *gin.Context) {
 		status, form.Errors = http.StatusUnprocessableEntity, errs
 		form.From, form.To, form.Note = c.PostForm("hol_from"), c.PostForm("hol_to"), c.PostForm("hol_note")
 	} else {
-		form.Notice = fmt.Sprintf("Перенос добавлен: выходной %s переносится на %s.", russianDate(t.From), russianDate(t.To))
+		form.Notice = fmt.Sprintf("Перенос добавлен: выходной %s переносится на %s.", t.From.RU(), t.To.RU())
 	}
 	a.renderSettingsPage(c, status, claims, form)
 }
@@ -144,8 +144,4 @@ func transferErrors(err error) map[string]string {
 		return out
 	}
 	return nil
-}
-
-func russianDate(d schedules.Date) string {
-	return fmt.Sprintf("%02d.%02d.%04d", d.Day, int(d.Month), d.Year)
 }

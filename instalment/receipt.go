@@ -2,7 +2,6 @@ package instalment
 
 import (
 	"strconv"
-	"time"
 
 	"gorm.io/gorm"
 
@@ -31,19 +30,10 @@ func (s *Service) receipt(tx *gorm.DB, sch Schedule, rows []Instalment, amountMi
 		}
 		remaining += r.Outstanding()
 		if d.NextDate == "" {
-			d.NextAmount, d.NextDate = human(r.Outstanding()), ruDate(r.Due)
+			d.NextAmount, d.NextDate = human(r.Outstanding()), schedules.ISODateRU(r.Due)
 		}
 	}
 	d.Remaining = human(remaining)
 	return mail.Enqueue(tx, s.clock.Now(), sch.MemberID, mail.Letter{Key: "instalment-receipt:" + strconv.FormatInt(changeID, 10),
 		To: c.Email, Kind: mail.InstalmentReceipt, Data: d})
-}
-
-// ruDate turns YYYY-MM-DD into «02.12.2026».
-func ruDate(iso string) string {
-	t, err := time.Parse(time.DateOnly, iso)
-	if err != nil {
-		return iso
-	}
-	return t.Format("02.01.2006")
 }

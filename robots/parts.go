@@ -162,7 +162,7 @@ func (s *Service) comment(ctx context.Context, cl *bitrix.Client, run *Run, p *p
 	lines := make([]string, len(p.parts))
 	for k, part := range p.parts {
 		lines[k] = fmt.Sprintf("%d. счёт №%d на %s (в т. ч. НДС %s), оплатить до %s", k+1, ids[k], cur.Human(part.Total),
-			cur.Human(part.VAT), ruDate(part.Due))
+			cur.Human(part.VAT), part.Due.RU())
 	}
 	text := fmt.Sprintf("Счёт разделён на %d %s на %s:\n%s", len(p.parts), partsWord(len(p.parts)), cur.Human(p.src.Total), strings.Join(lines, "\n"))
 	_, err := cl.Call(ctx, "crm.timeline.comment.add", map[string]any{"fields": map[string]any{
@@ -172,10 +172,6 @@ func (s *Service) comment(ctx context.Context, cl *bitrix.Client, run *Run, p *p
 	}
 	run.Commented = true
 	return s.db.WithContext(ctx).Model(&Run{}).Where("id = ?", run.ID).Update("commented", true).Error
-}
-
-func ruDate(d schedules.Date) string {
-	return fmt.Sprintf("%02d.%02d.%04d", d.Day, int(d.Month), d.Year)
 }
 
 // partsWord is «часть» in the accusative after a number.

@@ -58,6 +58,15 @@ func (d Date) RU() string {
 	return fmt.Sprintf("%02d.%02d.%04d", d.Day, int(d.Month), d.Year)
 }
 
+// ISODateRU writes a YYYY-MM-DD date as 02.01.2027; anything else is returned as it is.
+func ISODateRU(iso string) string {
+	d, err := ParseDate(iso)
+	if err != nil {
+		return iso
+	}
+	return d.RU()
+}
+
 // Compare returns -1, 0 or +1 as d is before, equal to or after e.
 func (d Date) Compare(e Date) int {
 	switch {

@@ -100,7 +100,7 @@ func NumberRU(d decimal.Decimal) string { return groupRU(d.Abs().String(), d.IsN
 // percentage with «%», a number with grouped thousands.
 func boundRU(e *ValidationError, bound string) string {
 	if d, err := ParseDate(bound); err == nil {
-		return fmt.Sprintf("%02d.%02d.%04d", d.Day, int(d.Month), d.Year)
+		return d.RU()
 	}
 	n, err := decimal.NewFromString(bound)
 	if err != nil {
@@ -129,7 +129,7 @@ func (p Payment) ShiftNoteRU() string {
 		return ""
 	}
 	d := p.ShiftedFrom
-	return fmt.Sprintf("перенесено с %02d.%02d.%04d — %s", d.Day, int(d.Month), d.Year, shiftReasonsRU[p.ShiftReason])
+	return "перенесено с " + d.RU() + " — " + shiftReasonsRU[p.ShiftReason]
 }
 
 // PluralRU picks the Russian word form for n: one (1, 21), few (2–4, 22–24) or many (0, 5–20, 11–14).

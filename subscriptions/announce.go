@@ -6,6 +6,7 @@ import (
 
 	"b24pay/mail"
 	"b24pay/outbox"
+	"b24pay/schedules"
 )
 
 // Outbox topics of the Bitrix24 side effects.
@@ -63,10 +64,10 @@ func (s *Service) announce(w *writes, sub Subscription, c Charge, ev event) {
 	amount := Human(c.AmountMinor, c.Currency)
 	switch ev {
 	case eventPaid:
-		sync(fmt.Sprintf("Оплачено %s за период с %s (%s).", amount, ruDate(c.PeriodStart), sub.CardTitle))
+		sync(fmt.Sprintf("Оплачено %s за период с %s (%s).", amount, schedules.ISODateRU(c.PeriodStart), sub.CardTitle))
 		letter = s.letter(sub, c, mail.Receipt, "receipt:"+c.ID)
 	case eventFailed:
-		sync(fmt.Sprintf("Не удалось списать %s за период с %s: %s.", amount, ruDate(c.PeriodStart), reasonText(c.DeclineReason)))
+		sync(fmt.Sprintf("Не удалось списать %s за период с %s: %s.", amount, schedules.ISODateRU(c.PeriodStart), reasonText(c.DeclineReason)))
 		if c.Attempt == 1 {
 			letter = s.letter(sub, c, mail.PaymentFailed, "failed:"+cause)
 			notify(fmt.Sprintf("Подписка «%s»: не удалось списать %s (%s).", sub.Title, amount, reasonText(c.DeclineReason)))
@@ -80,7 +81,7 @@ func (s *Service) announce(w *writes, sub Subscription, c Charge, ev event) {
 		sync("Подписка отменена.")
 		letter = s.letter(sub, c, mail.SubscriptionCancelled, "cancelled:"+strconv.FormatInt(sub.ID, 10))
 	case eventPaused:
-		sync(fmt.Sprintf("Подписка на паузе с %s по %s.", ruDate(sub.PauseFrom), ruDate(sub.PauseUntil)))
+		sync(fmt.Sprintf("Подписка на паузе с %s по %s.", schedules.ISODateRU(sub.PauseFrom), schedules.ISODateRU(sub.PauseUntil)))
 	case eventResumed:
 		sync("Подписка возобновлена.")
 	}
@@ -95,11 +96,11 @@ func (s *Service) letter(sub Subscription, c Charge, kind mail.Kind, key string)
 		Period: sub.PeriodText(), Card: sub.CardTitle, PayURL: s.PageURL(sub) + "/card", ManageURL: s.PageURL(sub),
 		PaidCount: sub.PaidCount}
 	if c.ID != "" {
-		d.Amount, d.ChargeDate, d.Reason = Human(c.AmountMinor, c.Currency), ruDate(c.PeriodStart), reasonText(c.DeclineReason)
-		d.RetryDate = ruDate(c.NextAttemptOn)
+		d.Amount, d.ChargeDate, d.Reason = Human(c.AmountMinor, c.Currency), schedules.ISODateRU(c.PeriodStart), reasonText(c.DeclineReason)
+		d.RetryDate = schedules.ISODateRU(c.NextAttemptOn)
 	}
 	if sub.Status == StatusActive {
-		d.NextDate = ruDate(sub.NextChargeOn)
+		d.NextDate = schedules.ISODateRU(sub.NextChargeOn)
 	}
 	if sub.EndedAt != nil {
 		d.CancelledAt = sub.EndedAt.In(s.cfg.Location).Format("02.01.2006")

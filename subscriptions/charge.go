@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"b24pay/outbox"
+	"b24pay/schedules"
 )
 
 // keyLifetime is how long the gateway honours an idempotency key (YooKassa: 24 h, §c.2). An
@@ -113,7 +114,7 @@ func (s *Service) ask(ctx context.Context, sub Subscription, c Charge) (PayResul
 		return PayResult{}, err
 	}
 	req := PayRequest{Amount: major(c.AmountMinor, c.Currency), Currency: c.Currency,
-		Description: fmt.Sprintf("%s, период с %s", sub.Title, ruDate(c.PeriodStart)),
+		Description: fmt.Sprintf("%s, период с %s", sub.Title, schedules.ISODateRU(c.PeriodStart)),
 		Metadata:    map[string]string{"subscription_id": strconv.FormatInt(sub.ID, 10), "charge_id": c.ID}}
 	if c.CustomerInitiated {
 		req.ReturnURL = s.ReturnURL(sub)

@@ -3,6 +3,8 @@ package subscriptions
 import (
 	"encoding/json"
 	"fmt"
+
+	"b24pay/schedules"
 )
 
 var unitNames = map[string][3]string{ // one, few, many
@@ -36,7 +38,7 @@ func (s Subscription) EndText() string {
 	case EndCount:
 		return fmt.Sprintf("после %d списаний", s.EndCount)
 	case EndDate:
-		return "до " + ruDate(s.EndDate)
+		return "до " + schedules.ISODateRU(s.EndDate)
 	}
 	return "бессрочно, пока вы не отмените"
 }
@@ -44,7 +46,7 @@ func (s Subscription) EndText() string {
 // Terms is what the client is shown and agrees to.
 func (s *Service) Terms(sub Subscription) Terms {
 	t := Terms{Merchant: s.cfg.Merchant, Title: sub.Title, Amount: Human(sub.RegularAmount(), sub.Currency),
-		Currency: sub.Currency, Period: sub.PeriodText(), Anchor: ruDate(sub.Anchor), End: sub.EndText(), Route: sub.Route,
+		Currency: sub.Currency, Period: sub.PeriodText(), Anchor: schedules.ISODateRU(sub.Anchor), End: sub.EndText(), Route: sub.Route,
 		HowToCancel: "Отменить или приостановить подписку можно в любой момент по ссылке из письма или по просьбе менеджеру; " +
 			"после отмены списаний не будет.", AmountRule: amountChangeRule}
 	if sub.FirstAmountMinor != nil {
@@ -58,13 +60,5 @@ func (t Terms) json() string {
 	return string(b)
 }
 
-// ruDate writes YYYY-MM-DD as DD.MM.YYYY.
-func ruDate(iso string) string {
-	if len(iso) != 10 {
-		return iso
-	}
-	return iso[8:10] + "." + iso[5:7] + "." + iso[0:4]
-}
-
 // NextDateText is the next charge date for people, «28.02.2027».
-func (s *Service) NextDateText(sub Subscription) string { return ruDate(sub.NextChargeOn) }
+func (s *Service) NextDateText(sub Subscription) string { return schedules.ISODateRU(sub.NextChargeOn) }
