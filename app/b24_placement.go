@@ -42,7 +42,7 @@ func (a *App) b24Placement(c *gin.Context) {
 		return
 	}
 	a.render(c, http.StatusOK, "tab.html", templates.TabPage{Token: token, OwnerType: ownerType, OwnerID: int64(target.ID),
-		APIBase: "/api/v1"})
+		APIBase: "/api/v1", PortalUI: templates.PortalUI(a.portalOrigin())})
 }
 
 // b24App is the application's main page: a summary of the portal and, for admins, the payment settings.
@@ -112,5 +112,5 @@ func (a *App) renderAppPageWith(c *gin.Context, status int, memberID string, for
 	}
 	a.render(c, status, "app.html", templates.AppPage{PortalDomain: a.cfg.B24.PortalHost(), Installed: true,
 		Schedules: sum.Schedules, Instalments: sum.Instalments, Debt: sum.Debt, Settings: form, Holidays: holidays,
-		FinanceToken: financeToken})
+		FinanceToken: financeToken, PortalUI: templates.PortalUI(a.portalOrigin())})
 }

@@ -51,12 +51,14 @@ func limitBody() gin.HandlerFunc {
 }
 
 // securityHeaders sets what every answer carries: no MIME sniffing, and framing only by the
-// configured portal (the tab and the app page live in its iframe). Pay pages, metrics and the API
-// are never framed.
+// configured portal (the tab and the app page live in its iframe), whose stylesheets those pages
+// may load. Pay pages, metrics and the API are never framed.
 func securityHeaders(portalOrigin string) gin.HandlerFunc {
-	framed := "frame-ancestors 'none'"
+	// Pages under /b24/ may be framed by the portal and may take stylesheets from it too (the
+	// portal's ui kit, templates/portal_ui.go); nothing else but our own.
+	framed := "frame-ancestors 'none'; style-src 'self'"
 	if portalOrigin != "" {
-		framed = "frame-ancestors " + portalOrigin
+		framed = "frame-ancestors " + portalOrigin + "; style-src 'self' " + portalOrigin
 	}
 	return func(c *gin.Context) {
 		h := c.Writer.Header()

@@ -35,7 +35,7 @@ func TestTabProgressInBrowser(t *testing.T) {
 
 	// The rest: 100 %, a success note that stays until dismissed.
 	e.drain()
-	require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`[data-test="sync-result"].alert-success`), in)))
+	require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`[data-test="sync-result"].ui-alert-success`), in)))
 	require.Contains(t, textIn(t, ctx, in, `#sync-result-text`), "13 из 13 · 100\u00a0%")
 	requireContrast(t, ctx)
 	shots(t, ctx, "tab-sync-done")

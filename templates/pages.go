@@ -6,7 +6,8 @@ type TabPage struct {
 	Token     string
 	OwnerType string // deal | lead
 	OwnerID   int64
-	APIBase   string // e.g. /api/v1
+	APIBase   string   // e.g. /api/v1
+	PortalUI  []string // the portal's ui stylesheets, loaded inside Bitrix24 (PortalUI)
 }
 
 // InstallPage ends the install wizard; BX24.installFinish() is called only when OK.
@@ -27,6 +28,7 @@ type AppPage struct {
 	Settings     *SettingsForm // the payment settings; nil for users who are not admins
 	Holidays     *HolidaysForm // the production calendar's transfers; nil for users who are not admins
 	FinanceToken string        // opens the finance pages: admins and users with the finance role
+	PortalUI     []string      // the portal's ui stylesheets, loaded inside Bitrix24 (PortalUI)
 }
 
 // FinanceRolesForm is the admin's list of who else may open the finance pages.

@@ -173,7 +173,7 @@
         return;
       }
       var input = el('input', { readonly: '', value: r.data.url, 'aria-label': 'Ссылка-приглашение в личный кабинет', class: 'link-field', 'data-test': 'invite-link' });
-      var copy = el('button', { type: 'button', class: 'small', text: 'Копировать' });
+      var copy = el('button', { type: 'button', class: 'ui-btn ui-btn-light-border ui-btn-xs', text: 'Копировать' });
       copy.onclick = function () { copyText(input, copy); };
       box.textContent = '';
       box.appendChild(el('span', { text: r.data.emailed ? 'Приглашение отправлено на ' + r.data.emailed + '. Ссылка:' : 'Ссылка-приглашение готова — отправьте её клиенту:' }));
@@ -370,7 +370,7 @@
       el('td', {}, [el('input', { type: 'date', name: 'due', value: due || '', 'aria-label': 'Дата платежа' })]),
       el('td', {}, [el('input', { name: 'value', value: v || '', placeholder: '30 000,00 или 30%', inputmode: 'decimal', 'aria-label': 'Сумма или процент платежа' }),
         el('span', { class: 'field-error', 'data-error': 'row', id: errId, role: 'alert' })]),
-      el('td', {}, [el('button', { type: 'button', class: 'small', text: '✕', title: 'Удалить строку', 'aria-label': 'Удалить строку' })])
+      el('td', {}, [el('button', { type: 'button', class: 'ui-btn ui-btn-light-border ui-btn-xs', text: '✕', title: 'Удалить строку', 'aria-label': 'Удалить строку' })])
     ]);
     tr.querySelector('button').onclick = function () { tr.remove(); schedulePreview(); };
     $('custom-rows').appendChild(tr);
@@ -452,7 +452,7 @@
   // or keyboard, closed by Escape, a pick or a click elsewhere.
   function actionMenu(items) {
     var wrap = el('span', { class: 'menu-wrap' });
-    var btn = el('button', { type: 'button', class: 'small menu-button', text: '…', 'aria-haspopup': 'menu', 'aria-expanded': 'false',
+    var btn = el('button', { type: 'button', class: 'ui-btn ui-btn-light-border ui-btn-xs menu-button', text: '…', 'aria-haspopup': 'menu', 'aria-expanded': 'false',
       'aria-label': 'Другие действия', title: 'Другие действия', 'data-action': 'menu' });
     var list = el('div', { class: 'menu', role: 'menu', hidden: '' });
     items.forEach(function (it) {
@@ -521,7 +521,7 @@
     if (i.invoice_id) cell.appendChild(cardLink(state.b24.invoice_type, i.invoice_id, 'Счёт №' + i.invoice_id));
     if (items.length) {
       var first = items.shift();
-      var primary = el('button', { type: 'button', class: 'small primary-action', text: first.text, 'data-action': first.action });
+      var primary = el('button', { type: 'button', class: 'ui-btn ui-btn-light-border ui-btn-xs primary-action', text: first.text, 'data-action': first.action });
       primary.onclick = function () { first.run(primary); };
       cell.appendChild(primary);
     }
@@ -567,11 +567,11 @@
   // feedbackRow is the note under a row after an action on it: the pay link to copy or open, or
   // the Bitrix24 invoice to open. It stays until closed.
   function feedbackRow(i, f) {
-    var box = el('div', { class: 'alert alert-success', role: 'status', 'data-test': 'feedback' });
+    var box = el('div', { class: 'ui-alert ui-alert-success', role: 'status', 'data-test': 'feedback' });
     if (f.kind === 'link') {
       box.appendChild(el('span', { text: f.label + ': ссылка на оплату платежа №' + i.seq + ' готова' }));
       var input = el('input', { readonly: '', value: f.url, 'aria-label': 'Ссылка на оплату', class: 'link-field', 'data-test': 'pay-link' });
-      var copy = el('button', { type: 'button', class: 'small', text: 'Копировать', 'data-action': 'copy' });
+      var copy = el('button', { type: 'button', class: 'ui-btn ui-btn-light-border ui-btn-xs', text: 'Копировать', 'data-action': 'copy' });
       copy.onclick = function () { copyText(input, copy); };
       box.appendChild(input);
       box.appendChild(copy);
@@ -581,10 +581,10 @@
       box.appendChild(el('span', { text: 'Счёт №' + i.invoice_id + ' выставлен в Битрикс24' }));
       box.appendChild(cardLink(state.b24.invoice_type, i.invoice_id, 'Открыть счёт'));
     } else {
-      box.className = 'alert alert-info';
+      box.className = 'ui-alert ui-alert-primary';
       box.appendChild(el('span', { text: 'Счёт выставляется в Битрикс24…' }));
     }
-    var close = el('button', { type: 'button', class: 'small', text: 'Закрыть', 'aria-label': 'Закрыть сообщение' });
+    var close = el('button', { type: 'button', class: 'ui-btn ui-btn-light-border ui-btn-xs', text: 'Закрыть', 'aria-label': 'Закрыть сообщение' });
     close.onclick = function () { state.feedback = null; renderCurrent(state.schedule); };
     box.appendChild(close);
     return el('tr', { class: 'feedback' }, [el('td', { colspan: '9' }, [box])]);
@@ -601,7 +601,7 @@
     channels.forEach(function (ch) {
       var done = f.sent[ch];
       if (done) { wrap.appendChild(el('span', { class: done.ok ? 'sent' : 'field-error', role: done.ok ? 'status' : 'alert', 'data-test': 'sent-' + ch, text: done.text })); return; }
-      var b = el('button', { type: 'button', class: 'small', 'data-action': 'send-' + ch, text: label[ch] });
+      var b = el('button', { type: 'button', class: 'ui-btn ui-btn-light-border ui-btn-xs', 'data-action': 'send-' + ch, text: label[ch] });
       b.onclick = function () {
         b.disabled = true;
         api('POST', '/payments/' + f.payment + '/send', { channel: ch }).then(function (r) {
@@ -631,8 +631,8 @@
     var tr = document.querySelector('tr[data-seq="' + i.seq + '"]');
     var due = el('input', { type: 'date', value: i.due, 'aria-label': 'Новая дата платежа №' + i.seq, class: 'inline-input' });
     var amount = el('input', { value: groupInput(i.amount), inputmode: 'decimal', 'aria-label': 'Новая сумма платежа №' + i.seq, class: 'inline-input' });
-    var ok = el('button', { type: 'button', class: 'small primary-action', text: 'Сохранить', 'data-action': 'edit-save' });
-    var cancel = el('button', { type: 'button', class: 'small', text: 'Отмена' });
+    var ok = el('button', { type: 'button', class: 'ui-btn ui-btn-light-border ui-btn-xs primary-action', text: 'Сохранить', 'data-action': 'edit-save' });
+    var cancel = el('button', { type: 'button', class: 'ui-btn ui-btn-light-border ui-btn-xs', text: 'Отмена' });
     tr.cells[1].textContent = ''; tr.cells[1].appendChild(due);
     tr.cells[2].textContent = ''; tr.cells[2].appendChild(amount);
     var actions = tr.cells[tr.cells.length - 1];
@@ -656,7 +656,7 @@
   // editError shows an edit's problem under the edited row, keeping what was typed.
   function editError(tr, data) {
     var msgs = (data.fields || []).map(function (f) { return f.reason || f.message; });
-    var box = el('div', { class: 'alert alert-danger', role: 'alert', 'data-test': 'edit-error',
+    var box = el('div', { class: 'ui-alert ui-alert-danger', role: 'alert', 'data-test': 'edit-error',
       text: msgs.length ? msgs.join('; ') : (data.message || 'Не удалось проверить изменение') });
     editNote(tr, box);
   }
@@ -671,7 +671,7 @@
 
   // confirmEdit lists every instalment the edit changes (old → new) and saves on confirmation.
   function confirmEdit(tr, i, body, changes) {
-    var box = el('div', { class: 'alert alert-warning', role: 'status', 'data-test': 'edit-preview' });
+    var box = el('div', { class: 'ui-alert ui-alert-warning', role: 'status', 'data-test': 'edit-preview' });
     var list = el('ul', { class: 'changes' });
     changes.forEach(function (c) {
       var parts = [];
@@ -681,7 +681,7 @@
     });
     box.appendChild(el('span', { text: changes.length ? 'После сохранения изменятся платежи:' : 'Ничего не изменится.' }));
     box.appendChild(list);
-    var yes = el('button', { type: 'button', class: 'small primary-action', text: 'Подтвердить', 'data-action': 'edit-confirm' });
+    var yes = el('button', { type: 'button', class: 'ui-btn ui-btn-light-border ui-btn-xs primary-action', text: 'Подтвердить', 'data-action': 'edit-confirm' });
     yes.disabled = !changes.length;
     yes.onclick = function () { yes.disabled = true; change(api('PATCH', '/instalments/' + i.id, body)); };
     box.appendChild(yes);
@@ -763,7 +763,7 @@
     state.syncWatched = false;
     var box = $('sync-result');
     box.hidden = false;
-    box.className = 'alert ' + (failed.length ? 'alert-danger' : 'alert-success');
+    box.className = 'ui-alert ' + (failed.length ? 'ui-alert-danger' : 'ui-alert-success');
     $('sync-retry').hidden = !failed.length;
     $('sync-result-text').textContent = failed.length ?
       'Не удалось передать в Битрикс24 ' + failed.length + ' из ' + total + ': ' + (failed[0].sync_error || 'нет ответа') + '.' :
@@ -776,7 +776,7 @@
     (list || []).forEach(function (p) {
       var actions = el('td', {});
       if (p.status === 'succeeded' || p.status === 'partially_refunded') {
-        var b = el('button', { type: 'button', class: 'small', text: 'Вернуть', 'data-action': 'refund' });
+        var b = el('button', { type: 'button', class: 'ui-btn ui-btn-light-border ui-btn-xs', text: 'Вернуть', 'data-action': 'refund' });
         b.onclick = function () { refund(p, b.closest('tr')); };
         actions.appendChild(b);
       } else if (p.status === 'pending') {
@@ -804,8 +804,8 @@
     var amount = el('input', { id: 'refund-amount-' + n, name: 'amount', inputmode: 'decimal', value: groupInput(left), 'aria-describedby': 'refund-error-' + n });
     var reason = el('input', { id: 'refund-reason-' + n, name: 'reason', maxlength: '200', placeholder: 'необязательно' });
     var error = el('span', { class: 'field-error', id: 'refund-error-' + n, role: 'alert', 'data-test': 'refund-error' });
-    var go = el('button', { type: 'submit', class: 'small primary-action', text: 'Оформить возврат', 'data-action': 'refund-submit' });
-    var cancel = el('button', { type: 'button', class: 'small', text: 'Отмена' });
+    var go = el('button', { type: 'submit', class: 'ui-btn ui-btn-light-border ui-btn-xs primary-action', text: 'Оформить возврат', 'data-action': 'refund-submit' });
+    var cancel = el('button', { type: 'button', class: 'ui-btn ui-btn-light-border ui-btn-xs', text: 'Отмена' });
     var form = el('form', { class: 'refund-form', novalidate: '', 'data-test': 'refund-form' }, [
       el('label', { for: amount.id, text: 'Сумма возврата, не больше ' + money(left, p.currency) }), amount, error,
       el('label', { for: reason.id, text: 'Причина' }), reason,
