@@ -56,3 +56,18 @@ func (a *App) apiSendPayLink(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, gin.H{"channel": body.Channel, "to": to})
 }
+
+// apiPayLinkDeliveries answers, for each place the payment's link was sent to, whether it got there
+// («sending», «sent» or «failed»), so the tab says «Отправляется…» until the outbox has delivered it.
+func (a *App) apiPayLinkDeliveries(c *gin.Context) {
+	p, ok := a.ownPayment(c)
+	if !ok {
+		return
+	}
+	states, err := a.instalments.PayLinkDeliveries(c.Request.Context(), ownerOf(c).MemberID, p.ID)
+	if err != nil {
+		apiError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"channels": states})
+}

@@ -127,6 +127,7 @@ func (a *App) billingRoutes(r *gin.Engine) {
 	r.POST("/api/v1/instalments/:id/pay", a.tabAuth, a.ownInstalment, a.apiPay)
 	r.POST("/api/v1/payments/:id/refund", a.tabAuth, a.apiRefund)
 	r.POST("/api/v1/payments/:id/send", a.tabAuth, a.apiSendPayLink)
+	r.GET("/api/v1/payments/:id/send", a.tabAuth, a.apiPayLinkDeliveries)
 	r.GET("/pay/:token", a.payPage)
 	r.GET("/pay/:token/qr.png", a.payQR)
 	r.POST("/b24/paysystem/:code", a.paySystemCheckout)

@@ -201,10 +201,10 @@ func adminRow(method, path string, query, form url.Values) routeRow {
 
 // paymentRow is a tab API route on a payment: a payment of another card (the lead's, from the
 // deal's tab) is not found.
-func paymentRow(action string, body map[string]string) routeRow {
-	r := apiRow(http.MethodPost, "/payments/x"+action, body)
+func paymentRow(method, action string, body any) routeRow {
+	r := apiRow(method, "/payments/x"+action, body)
 	r.foreign = func(w *routeWalk) probe {
-		return probe{method: http.MethodPost, path: "/api/v1/payments/" + w.leadPayment + action,
+		return probe{method: method, path: "/api/v1/payments/" + w.leadPayment + action,
 			json: body, auth: w.dealTok, want: http.StatusNotFound}
 	}
 	return r
@@ -225,8 +225,9 @@ var securityRoutes = map[string]routeRow{
 	"POST /api/v1/instalments/:id/preview": instalmentRow(http.MethodPost, "/preview", edit),
 	"POST /api/v1/instalments/:id/invoice": instalmentRow(http.MethodPost, "/invoice", nil),
 	"POST /api/v1/instalments/:id/pay":     instalmentRow(http.MethodPost, "/pay", map[string]string{"provider": "sbp"}),
-	"POST /api/v1/payments/:id/refund":     paymentRow("/refund", map[string]string{"amount": "1"}),
-	"POST /api/v1/payments/:id/send":       paymentRow("/send", map[string]string{"channel": "timeline"}),
+	"POST /api/v1/payments/:id/refund":     paymentRow(http.MethodPost, "/refund", map[string]string{"amount": "1"}),
+	"POST /api/v1/payments/:id/send":       paymentRow(http.MethodPost, "/send", map[string]string{"channel": "timeline"}),
+	"GET /api/v1/payments/:id/send":        paymentRow(http.MethodGet, "/send", nil),
 
 	// Bitrix24's pages: verified with the portal on every request.
 	"POST /b24/install": pageRow("/b24/install", "", 1),

@@ -72,11 +72,11 @@ func (s *Service) SendPayLink(ctx context.Context, actor Actor, o Owner, l PayLi
 		case SendToTimeline:
 			to = "timeline"
 			err = outbox.Enqueue(tx, s.clock.Now(), outbox.Message{Topic: TopicTimeline, MemberID: sch.MemberID,
-				Key: "paylink-timeline:" + l.PaymentID, Payload: timelineJob{EntityType: o.Type, DealID: o.ID, Text: text}})
+				Key: payLinkKey(SendToTimeline, l.PaymentID), Payload: timelineJob{EntityType: o.Type, DealID: o.ID, Text: text}})
 		case SendToChat:
 			to, chat.Text = "chat", text
 			err = outbox.Enqueue(tx, s.clock.Now(), outbox.Message{Topic: TopicChatMessage, MemberID: sch.MemberID,
-				Key: "paylink-chat:" + l.PaymentID, Payload: chat})
+				Key: payLinkKey(SendToChat, l.PaymentID), Payload: chat})
 		default:
 			return ErrNotFound
 		}
@@ -104,12 +104,62 @@ func (s *Service) mailPayLink(tx *gorm.DB, sch Schedule, in Instalment, l PayLin
 	return c.Email, mail.Enqueue(tx, s.clock.Now(), sch.MemberID, mail.Letter{Key: "paylink:" + l.PaymentID, To: c.Email, Kind: mail.PayLink, Data: d})
 }
 
+// payLinkKey is the outbox key of one payment's link sent to one place: one send per payment and
+// place, and the handle the tab follows its delivery by.
+func payLinkKey(channel, paymentID string) string {
+	switch channel {
+	case SendByEmail:
+		return mail.OutboxKey("paylink:" + paymentID)
+	case SendToTimeline:
+		return "paylink-timeline:" + paymentID
+	}
+	return "paylink-chat:" + paymentID
+}
+
+// How far a sent pay link got, as the tab shows it.
+const (
+	DeliverySending = "sending" // queued or being retried
+	DeliverySent    = "sent"    // Bitrix24 (or the mail server) took it
+	DeliveryFailed  = "failed"  // given up: the manager must send it another way
+)
+
+// PayLinkDeliveries tells, for each place the payment's link was sent to, whether it got there.
+func (s *Service) PayLinkDeliveries(ctx context.Context, memberID, paymentID string) (map[string]string, error) {
+	channels := []string{SendByEmail, SendToTimeline, SendToChat}
+	keys := make([]string, len(channels))
+	for i, ch := range channels {
+		keys[i] = payLinkKey(ch, paymentID)
+	}
+	rows, err := outbox.ByKeys(ctx, s.db, memberID, keys)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for i, ch := range channels {
+		r, ok := rows[keys[i]]
+		switch {
+		case !ok:
+		case r.Status == outbox.StatusDone:
+			out[ch] = DeliverySent
+		case r.Status == outbox.StatusDead:
+			out[ch] = DeliveryFailed
+		default:
+			out[ch] = DeliverySending
+		}
+	}
+	return out, nil
+}
+
+// chatRefusals are the answers of imopenlines.crm.chat.user.add and imopenlines.crm.message.add
+// that a retry cannot change (the "Possible Errors" of both pages).
+var chatRefusals = map[string]bool{"CHAT_NOT_IN_CRM": true, "CANCELED": true, "ACCESS_DENIED": true, "CRM_CHAT_USER_NOT_ACTIVE": true}
+
 // chatJob is a message into an open channel chat linked to a CRM object.
 type chatJob struct {
 	EntityType string `json:"entity_type"` // lead | deal | contact | company
 	EntityID   int64  `json:"entity_id"`
 	ChatID     int64  `json:"chat_id"`
-	UserID     int64  `json:"user_id"` // the manager who sends it; must be in the chat
+	UserID     int64  `json:"user_id"` // the manager who sends it; added to the chat first
 	Text       string `json:"text"`
 }
 
@@ -145,9 +195,12 @@ func (s *Service) clientChat(ctx context.Context, o Owner) (chatJob, error) {
 	return chatJob{}, ErrNoClientChat
 }
 
-// handleChatMessage sends a queued message (imopenlines.crm.message.add:
-// api-reference/imopenlines/openlines/messages/imopenlines-crm-message-add.md). A chat that left the
-// CRM object or a manager who is not in the chat will not change by retrying: dead at once.
+// handleChatMessage sends a queued message as the manager: it first adds the manager to the chat
+// (imopenlines.crm.chat.user.add: api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-user-add.md;
+// a member already there stays once), since only a member may write into it, then sends
+// (imopenlines.crm.message.add: api-reference/imopenlines/openlines/messages/imopenlines-crm-message-add.md).
+// A chat that left the CRM object or a manager without access to it will not change by retrying:
+// dead at once, which the tab shows the manager.
 func (s *Service) handleChatMessage(ctx context.Context, job outbox.Job) error {
 	var j chatJob
 	if err := job.Decode(&j); err != nil {
@@ -157,10 +210,14 @@ func (s *Service) handleChatMessage(ctx context.Context, job outbox.Job) error {
 	if err != nil {
 		return err
 	}
-	_, err = cl.Call(ctx, "imopenlines.crm.message.add", map[string]any{"CRM_ENTITY_TYPE": j.EntityType, "CRM_ENTITY": j.EntityID,
-		"USER_ID": j.UserID, "CHAT_ID": j.ChatID, "MESSAGE": j.Text})
+	_, err = cl.Call(ctx, "imopenlines.crm.chat.user.add", map[string]any{"CRM_ENTITY_TYPE": j.EntityType, "CRM_ENTITY": j.EntityID,
+		"USER_ID": j.UserID, "CHAT_ID": j.ChatID})
+	if err == nil {
+		_, err = cl.Call(ctx, "imopenlines.crm.message.add", map[string]any{"CRM_ENTITY_TYPE": j.EntityType, "CRM_ENTITY": j.EntityID,
+			"USER_ID": j.UserID, "CHAT_ID": j.ChatID, "MESSAGE": j.Text})
+	}
 	var apiErr *bitrix.APIError
-	if errors.As(err, &apiErr) && (apiErr.Code == "CHAT_NOT_IN_CRM" || apiErr.Code == "CANCELED" || apiErr.Code == "ACCESS_DENIED") {
+	if errors.As(err, &apiErr) && chatRefusals[apiErr.Code] {
 		return outbox.Permanent(err)
 	}
 	return err

@@ -28,5 +28,8 @@ func Enqueue(tx *gorm.DB, now time.Time, memberID string, l Letter) error {
 
 // Message is the outbox message that sends l, for callers that enqueue many messages at once.
 func Message(memberID string, l Letter) outbox.Message {
-	return outbox.Message{Topic: Topic, MemberID: memberID, Key: "mail:" + l.Key, Payload: l}
+	return outbox.Message{Topic: Topic, MemberID: memberID, Key: OutboxKey(l.Key), Payload: l}
 }
+
+// OutboxKey is the outbox key of the letter keyed key, to follow its delivery.
+func OutboxKey(key string) string { return "mail:" + key }

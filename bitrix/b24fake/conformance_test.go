@@ -125,6 +125,16 @@ var prepare = map[string]func(c *conformancePortal, req map[string]any){
 		req["CHAT_ID"] = c.p.AddOpenLineChat("lead", 1195, 27)
 	},
 	"imopenlines.crm.message.add.chat_not_in_crm": func(c *conformancePortal, _ map[string]any) { c.p.AddOpenLineChat("deal", 1195, 27) },
+	"imopenlines.crm.chat.user.add": func(c *conformancePortal, req map[string]any) {
+		req["CHAT_ID"] = c.p.AddOpenLineChat("lead", 1205)
+	},
+	"imopenlines.crm.chat.user.add.chat_not_in_crm": func(c *conformancePortal, req map[string]any) {
+		req["CHAT_ID"] = c.p.AddOpenLineChat("deal", 1205)
+	},
+	"imopenlines.crm.chat.user.add.access_denied": func(c *conformancePortal, req map[string]any) {
+		req["CHAT_ID"] = c.p.AddOpenLineChat("lead", 1205)
+		c.p.DenyRead(503, 1, 1205)
+	},
 	"crm.timeline.comment.add": func(c *conformancePortal, req map[string]any) {
 		req["fields"].(map[string]any)["ENTITY_ID"] = newDeal(c)
 	},

@@ -42,7 +42,8 @@ func init() {
 		"crm.orderentity.list": orderEntityList, "sale.payment.list": salePaymentList, "sale.payment.get": salePaymentGet,
 		"im.notify.system.add": notify(false), "im.notify.personal.add": notify(true),
 		"imopenlines.crm.chat.get": crmChatGet, "imopenlines.crm.message.add": crmMessageAdd,
-		"app.info": appInfo, "app.option.set": appOptionSet, "app.option.get": appOptionGet,
+		"imopenlines.crm.chat.user.add": crmChatUserAdd,
+		"app.info":                      appInfo, "app.option.set": appOptionSet, "app.option.get": appOptionGet,
 		"user.current": userCurrent, "user.get": userGet, "user.admin": userAdmin, "profile": profile,
 		"server.time": serverTime, "scope": scopeMethod, "method.get": methodGet,
 	}

@@ -1,6 +1,7 @@
 package b24fake
 
 import (
+	"net/http"
 	"slices"
 	"strings"
 )
@@ -86,4 +87,54 @@ func crmMessageAdd(c *call) (any, error) {
 	ch.messages = append(ch.messages, msg)
 	s.nextMessage++
 	return 19880116 + s.nextMessage, nil
+}
+
+// crmEntityTypeIDs are the CRM entity type ids of the types an open channel chat links to.
+var crmEntityTypeIDs = map[string]int{"lead": 1, "deal": 2, "contact": 3, "company": 4}
+
+// crmChatUserAdd is imopenlines.crm.chat.user.add
+// (api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-user-add.md): adds a user to the
+// chat linked to the CRM object (by default its last chat) and answers the chat's id, or 0 when no
+// CHAT_ID was given and the object has no chat. The caller and the added user must both have access
+// to the object. A user already in the chat stays there once.
+func crmChatUserAdd(c *call) (any, error) {
+	entityType := strings.ToLower(c.ps.str("CRM_ENTITY_TYPE"))
+	entityID, _ := c.ps.int("CRM_ENTITY")
+	userID, _ := c.ps.int("USER_ID")
+	chatID, _ := c.ps.int("CHAT_ID")
+	switch {
+	case entityType == "":
+		return nil, apiErr("ERROR_ARGUMENT", "Argument CRM_ENTITY_TYPE is null or empty")
+	case entityID <= 0:
+		return nil, apiErr("ERROR_ARGUMENT", "Argument CRM_ENTITY is null or empty")
+	case userID <= 0:
+		return nil, apiErr("ERROR_ARGUMENT", "Argument Empty USER_ID is null or empty")
+	}
+	typeID := crmEntityTypeIDs[entityType]
+	if !c.p.canRead(c.userID, typeID, entityID) {
+		return nil, &APIError{Status: http.StatusForbidden, Code: "ACCESS_DENIED", Description: "Access denied! You don't have access to join user to chat"}
+	}
+	if !c.p.canRead(userID, typeID, entityID) {
+		return nil, &APIError{Status: http.StatusForbidden, Code: "ACCESS_DENIED",
+			Description: "Access denied! This user does not have access to the chat because he does not have access to this CRM object"}
+	}
+	var ch *openLineChat
+	for _, x := range c.p.state.chats {
+		if chatID == 0 && x.entityType == entityType && x.entityID == entityID {
+			ch = x // the last one linked to the object
+		}
+		if chatID != 0 && x.id == chatID {
+			ch = x
+		}
+	}
+	if ch == nil && chatID == 0 {
+		return 0, nil
+	}
+	if ch == nil || ch.entityType != entityType || ch.entityID != entityID {
+		return nil, apiErr("CHAT_NOT_IN_CRM", "Chat does not belong to the CRM object being checked")
+	}
+	if !slices.Contains(ch.users, userID) {
+		ch.users = append(ch.users, userID)
+	}
+	return ch.id, nil
 }

@@ -591,28 +591,61 @@
   }
 
   // sendLinks offers to send the pay link to the client: by e-mail when the card has one, into the
-  // client's Bitrix24 chat, and to the card's timeline. What was sent (or why not) stays said until
-  // the note is closed.
+  // client's Bitrix24 chat, and to the card's timeline. A sent link says «Отправляется…» until the
+  // service has really delivered it (watchDelivery), then what was done or why it failed; that stays
+  // said until the note is closed.
+  var sentText = { email: 'Отправлено на ', chat: 'Отправлено в чат с клиентом', timeline: 'Добавлено в ленту карточки' };
+  var failedText = { email: 'Письмо не отправлено на ', chat: 'Не доставлено в чат с клиентом — отправьте ссылку на e-mail или в ленту',
+    timeline: 'Не удалось добавить в ленту карточки' };
   function sendLinks(f) {
     var wrap = el('span', { class: 'send-links' });
-    var sentText = { email: 'Отправлено на ', chat: 'Отправлено в чат с клиентом', timeline: 'Добавлено в ленту карточки' };
     var label = { email: 'Отправить на ' + state.clientEmail, chat: 'В чат с клиентом', timeline: 'В ленту карточки' };
     var channels = (state.clientEmail ? ['email'] : []).concat(['chat', 'timeline']);
     channels.forEach(function (ch) {
       var done = f.sent[ch];
-      if (done) { wrap.appendChild(el('span', { class: done.ok ? 'sent' : 'field-error', role: done.ok ? 'status' : 'alert', 'data-test': 'sent-' + ch, text: done.text })); return; }
+      if (done) {
+        var failed = done.state === 'failed';
+        wrap.appendChild(el('span', { class: failed ? 'field-error' : 'sent', role: failed ? 'alert' : 'status', 'data-test': 'sent-' + ch,
+          'data-state': done.state, text: done.text }));
+        return;
+      }
       var b = el('button', { type: 'button', class: 'ui-btn ui-btn-light-border ui-btn-xs', 'data-action': 'send-' + ch, text: label[ch] });
       b.onclick = function () {
         b.disabled = true;
         api('POST', '/payments/' + f.payment + '/send', { channel: ch }).then(function (r) {
-          f.sent[ch] = r.status === 200 ? { ok: true, text: sentText[ch] + (ch === 'email' ? r.data.to : '') } :
-            { ok: false, text: r.data.message || 'Не удалось отправить' };
-          if (r.status === 200) poll(); else renderCurrent(state.schedule); // poll: the history says it was sent
+          if (r.status !== 200) {
+            f.sent[ch] = { state: 'failed', text: r.data.message || 'Не удалось отправить' };
+            renderCurrent(state.schedule);
+            return;
+          }
+          f.sent[ch] = { state: 'sending', text: 'Отправляется…', to: r.data.to };
+          poll(); // the history says it was sent
+          watchDelivery(f);
         });
       };
       wrap.appendChild(b);
     });
     return wrap;
+  }
+
+  // watchDelivery asks how far the payment's sent links got until none is still being sent.
+  function watchDelivery(f) {
+    clearTimeout(f.deliveryTimer);
+    f.deliveryTimer = setTimeout(function () {
+      api('GET', '/payments/' + f.payment + '/send').then(function (r) {
+        var channels = (r.status === 200 && r.data.channels) || {}, waiting = false, changed = false;
+        Object.keys(f.sent).forEach(function (ch) {
+          var s = f.sent[ch];
+          if (s.state !== 'sending') return;
+          var now = channels[ch] || 'sending', to = ch === 'email' ? (s.to || '') : '';
+          if (now === 'sent') { f.sent[ch] = { state: 'sent', text: sentText[ch] + to }; changed = true; }
+          else if (now === 'failed') { f.sent[ch] = { state: 'failed', text: failedText[ch] + to }; changed = true; }
+          else waiting = true;
+        });
+        if (changed) renderCurrent(state.schedule);
+        if (waiting && state.feedback === f) watchDelivery(f);
+      });
+    }, 700);
   }
 
   function copyText(input, button) {
