@@ -98,7 +98,7 @@ func (a *App) renderAppPageWith(c *gin.Context, status int, memberID string, for
 		return
 	}
 	if form != nil {
-		form.History, err = a.settingsHistory(c, memberID)
+		form.History, err = a.settingsHistory(c, memberID, form.Token)
 		if err != nil {
 			_ = c.Error(err) // the form still works without its history
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"b24pay/billing"
 	"b24pay/clock"
 )
 
@@ -125,5 +126,38 @@ func TestSettingsCheckConnectionReportsARefusedKey(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		require.Contains(t, string(b), "СБП: банк не принял секретный ключ.")
 		require.NotContains(t, string(b), "not-the-bank-key")
+	})
+}
+
+// Issue 18: settings saves recorded before names were (user_name empty) are named where the app
+// knows the user: the admin viewing the page, a later save by the same user, or the user's name in a
+// schedule's history; a user known nowhere stays «пользователь #N».
+func TestOldSettingsSavesNameTheirUsersWherePossible(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, dialect string) {
+		e := newE2E(t, dialect)
+		status, _ := e.install()
+		require.Equal(t, http.StatusOK, status)
+		token := e.openTab(e.dealID, 2) // the manager (user 2) leaves his name in the schedule's history
+		require.Equal(t, http.StatusCreated, e.api(token, http.MethodPost, "/schedule", twelveMonths(), nil))
+		member := e.portal.MemberID()
+		at := e.clock.Now().Add(-time.Hour)
+		for i, u := range []int64{1, 2, 7, 3} {
+			name := ""
+			if u == 3 {
+				name = "Пётр Старый" // user 3's later save carries his name
+			}
+			require.NoError(t, e.db.Create(&billing.SettingsChange{MemberID: member, UserID: u, UserName: name,
+				ChangedAt: at.Add(time.Duration(i) * time.Minute)}).Error)
+		}
+		require.NoError(t, e.db.Create(&billing.SettingsChange{MemberID: member, UserID: 3, ChangedAt: at.Add(-time.Minute)}).Error)
+
+		_, page := e.appPage(1)
+		history := regexp.MustCompile(`<li><time>[^<]+</time> — ([^<:]+):`).FindAllStringSubmatch(page, -1)
+		var who []string
+		for _, h := range history {
+			who = append(who, h[1])
+		}
+		require.Equal(t, []string{"Пётр Старый", "пользователь #7", "Иван Менеджеров", "Анна Админова", "Пётр Старый"}, who, page)
 	})
 }

@@ -1,9 +1,11 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -47,12 +49,20 @@ func (a *App) webhookURLs() []templates.Webhook {
 	return out
 }
 
-// settingsHistory is the last few saves of the payment settings, newest first.
-func (a *App) settingsHistory(c *gin.Context, memberID string) ([]templates.SettingsChange, error) {
+// settingsHistory is the last few saves of the payment settings, newest first. token is the
+// viewing admin's (their name rides in it).
+func (a *App) settingsHistory(c *gin.Context, memberID, token string) ([]templates.SettingsChange, error) {
 	rows, err := a.routeSettings.History(c.Request.Context(), memberID, 5)
+	if err != nil {
+		return nil, err
+	}
+	names := a.auditNames(c, memberID, token, rows)
 	out := make([]templates.SettingsChange, 0, len(rows))
 	for _, r := range rows {
 		who := r.UserName
+		if who == "" {
+			who = names[r.UserID]
+		}
 		if who == "" {
 			who = fmt.Sprintf("пользователь #%d", r.UserID)
 		}
@@ -66,7 +76,41 @@ func (a *App) settingsHistory(c *gin.Context, memberID string) ([]templates.Sett
 		}
 		out = append(out, templates.SettingsChange{At: r.ChangedAt.In(a.cfg.Timezone).Format("02.01.2006 15:04"), Who: who, Routes: routes})
 	}
-	return out, err
+	return out, nil
+}
+
+// auditNames names the users of settings saves recorded before names were: the admin viewing the
+// page, else the name the same user left in a later save or in a schedule's history. The app does
+// not ask Bitrix24 (user.get needs the `user` scope, which the app does not request), so a user
+// known nowhere stays «пользователь #N». Lookups that fail leave the ids unnamed.
+func (a *App) auditNames(c *gin.Context, memberID, token string, rows []billing.SettingsChange) map[int64]string {
+	names := map[int64]string{}
+	var ids []int64
+	for _, r := range rows {
+		if r.UserName == "" && !slices.Contains(ids, r.UserID) {
+			ids = append(ids, r.UserID)
+		}
+	}
+	if len(ids) == 0 {
+		return names
+	}
+	if viewer, err := a.tabs.verify(token, a.clock.Now()); err == nil && viewer.UserName != "" {
+		names[viewer.UserID] = strings.TrimSpace(viewer.UserName)
+	}
+	ctx := c.Request.Context()
+	for _, lookup := range []func(context.Context, string, []int64) (map[int64]string, error){
+		a.routeSettings.UserNames, a.instalments.ActorNames} {
+		found, err := lookup(ctx, memberID, ids)
+		if err != nil {
+			_ = c.Error(err)
+		}
+		for id, name := range found {
+			if names[id] == "" {
+				names[id] = name
+			}
+		}
+	}
+	return names
 }
 
 // vatLabel shows the VAT setting in Russian: «20 %» or «без НДС».

@@ -64,3 +64,18 @@ func upsertSettings(tx *gorm.DB, row *settingsRow) error {
 		DoUpdates: clause.AssignmentColumns([]string{"sealed", "updated_by", "updated_at"}),
 	}).Create(row).Error
 }
+
+// UserNames are the names the given users left in the portal's settings saves (the newest of
+// each), for older saves recorded before names were.
+func (s *SettingsStore) UserNames(ctx context.Context, memberID string, ids []int64) (map[int64]string, error) {
+	var rows []SettingsChange
+	err := s.db.WithContext(ctx).Where("member_id = ? AND user_id IN ? AND user_name <> ''", memberID, ids).
+		Order("changed_at DESC, id DESC").Find(&rows).Error
+	out := map[int64]string{}
+	for _, r := range rows {
+		if _, ok := out[r.UserID]; !ok {
+			out[r.UserID] = r.UserName
+		}
+	}
+	return out, err
+}

@@ -433,3 +433,17 @@ func (s *Service) IssueInvoice(ctx context.Context, actor Actor, o Owner, instal
 	}
 	return s.View(ctx, o)
 }
+
+// ActorNames are the names the given users left in the portal's schedule histories (the newest of
+// each; entries written without a name are skipped).
+func (s *Service) ActorNames(ctx context.Context, memberID string, ids []int64) (map[int64]string, error) {
+	var rows []Change
+	err := s.db.WithContext(ctx).Where("member_id = ? AND actor_id IN ?", memberID, ids).Order("id DESC").Find(&rows).Error
+	out := map[int64]string{}
+	for _, r := range rows {
+		if _, ok := out[r.ActorID]; !ok && r.Actor != actorName(Actor{UserID: r.ActorID}) {
+			out[r.ActorID] = r.Actor
+		}
+	}
+	return out, err
+}
