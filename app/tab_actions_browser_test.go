@@ -63,7 +63,7 @@ func TestTabRowActionsInBrowser(t *testing.T) {
 	require.Regexp(t, `^https://.+/crm/type/31/details/\d+/$`, href)
 	itemHref := attr(t, ctx, in, `tr[data-seq="1"] .sync-cell a[data-test="card-link"]`, "href")
 	require.Equal(t, fmt.Sprintf("%s/crm/type/%d/details/1/", "https://"+e.portal.Domain(), e.provisioned().SPAEntityTypeID), itemHref)
-	requireContrast(t, ctx)
+	requireAccessible(t, ctx)
 	shots(t, ctx, "tab-row-feedback")
 
 	// Deleting asks in our own dialog: cancel keeps the schedule, confirm deletes it.

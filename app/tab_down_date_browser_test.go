@@ -41,7 +41,7 @@ func TestTabDownPaymentOwnDateInBrowser(t *testing.T) {
 	setDate(t, ctx, `#f-down-due`, "2027-02-01")
 	waitText(t, ctx, in, `#err-down-due`, "не позже первого платежа — 22.01.2027")
 	require.Equal(t, "true", attr(t, ctx, in, `#f-down-due`, "aria-invalid"))
-	requireContrast(t, ctx)
+	requireAccessible(t, ctx)
 	shots(t, ctx, "tab-down-payment-date")
 	setDate(t, ctx, `#f-down-due`, "2026-12-10")
 	require.NoError(t, chromedp.Do(ctx, chromedp.WaitNotVisible(chromedp.CSS(`#err-down-due`), in)))

@@ -32,7 +32,7 @@ func TestTabFormInBrowser(t *testing.T) {
 	require.Equal(t, "У сделки ещё нет графика платежей.", textIn(t, ctx, in, `#empty-text`))
 	require.False(t, visible(t, ctx, in, `#builder`), "the builder waits for the action")
 	wait(chromedp.WaitVisible(chromedp.CSS(`#outside-note`), in))
-	requireContrast(t, ctx)
+	requireAccessible(t, ctx)
 	shots(t, ctx, "tab-empty")
 	clickInTab(t, ctx, in, `#start`)
 	wait(chromedp.WaitVisible(chromedp.CSS(`[data-test="preview-total"]`), in))
@@ -65,7 +65,7 @@ func TestTabFormInBrowser(t *testing.T) {
 	require.Equal(t, "120", value(t, ctx, in, `#f-down`), "the typed value stays")
 	require.Equal(t, "true", attr(t, ctx, in, `#f-down`, "aria-invalid"))
 	require.False(t, visible(t, ctx, in, `#plan-error`), "no banner: the message is by its field")
-	requireContrast(t, ctx)
+	requireAccessible(t, ctx)
 	shots(t, ctx, "tab-error-by-field")
 	typeInTab(t, ctx, in, `#f-down`, "20")
 	wait(chromedp.WaitNotVisible(chromedp.CSS(`#err-down`), in))
@@ -90,6 +90,7 @@ func TestTabFormInBrowser(t *testing.T) {
 	require.Equal(t, "Распределено 110\u202f000,00\u00a0₽ из 120\u202f000,00\u00a0₽ · осталось 10\u202f000,00\u00a0₽",
 		textIn(t, ctx, in, `[data-test="custom-tally"]`))
 	require.Equal(t, "30000", value(t, ctx, in, `[data-test="custom-row"]:nth-child(2) [name=value]`))
+	requireAccessible(t, ctx) // the custom rows' inputs are labelled too
 	shots(t, ctx, "tab-custom-tally")
 
 	// Item 1: type the fix and click Save at once — one click saves.

@@ -25,7 +25,7 @@ func TestTabInviteToCabinetInBrowser(t *testing.T) {
 	require.Contains(t, textIn(t, ctx, in, `[data-test="invite-result"]`), "Приглашение отправлено на anna@romashka.ru")
 	clickInTab(t, ctx, in, `[data-test="invite-result"] button`)
 	waitText(t, ctx, in, `[data-test="invite-result"] button`, "Скопировано")
-	requireContrast(t, ctx)
+	requireAccessible(t, ctx)
 	shots(t, ctx, "tab-invite")
 
 	e.drain()

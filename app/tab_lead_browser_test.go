@@ -47,7 +47,7 @@ func TestLeadTabInBrowser(t *testing.T) {
 	require.Equal(t, "Счёт Invoicebox — только для организаций и ИП: у клиента нет ИНН",
 		textIn(t, ctx, in, `tr[data-seq="1"] [data-withheld="invoicebox"]`))
 	require.Zero(t, count(t, ctx, `[data-action="pay-invoicebox"]`))
-	requireContrast(t, ctx)
+	requireAccessible(t, ctx)
 	shots(t, ctx, "tab-lead-annuity")
 }
 

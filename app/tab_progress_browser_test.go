@@ -37,7 +37,7 @@ func TestTabProgressInBrowser(t *testing.T) {
 	e.drain()
 	require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`[data-test="sync-result"].ui-alert-success`), in)))
 	require.Contains(t, textIn(t, ctx, in, `#sync-result-text`), "13 из 13 · 100\u00a0%")
-	requireContrast(t, ctx)
+	requireAccessible(t, ctx)
 	shots(t, ctx, "tab-sync-done")
 	evalInTab(t, ctx, `new Promise(function(r){setTimeout(r,1700)})`, nil) // past the next poll
 	require.True(t, visible(t, ctx, in, `[data-test="sync-result"]`), "the success note stays")
@@ -56,6 +56,7 @@ func TestTabProgressInBrowser(t *testing.T) {
 	require.Contains(t, changes, "№5: 9\u202f230,77\u00a0₽ → 10\u202f000,00\u00a0₽")
 	require.Greater(t, len(changes), 1, "the other free instalments take the difference: %v", changes)
 	require.Equal(t, "9\u202f230,77\u00a0₽", textIn(t, ctx, in, `tr[data-seq="6"] td:nth-child(3)`), "nothing saved before confirming")
+	requireAccessible(t, ctx) // the inline edit's inputs are labelled
 	shots(t, ctx, "tab-edit-preview")
 	clickInTab(t, ctx, in, `[data-action="edit-confirm"]`)
 	waitText(t, ctx, in, `tr[data-seq="5"] td:nth-child(3)`, "10\u202f000,00\u00a0₽")

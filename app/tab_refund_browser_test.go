@@ -31,7 +31,7 @@ func TestTabRefundFormInBrowser(t *testing.T) {
 	waitText(t, ctx, in, `[data-test="refund-error"]`, "Не больше 10\u202f000,00\u00a0₽ — столько оплачено и ещё не возвращено")
 	require.Equal(t, "20 000", value(t, ctx, in, `[data-test="refund-form"] [name="amount"]`))
 	require.Equal(t, "true", attr(t, ctx, in, `[data-test="refund-form"] [name="amount"]`, "aria-invalid"))
-	requireContrast(t, ctx)
+	requireAccessible(t, ctx)
 	shots(t, ctx, "tab-refund-error")
 	typeInTab(t, ctx, in, `[data-test="refund-form"] [name="amount"]`, "сто")
 	clickInTab(t, ctx, in, `[data-action="refund-submit"]`)

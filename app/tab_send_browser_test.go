@@ -35,7 +35,7 @@ func TestTabSendsPayLinkInBrowser(t *testing.T) {
 	require.NotEmpty(t, value(t, ctx, in, `[data-test="pay-link"]`), "the link stays to copy")
 	waitText(t, ctx, in, `#history li:first-child b`, "Иван Менеджеров: ")
 	require.Contains(t, textIn(t, ctx, in, `#history`), "ссылка на оплату платежа №1 отправлена в ленту карточки")
-	requireContrast(t, ctx)
+	requireAccessible(t, ctx)
 	shots(t, ctx, "tab-pay-link-sent")
 	e.drain()
 	require.Len(t, e.portal.TimelineComments("lead", lead), 1)
@@ -81,5 +81,5 @@ func TestTabSaysWhenThePayLinkDidNotReachTheChatInBrowser(t *testing.T) {
 	evalInTab(t, ctx, `document.querySelector('[data-test="sent-chat"]').getAttribute('role')`, &role)
 	require.Equal(t, "alert", role, "read out to the manager")
 	require.Empty(t, e.portal.OpenLineMessages(chat))
-	requireContrast(t, ctx)
+	requireAccessible(t, ctx)
 }

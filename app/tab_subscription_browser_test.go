@@ -33,7 +33,7 @@ func TestTabSubscriptionFormInBrowser(t *testing.T) {
 	fillInTab(t, ctx, `#sub-email`, "buh@romashka.example")
 	clickInTab(t, ctx, in, `#sub-create`)
 	waitText(t, ctx, in, `[data-error="amount"]`, "сумма должна быть больше нуля")
-	requireContrast(t, ctx)
+	requireAccessible(t, ctx)
 	shots(t, ctx, "tab-subscription-form")
 
 	fillInTab(t, ctx, `#sub-amount`, "1 490,50")

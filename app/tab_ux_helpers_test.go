@@ -123,3 +123,34 @@ func requireContrast(t *testing.T, ctx context.Context) {
 	require.Empty(t, res.Bad, "text under 4.5:1 contrast")
 	t.Logf("contrast: %d text elements at ≥ 4.5:1", res.Checked)
 }
+
+// labelsJS lists the visible controls of the tab without an accessible name: no aria-label, no
+// aria-labelledby text, no <label> text of their own, and for buttons no text either (item 9).
+const labelsJS = `(function(){var bad=[],checked=0;
+document.querySelectorAll('input,select,textarea,button').forEach(function(n){
+  if(n.type==='hidden'||n.closest('[hidden]')||!n.getBoundingClientRect().width)return;
+  checked++;
+  var name=(n.getAttribute('aria-label')||'').trim();
+  if(!name&&n.getAttribute('aria-labelledby'))name=n.getAttribute('aria-labelledby').split(' ').map(function(id){
+    var e=document.getElementById(id);return e?e.textContent:'';}).join(' ').trim();
+  if(!name&&n.labels)name=Array.from(n.labels).map(function(l){return l.textContent.replace(n.textContent,'');}).join(' ').trim();
+  if(!name&&n.tagName==='BUTTON')name=n.textContent.trim();
+  if(!name)name=(n.title||'').trim();
+  if(!name)bad.push(n.tagName.toLowerCase()+(n.id?'#'+n.id:'')+(n.name?'[name='+n.name+']':''));
+});
+return {checked:checked,bad:bad};})()`
+
+// requireAccessible fails on any text of the tab's current state under 4.5:1 contrast and on any
+// visible control without a label.
+func requireAccessible(t *testing.T, ctx context.Context) {
+	t.Helper()
+	requireContrast(t, ctx)
+	var res struct {
+		Checked int      `json:"checked"`
+		Bad     []string `json:"bad"`
+	}
+	evalInTab(t, ctx, labelsJS, &res)
+	require.Positive(t, res.Checked)
+	require.Empty(t, res.Bad, "controls without a label")
+	t.Logf("labels: %d controls named", res.Checked)
+}
