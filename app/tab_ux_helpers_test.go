@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
@@ -20,10 +21,17 @@ import (
 // world that shares its DOM, and decodes the result into out (nil to ignore it). Promises are awaited.
 func evalInTab(t *testing.T, ctx context.Context, expr string, out any) {
 	t.Helper()
+	require.NoError(t, tryEvalInTab(ctx, expr, out), expr)
+}
+
+// tryEvalInTab is evalInTab that returns what went wrong (e.g. the frame navigated meanwhile).
+func tryEvalInTab(ctx context.Context, expr string, out any) error {
 	frame, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSS(`iframe#tab`)))
-	require.NoError(t, err)
+	if err != nil {
+		return err
+	}
 	yes := true
-	require.NoError(t, chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
+	return chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
 		world, err := cdp.Call(ctx, target, page.CreateIsolatedWorld, page.CreateIsolatedWorldParams{FrameID: frame[0].FrameID, WorldName: "b24pay-test"})
 		if err != nil {
 			return err
@@ -39,7 +47,20 @@ func evalInTab(t *testing.T, ctx context.Context, expr string, out any) {
 			return nil
 		}
 		return json.Unmarshal(res.Result.Value, out)
-	})), expr)
+	}))
+}
+
+// waitInTab waits until cond holds in the frame's current page (across its navigations) and then
+// decodes result into out.
+func waitInTab(t *testing.T, ctx context.Context, cond, result string, out any) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		var ok bool
+		if tryEvalInTab(ctx, "!!("+cond+")", &ok) != nil || !ok {
+			return false
+		}
+		return tryEvalInTab(ctx, result, out) == nil
+	}, 15*time.Second, 25*time.Millisecond, cond)
 }
 
 // clickInTab clicks an element with the mouse (focus moves, blur and change fire as for a person).
