@@ -149,19 +149,26 @@ func TestPagesCarrySecurityHeaders(t *testing.T) {
 	action, fields := e.PlacementForm(e.dealID, 2)
 	resp, err := http.Post(action, "application/x-www-form-urlencoded", strings.NewReader(fields.Encode()))
 	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"))
-	require.Contains(t, resp.Header.Get("Content-Security-Policy"), "frame-ancestors "+e.portalURL)
-	require.NotContains(t, resp.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'")
+	csp := resp.Header.Get("Content-Security-Policy")
+	require.Contains(t, csp, "frame-ancestors "+e.portalURL)
+	require.NotContains(t, csp, "frame-ancestors 'none'")
+	// The tab may take stylesheets from us and the configured portal (its ui kit), nothing else.
+	require.Contains(t, csp, "style-src 'self' "+e.portalURL)
+	require.Equal(t, 1, strings.Count(csp, "style-src"))
+	require.Contains(t, string(body), `<meta name="b24pay-portal-ui" content="`+e.portalURL+"/bitrix/js/ui/")
 
-	for _, path := range []string{"/pay/some-token", "/api/v1/tab", "/healthz"} {
+	for _, path := range []string{"/pay/some-token", "/api/v1/tab", "/healthz", "/cabinet/login"} {
 		resp, err := http.Get(e.url + path)
 		require.NoError(t, err)
 		resp.Body.Close()
 		require.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"), path)
 		require.Equal(t, "DENY", resp.Header.Get("X-Frame-Options"), path)
 		require.Contains(t, resp.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'", path)
+		require.NotContains(t, resp.Header.Get("Content-Security-Policy"), e.portalURL, path)
 	}
 }
 

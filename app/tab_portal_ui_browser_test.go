@@ -1,7 +1,6 @@
 package app
 
 import (
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -38,6 +37,16 @@ func (s *portalUIStub) serve(e *e2e) {
 	}
 }
 
+// newPortalUIE2E is an installed service whose fake portal serves portalUIStub.
+func newPortalUIE2E(t *testing.T) (*e2e, *portalUIStub) {
+	e := newE2E(t, store.SQLite)
+	status, _ := e.install()
+	require.Equal(t, http.StatusOK, status)
+	stub := &portalUIStub{}
+	stub.serve(e)
+	return e, stub
+}
+
 func (s *portalUIStub) paths() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -58,11 +67,7 @@ var portalUISheetPaths = []string{
 // apply to the same class names; a stylesheet from any other origin is refused by the CSP.
 func TestTabTakesThePortalUIStylesInsideBitrix24InBrowser(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, store.SQLite)
-	status, _ := e.install()
-	require.Equal(t, 200, status)
-	stub := &portalUIStub{}
-	stub.serve(e)
+	e, stub := newPortalUIE2E(t)
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/css")
 		_, _ = w.Write([]byte(".ui-btn-primary { color: rgb(1, 2, 3) !important; }"))
@@ -101,11 +106,7 @@ func TestTabTakesThePortalUIStylesInsideBitrix24InBrowser(t *testing.T) {
 // the tab asks the portal for nothing and renders with b24pay.css's copy of the ui kit.
 func TestTabKeepsItsLocalUIStylesOutsideBitrix24InBrowser(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, store.SQLite)
-	status, _ := e.install()
-	require.Equal(t, 200, status)
-	stub := &portalUIStub{}
-	stub.serve(e)
+	e, stub := newPortalUIE2E(t)
 	ctx, in := openTabInBrowser(t, e)
 	require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`[data-test="empty-state"]`), in)))
 	require.True(t, visible(t, ctx, in, `#outside-note`))
@@ -122,30 +123,4 @@ func TestTabKeepsItsLocalUIStylesOutsideBitrix24InBrowser(t *testing.T) {
 	require.Equal(t, "rgb(32, 102, 176)", got.Background, "b24pay.css's ui-btn-primary")
 	require.Equal(t, "rgb(255, 255, 255)", got.Colour)
 	require.Empty(t, stub.paths(), "outside Bitrix24 nothing is fetched from the portal")
-}
-
-// TestPortalPagesMayStyleOnlyFromThePortal: the CSP of the pages Bitrix24 frames lets stylesheets
-// come from our origin and the configured portal, and nothing else.
-func TestPortalPagesMayStyleOnlyFromThePortal(t *testing.T) {
-	t.Parallel()
-	e := newE2E(t, store.SQLite)
-	status, _ := e.install()
-	require.Equal(t, http.StatusOK, status)
-	action, fields := e.PlacementForm(e.dealID, 2)
-	resp, err := http.Post(action, "application/x-www-form-urlencoded", strings.NewReader(fields.Encode()))
-	require.NoError(t, err)
-	body := new(strings.Builder)
-	_, _ = io.Copy(body, resp.Body)
-	resp.Body.Close()
-	require.Equal(t, http.StatusOK, resp.StatusCode)
-	require.Contains(t, resp.Header.Get("Content-Security-Policy"), "style-src 'self' "+e.portalURL)
-	require.Equal(t, 1, strings.Count(resp.Header.Get("Content-Security-Policy"), "style-src"))
-	require.Contains(t, body.String(), `<meta name="b24pay-portal-ui" content="`+e.portalURL+portalUISheetPaths[0]+" ")
-
-	for _, path := range []string{"/pay/some-token", "/cabinet/login"} {
-		resp, err := http.Get(e.url + path)
-		require.NoError(t, err)
-		resp.Body.Close()
-		require.NotContains(t, resp.Header.Get("Content-Security-Policy"), e.portalURL, path)
-	}
 }
