@@ -101,7 +101,7 @@ func (s *Service) mailPayLink(tx *gorm.DB, sch Schedule, in Instalment, l PayLin
 	due, _ := schedules.ParseDate(in.Due) // stored by us as YYYY-MM-DD
 	d := mail.Data{Merchant: l.Merchant, ClientName: c.Name, Title: fmt.Sprintf("платёж №%d по графику «%s»", in.Seq, sch.Title),
 		Amount: l.Amount, ChargeDate: due.RU(), PayURL: l.URL}
-	return c.Email, mail.Enqueue(tx, s.clock.Now(), sch.MemberID, mail.Letter{Key: "paylink:" + l.PaymentID, To: c.Email, Kind: mail.PayLink, Data: d})
+	return c.Email, mail.Enqueue(tx, s.clock.Now(), sch.MemberID, mail.Letter{Key: payLinkLetterKey(l.PaymentID), To: c.Email, Kind: mail.PayLink, Data: d})
 }
 
 // payLinkKey is the outbox key of one payment's link sent to one place: one send per payment and
@@ -109,12 +109,15 @@ func (s *Service) mailPayLink(tx *gorm.DB, sch Schedule, in Instalment, l PayLin
 func payLinkKey(channel, paymentID string) string {
 	switch channel {
 	case SendByEmail:
-		return mail.OutboxKey("paylink:" + paymentID)
+		return mail.OutboxKey(payLinkLetterKey(paymentID))
 	case SendToTimeline:
 		return "paylink-timeline:" + paymentID
 	}
 	return "paylink-chat:" + paymentID
 }
+
+// payLinkLetterKey is the key of the e-mail that sends a payment's link.
+func payLinkLetterKey(paymentID string) string { return "paylink:" + paymentID }
 
 // How far a sent pay link got, as the tab shows it.
 const (

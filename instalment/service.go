@@ -435,15 +435,19 @@ func (s *Service) IssueInvoice(ctx context.Context, actor Actor, o Owner, instal
 }
 
 // ActorNames are the names the given users left in the portal's schedule histories (the newest of
-// each; entries written without a name are skipped).
+// each; entries written without a name are skipped). One indexed-by-id lookup per user.
 func (s *Service) ActorNames(ctx context.Context, memberID string, ids []int64) (map[int64]string, error) {
-	var rows []Change
-	err := s.db.WithContext(ctx).Where("member_id = ? AND actor_id IN ?", memberID, ids).Order("id DESC").Find(&rows).Error
 	out := map[int64]string{}
-	for _, r := range rows {
-		if _, ok := out[r.ActorID]; !ok && r.Actor != actorName(Actor{UserID: r.ActorID}) {
-			out[r.ActorID] = r.Actor
+	for _, id := range ids {
+		var names []string
+		err := s.db.WithContext(ctx).Model(&Change{}).Where("member_id = ? AND actor_id = ? AND actor <> ?", memberID, id,
+			actorName(Actor{UserID: id})).Order("id DESC").Limit(1).Pluck("actor", &names).Error
+		if err != nil {
+			return out, err
+		}
+		if len(names) > 0 {
+			out[id] = names[0]
 		}
 	}
-	return out, err
+	return out, nil
 }
