@@ -13,7 +13,7 @@ func (a *App) cabinetReplaceCard(c *gin.Context) {
 	if !ok {
 		return
 	}
-	url, err := a.recur.subs.ReplaceCard(c.Request.Context(), sub.PayToken)
+	url, err := a.recur.subs.ReplaceCard(c.Request.Context(), sub.PayToken, "")
 	if err != nil {
 		a.cabinetSubscriptionChanged(c, sub, err, "")
 		return
