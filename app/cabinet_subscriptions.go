@@ -63,7 +63,7 @@ func (a *App) subscriptionView(c *gin.Context, sub subscriptions.Subscription) (
 		st == subscriptions.StatusSuspended
 	v := templates.CabinetSubscription{ID: sub.ID, Title: sub.Title, Status: st, StatusLabel: subscriptionLabel[st],
 		Amount: subscriptions.Human(sub.AmountMinor, sub.Currency), Period: sub.PeriodText(), End: sub.EndText(),
-		Paid: strconv.Itoa(sub.PaidCount), PaidTotal: subscriptions.Human(sub.PaidMinor, sub.Currency), Card: sub.CardTitle,
+		Paid: strconv.Itoa(sub.PaidCount), PaidTotal: subscriptions.Human(sub.PaidMinor, sub.Currency), Method: methodText(sub),
 		CancelAtPeriodEnd: sub.CancelAtPeriodEnd, Link: a.recur.subs.PageURL(sub),
 		CanPause:  st == subscriptions.StatusActive && !sub.CancelAtPeriodEnd,
 		CanResume: st == subscriptions.StatusPaused, CanCancel: live || st == subscriptions.StatusAwaitingConsent,
@@ -83,6 +83,10 @@ func (a *App) subscriptionView(c *gin.Context, sub subscriptions.Subscription) (
 	charges, err := a.recur.subs.Charges(c.Request.Context(), sub.ID)
 	if err != nil {
 		return v, err
+	}
+	v.Switching = a.pendingSwitch(sub, charges)
+	if o, ok := a.recur.subs.SwitchOffer(sub); ok && v.Switching == nil {
+		v.Switch = a.switchView(sub, o)
 	}
 	for i := len(charges) - 1; i >= 0; i-- { // newest period first
 		ch := charges[i]
