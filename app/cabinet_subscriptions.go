@@ -84,8 +84,9 @@ func (a *App) subscriptionView(c *gin.Context, sub subscriptions.Subscription) (
 	if err != nil {
 		return v, err
 	}
-	v.Switching = a.pendingSwitch(sub, charges)
-	if o, ok := a.recur.subs.SwitchOffer(sub); ok && v.Switching == nil {
+	if v.Switching = a.pendingSwitch(sub, charges); v.Switching != nil {
+		v.CanReplaceCard = false // the owed period is being paid on the new route
+	} else if o, ok := a.recur.subs.SwitchOffer(sub); ok {
 		v.Switch = a.switchView(sub, o)
 	}
 	for i := len(charges) - 1; i >= 0; i-- { // newest period first

@@ -118,8 +118,11 @@ func (s *Service) ReplaceCard(ctx context.Context, token, returnURL string) (str
 		if err := tx.Where("id = ?", chargeID(sub.ID, sub.Seq)).Take(&c).Error; err != nil {
 			return notFound(err)
 		}
-		if c.Status == ChargePending && c.CustomerInitiated && c.Route == sub.Route {
+		switch {
+		case c.Status == ChargePending && c.CustomerInitiated && c.Route == sub.Route:
 			return nil // the client reopened the page: same payment
+		case c.Status == ChargePending || c.Status == ChargeUnknown: // a charge or a switch of route in flight
+			return fmt.Errorf("%w: charge %s is %s on route %s", ErrConflict, c.ID, c.Status, c.Route)
 		}
 		return s.retryCharge(tx, &c, sub, true, returnURL, s.clock.Now())
 	})

@@ -193,6 +193,8 @@ func TestSwitchOfAPastDueSubscriptionKeepsItsDunningUntilPaid(t *testing.T) {
 		sb.at(t, "2027-02-17")
 		_, err = sb.svc.SwitchRoute(context.Background(), switchInput(sb.sub(t, sub.ID), RouteSBP))
 		require.NoError(t, err)
+		_, err = sb.svc.ReplaceCard(context.Background(), sub.PayToken, "")
+		require.ErrorIs(t, err, ErrConflict, "a new card while the switch waits: refused, the switch stands")
 		c = sb.payQR(t, sb.charge(t, sub, 1))
 		require.Equal(t, ChargeSucceeded, c.Status)
 		sub = sb.sub(t, sub.ID)
@@ -259,19 +261,19 @@ func TestDoubleSubmitOfTheSwitchMakesOnePayment(t *testing.T) {
 	})
 }
 
-// The owed period is due today on the card while the client switches to SBP; billing passes run
-// at the same moment as the switch and again while it waits. The card is never debited once the
-// switch payment exists: every card debit of the period precedes the switch's attempt.
+// The owed period is due today on the SBP binding while the client switches to a card; billing
+// passes run at the same moment as the switch and again while it waits. The binding is never
+// debited once the switch payment exists: every debit of the period precedes the switch's attempt.
 func TestBillingPassesDuringAPendingSwitchNeverDebitTheOldMethod(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		sb := setupSBP(t, db, "2027-01-15", true)
-		sub := sb.subscribe(t, monthly("2027-01-15"))
-		card := sub.PaymentMethodID
-		sb.shop.SetMethodDecline(card, yookassa.ReasonInsufficientFunds)
+		sub := sb.subscribeSBP(t, sbpMonthly("2027-01-15"))
+		binding := sub.PaymentMethodID
+		sb.bank.SetChargeOutcome("DECLINED")
 		sb.at(t, "2027-02-15")
 		sb.run(t)
-		sb.at(t, "2027-02-16") // the retry day: the pass is due to debit the card again
+		sb.at(t, "2027-02-16") // the retry day: the pass is due to debit the binding again
 
 		var wg sync.WaitGroup
 		start := make(chan struct{})
@@ -285,8 +287,8 @@ func TestBillingPassesDuringAPendingSwitchNeverDebitTheOldMethod(t *testing.T) {
 		}
 		wg.Go(func() {
 			<-start
-			_, err := sb.svc.SwitchRoute(context.Background(), switchInput(sub, RouteSBP))
-			if !errors.Is(err, ErrConflict) { // a pass was debiting the card at that moment
+			_, err := sb.svc.SwitchRoute(context.Background(), switchInput(sub, RouteCard))
+			if !errors.Is(err, ErrConflict) { // a pass was debiting the binding at that moment
 				require.NoError(t, err)
 				switched.Store(true)
 			}
@@ -294,13 +296,13 @@ func TestBillingPassesDuringAPendingSwitchNeverDebitTheOldMethod(t *testing.T) {
 		close(start)
 		wg.Wait()
 		if !switched.Load() {
-			_, err := sb.svc.SwitchRoute(context.Background(), switchInput(sub, RouteSBP))
+			_, err := sb.svc.SwitchRoute(context.Background(), switchInput(sub, RouteCard))
 			require.NoError(t, err)
 		}
 		c := sb.charge(t, sub, 1)
-		require.Equal(t, RouteSBP, c.Route)
+		require.Equal(t, RouteCard, c.Route)
 		require.Equal(t, ChargePending, c.Status)
-		require.Equal(t, c.Attempt-1, sb.shop.Charges(card), "every card debit came before the switch's attempt")
+		require.Equal(t, c.Attempt-1, sb.bank.Charges(binding), "every debit came before the switch's attempt")
 
 		for range 2 { // later passes while the client has not paid yet: lookups only
 			sb.clock.Advance(sb.svc.cfg.Lease + time.Second)
@@ -313,10 +315,9 @@ func TestBillingPassesDuringAPendingSwitchNeverDebitTheOldMethod(t *testing.T) {
 			}
 			wg.Wait()
 		}
-		require.Equal(t, c.Attempt-1, sb.shop.Charges(card))
-		c = sb.payQR(t, sb.charge(t, sub, 1))
-		require.Equal(t, ChargeSucceeded, c.Status)
-		require.Equal(t, RouteSBP, sb.sub(t, sub.ID).Route)
+		require.Equal(t, c.Attempt-1, sb.bank.Charges(binding))
+		sb.payPending(t, c.ID)
+		require.Equal(t, RouteCard, sb.sub(t, sub.ID).Route)
 	})
 }
 
