@@ -77,17 +77,9 @@ func (s *Service) SwitchRoute(ctx context.Context, in SwitchRouteInput) (string,
 	if err := in.Validate(); err != nil {
 		return "", err
 	}
-	var sub Subscription
 	var c Charge
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var err error
-		if sub, err = s.locked(tx, in.ID); err != nil {
-			return err
-		}
-		if sub.MemberID != in.MemberID {
-			return ErrNotFound
-		}
-		offer, ok := s.SwitchOffer(sub)
+	sub, err := s.change(ctx, in.MemberID, in.ID, func(tx *gorm.DB, w *writes, sub *Subscription) error {
+		offer, ok := s.SwitchOffer(*sub)
 		if !ok || !slices.Contains(offer.Routes, in.Route) {
 			if err := s.checkRoute(in.Route, sub.Currency); err != nil {
 				return err
@@ -95,12 +87,13 @@ func (s *Service) SwitchRoute(ctx context.Context, in SwitchRouteInput) (string,
 			return fmt.Errorf("%w: subscription %d cannot move to route %s now", ErrConflict, sub.ID, in.Route)
 		}
 		var fresh bool
-		if c, fresh, err = s.openSwitch(tx, sub, offer.Seq, in); err != nil || !fresh {
+		var err error
+		if c, fresh, err = s.openSwitch(tx, w, *sub, offer.Seq, in); err != nil || !fresh {
 			return err
 		}
-		terms := s.Terms(sub)
+		terms := s.Terms(*sub)
 		terms.Route = in.Route
-		return tx.Create(s.consent(sub, terms, in.IP, in.UserAgent)).Error
+		return tx.Create(s.consent(*sub, terms, in.IP, in.UserAgent)).Error
 	})
 	if err != nil {
 		return "", err
@@ -112,8 +105,9 @@ func (s *Service) SwitchRoute(ctx context.Context, in SwitchRouteInput) (string,
 // attempt of a refused one (keeping the day the old route would charge it). A switch payment on
 // the same route that waits for the client is returned as it is (fresh is false). Any other state —
 // paid, or an attempt in flight on the old route — is a conflict: the period is charged once.
-// The subscription's row is locked by the caller, so no billing pass opens the period meanwhile.
-func (s *Service) openSwitch(tx *gorm.DB, sub Subscription, seq int, in SwitchRouteInput) (Charge, bool, error) {
+// The subscription's row is locked by the caller, so no billing pass opens the period meanwhile;
+// a new attempt is recorded in w.
+func (s *Service) openSwitch(tx *gorm.DB, w *writes, sub Subscription, seq int, in SwitchRouteInput) (Charge, bool, error) {
 	now := s.clock.Now()
 	var c Charge
 	err := tx.Where("id = ?", chargeID(sub.ID, seq)).Take(&c).Error
@@ -136,9 +130,8 @@ func (s *Service) openSwitch(tx *gorm.DB, sub Subscription, seq int, in SwitchRo
 			return Charge{}, false, err
 		}
 		c.NextAttemptOn, c.ReturnURL = retryOn, in.ReturnURL
-		var w writes
 		w.saveCharge(&c, now)
-		return c, true, w.flush(tx, now)
+		return c, true, nil
 	}
 	return Charge{}, false, fmt.Errorf("%w: the charge of period %d is %s on route %s", ErrConflict, seq, c.Status, c.Route)
 }
