@@ -82,6 +82,8 @@ func (a *App) cabinetRoutes(r *gin.Engine) {
 	priv.POST("/subscriptions/:id/resume", a.cabinetResumeSubscription)
 	priv.POST("/subscriptions/:id/cancel", a.cabinetCancelSubscription)
 	priv.POST("/subscriptions/:id/card", a.cabinetReplaceCard)
+	priv.POST("/subscriptions/:id/route", a.cabinetSwitchRoute)
+	priv.GET("/subscriptions/:id/done", a.cabinetSubscriptionDone)
 	priv.GET("/users", a.cabinetUsers)
 	priv.POST("/users/invite", a.cabinetInviteUser)
 	priv.POST("/users/:id/remove", a.cabinetRemoveUser)

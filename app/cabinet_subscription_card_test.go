@@ -42,11 +42,14 @@ func TestCabinetPayWithANewCardRecoversAPastDueSubscription(t *testing.T) {
 		require.NoError(t, err)
 		w.shop.Wait()
 
-		// The client's return from the provider's page reads the payment back.
-		back, err := noRedirect.Get(w.url + "/s/" + old.PayToken + "/done")
-		require.NoError(t, err)
-		back.Body.Close()
-		require.Equal(t, http.StatusSeeOther, back.StatusCode)
+		// The provider's page sends the client back to the cabinet, which reads the payment back.
+		var back string
+		require.NoError(t, w.db.Table("subscription_charges").Where("subscription_id = ? AND seq = 1", old.ID).
+			Select("return_url").Scan(&back).Error)
+		require.Equal(t, w.url+base+"/done", back)
+		done := w.owner.get(base + "/done")
+		require.Equal(t, http.StatusSeeOther, done.status)
+		require.Equal(t, "/cabinet/subscriptions?notice=sub_paid#sub-"+w.id, done.location)
 
 		sub := w.sub(t)
 		require.Equal(t, subscriptions.StatusActive, sub.Status)

@@ -63,7 +63,7 @@ func (a *App) subscriptionView(c *gin.Context, sub subscriptions.Subscription) (
 		st == subscriptions.StatusSuspended
 	v := templates.CabinetSubscription{ID: sub.ID, Title: sub.Title, Status: st, StatusLabel: subscriptionLabel[st],
 		Amount: subscriptions.Human(sub.AmountMinor, sub.Currency), Period: sub.PeriodText(), End: sub.EndText(),
-		Paid: strconv.Itoa(sub.PaidCount), PaidTotal: subscriptions.Human(sub.PaidMinor, sub.Currency), Card: sub.CardTitle,
+		Paid: strconv.Itoa(sub.PaidCount), PaidTotal: subscriptions.Human(sub.PaidMinor, sub.Currency), Method: methodText(sub),
 		CancelAtPeriodEnd: sub.CancelAtPeriodEnd, Link: a.recur.subs.PageURL(sub),
 		CanPause:  st == subscriptions.StatusActive && !sub.CancelAtPeriodEnd,
 		CanResume: st == subscriptions.StatusPaused, CanCancel: live || st == subscriptions.StatusAwaitingConsent,
@@ -83,6 +83,11 @@ func (a *App) subscriptionView(c *gin.Context, sub subscriptions.Subscription) (
 	charges, err := a.recur.subs.Charges(c.Request.Context(), sub.ID)
 	if err != nil {
 		return v, err
+	}
+	if v.Switching = a.pendingSwitch(sub, charges); v.Switching != nil {
+		v.CanReplaceCard = false // the owed period is being paid on the new route
+	} else if o, ok := a.recur.subs.SwitchOffer(sub); ok {
+		v.Switch = a.switchView(sub, o)
 	}
 	for i := len(charges) - 1; i >= 0; i-- { // newest period first
 		ch := charges[i]

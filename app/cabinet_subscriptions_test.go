@@ -21,9 +21,9 @@ type cabinetWithSubscription struct {
 	id              string
 }
 
-func newCabinetWithSubscription(t *testing.T, dialect string) *cabinetWithSubscription {
+func newCabinetWithSubscription(t *testing.T, dialect string, opts ...e2eOption) *cabinetWithSubscription {
 	var shop *yookassafake.Shop
-	e := newCabinetE2E(t, dialect, withYooKassa(t, &shop, "127.0.0.1/32"))
+	e := newCabinetE2E(t, dialect, append(opts, withYooKassa(t, &shop, "127.0.0.1/32"))...)
 	_, body := e.paidFirstPeriod(shop)
 	require.Equal(t, http.StatusOK, e.postYooKassa(body))
 	require.Equal(t, subscriptions.StatusActive, e.subscriptionStatus())

@@ -51,7 +51,7 @@ func (a *App) subscriptionReplaceCard(c *gin.Context) {
 	if !ok {
 		return
 	}
-	url, err := a.recur.subs.ReplaceCard(c.Request.Context(), c.Param("token"))
+	url, err := a.recur.subs.ReplaceCard(c.Request.Context(), c.Param("token"), "")
 	a.redirectOr(c, sub, url, err)
 }
 

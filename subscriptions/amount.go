@@ -118,9 +118,7 @@ func (s *Service) AcceptAmount(ctx context.Context, in AcceptInput) (Subscriptio
 		m := *sub.NextAmountMinor
 		terms := s.Terms(*sub)
 		terms.Amount = Human(m, sub.Currency)
-		consent := Consent{SubscriptionID: sub.ID, MemberID: sub.MemberID, TextVersion: s.cfg.ConsentVersion,
-			AcceptedAt: now, IP: in.IP, UserAgent: in.UserAgent, Terms: terms.json()}
-		if err := tx.Create(&consent).Error; err != nil {
+		if err := tx.Create(s.consent(*sub, terms, in.IP, in.UserAgent)).Error; err != nil {
 			return err
 		}
 		sub.NextAmountFromSeq, sub.NextAmountConsented, sub.ConsentedMinor = s.nextPeriod(*sub, now), true, m

@@ -26,6 +26,8 @@ const (
 	eventCancelled event = "cancelled"
 	eventPaused    event = "paused"
 	eventResumed   event = "resumed"
+	// eventRouteChanged: a switch of route was paid; the subscription is paid on its new route.
+	eventRouteChanged event = "route"
 )
 
 // B24Sync is the payload of TopicB24Sync: the handler reads the subscription as it is then.
@@ -68,7 +70,7 @@ func (s *Service) announce(w *writes, sub Subscription, c Charge, ev event) {
 		letter = s.letter(sub, c, mail.Receipt, "receipt:"+c.ID)
 	case eventFailed:
 		sync(fmt.Sprintf("Не удалось списать %s за период с %s: %s.", amount, schedules.ISODateRU(c.PeriodStart), reasonText(c.DeclineReason)))
-		if c.Attempt == 1 {
+		if sub.DunningStep == 1 {
 			letter = s.letter(sub, c, mail.PaymentFailed, "failed:"+cause)
 			notify(fmt.Sprintf("Подписка «%s»: не удалось списать %s (%s).", sub.Title, amount, reasonText(c.DeclineReason)))
 		} else {
@@ -84,6 +86,9 @@ func (s *Service) announce(w *writes, sub Subscription, c Charge, ev event) {
 		sync(fmt.Sprintf("Подписка на паузе с %s по %s.", schedules.ISODateRU(sub.PauseFrom), schedules.ISODateRU(sub.PauseUntil)))
 	case eventResumed:
 		sync("Подписка возобновлена.")
+	case eventRouteChanged:
+		sync(fmt.Sprintf("Клиент сменил способ оплаты: %s.", routeNames[sub.Route]))
+		notify(fmt.Sprintf("Подписка «%s»: клиент сменил способ оплаты на «%s».", sub.Title, routeNames[sub.Route]))
 	}
 	if letter != nil && sub.Email != "" {
 		msgs = append(msgs, mail.Message(sub.MemberID, *letter))

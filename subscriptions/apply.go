@@ -112,8 +112,10 @@ func (s *Service) succeed(w *writes, sub *Subscription, c *Charge, res PayResult
 	}
 	c.SettledAt, c.NextAttemptOn, c.DeclineReason = &now, "", ""
 	w.saveCharge(c, now)
-	if res.MethodID != "" { // a customer-initiated payment saved a (new) card; the old one is dropped
-		sub.PaymentMethodID, sub.CardTitle = res.MethodID, res.Card
+	switched := res.MethodID != "" && c.Route != sub.Route
+	if res.MethodID != "" { // a customer-initiated payment saved a (new) method; the old one is dropped
+		// and, on a switch of route, the subscription is paid on the charge's route from now on
+		sub.PaymentMethodID, sub.CardTitle, sub.Route = res.MethodID, res.Card, c.Route
 	}
 	sub.PaidCount++
 	sub.PaidMinor += c.AmountMinor
@@ -136,22 +138,28 @@ func (s *Service) succeed(w *writes, sub *Subscription, c *Charge, res PayResult
 	}
 	w.save(sub, now)
 	s.announce(w, *sub, *c, eventPaid)
+	if switched {
+		s.announce(w, *sub, *c, eventRouteChanged)
+	}
 	return nil
 }
 
 // fail records a refused charge. The first payment just waits for the client to try again; a
 // periodic charge enters dunning: retries on the configured days after the period start, none
-// after a hard decline, and at the end the subscription is suspended or cancelled.
+// after a hard decline, and at the end the subscription is suspended or cancelled. A refused
+// switch of route changes nothing else: no dunning, and the subscription's own route charges the
+// period on the day it kept in NextAttemptOn (its start, or the dunning retry it was waiting for).
 func (s *Service) fail(w *writes, sub *Subscription, c *Charge, res PayResult, now time.Time) error {
 	if err := c.moveTo(res.Status); err != nil {
 		return err
 	}
-	c.DeclineReason, c.NextAttemptOn = res.Reason, ""
-	if sub.Status == StatusAwaitingConsent {
+	c.DeclineReason = res.Reason
+	if sub.Status == StatusAwaitingConsent || c.Route != sub.Route {
 		w.saveCharge(c, now)
 		return nil
 	}
-	sub.DunningStep = c.Attempt
+	c.NextAttemptOn = ""
+	sub.DunningStep++
 	start := sub.PeriodStart(c.Seq)
 	retry, more := s.retryDate(start, sub.DunningStep, s.today(now))
 	if res.Status == ChargeDeclined {

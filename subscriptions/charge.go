@@ -1,6 +1,7 @@
 package subscriptions
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -23,7 +24,7 @@ const keyLifetime = 23 * time.Hour
 func newCharge(sub Subscription, seq int, kind string, now time.Time) Charge {
 	return Charge{ID: chargeID(sub.ID, seq), SubscriptionID: sub.ID, MemberID: sub.MemberID, Kind: kind, Seq: seq,
 		PeriodStart: sub.PeriodStart(seq).String(), AmountMinor: sub.amountFor(seq), Currency: sub.Currency,
-		Status: ChargePending, Attempt: 1, CustomerInitiated: kind == KindFirst, AttemptedAt: &now,
+		Status: ChargePending, Attempt: 1, CustomerInitiated: kind == KindFirst, Route: sub.Route, AttemptedAt: &now,
 		CreatedAt: now, UpdatedAt: now}
 }
 
@@ -41,22 +42,24 @@ func openCharge(tx *gorm.DB, sub Subscription, seq int, kind string, now time.Ti
 	return cs[0], nil
 }
 
-// retry starts a new attempt of a refused charge: a new idempotency key.
-func (c *Charge) retry(customer bool) error {
+// retry starts a new attempt of a refused charge on route: a new idempotency key.
+func (c *Charge) retry(route string, customer bool) error {
 	if err := c.moveTo(ChargePending); err != nil {
 		return err
 	}
 	c.Attempt++
-	c.CustomerInitiated = customer
-	c.ProviderRef, c.PayURL, c.DeclineReason, c.NextAttemptOn, c.AttemptedAt = "", "", "", "", nil
+	c.CustomerInitiated, c.Route = customer, route
+	c.ProviderRef, c.PayURL, c.DeclineReason, c.NextAttemptOn, c.AttemptedAt, c.ReturnURL = "", "", "", "", nil, ""
 	return nil
 }
 
-// retryCharge starts and stores a new attempt of a refused charge.
-func (s *Service) retryCharge(tx *gorm.DB, c *Charge, customer bool, now time.Time) error {
-	if err := c.retry(customer); err != nil {
+// retryCharge starts and stores a new attempt of a refused charge on the subscription's route;
+// a customer-initiated one sends the client back to returnURL ("" for the subscription's page).
+func (s *Service) retryCharge(tx *gorm.DB, c *Charge, sub Subscription, customer bool, returnURL string, now time.Time) error {
+	if err := c.retry(sub.Route, customer); err != nil {
 		return err
 	}
+	c.ReturnURL = returnURL
 	var w writes
 	w.saveCharge(c, now)
 	return w.flush(tx, now)
@@ -103,9 +106,12 @@ func (s *Service) call(ctx context.Context, j *job) {
 }
 
 func (s *Service) ask(ctx context.Context, sub Subscription, c Charge) (PayResult, error) {
-	gw := s.gateway(sub.Route)
+	gw := s.gateway(c.Route)
 	if gw == nil {
-		return PayResult{}, fmt.Errorf("%w: route %s", ErrRouteUnavailable, sub.Route)
+		return PayResult{}, fmt.Errorf("%w: route %s", ErrRouteUnavailable, c.Route)
+	}
+	if c.Route != sub.Route && !c.CustomerInitiated { // the saved method belongs to the subscription's route
+		return PayResult{}, fmt.Errorf("%w: charge %s on route %s debits no method of route %s", ErrConflict, c.ID, c.Route, sub.Route)
 	}
 	if c.ProviderRef != "" {
 		return gw.Get(ctx, c.ProviderRef)
@@ -117,7 +123,7 @@ func (s *Service) ask(ctx context.Context, sub Subscription, c Charge) (PayResul
 		Description: fmt.Sprintf("%s, период с %s", sub.Title, schedules.ISODateRU(c.PeriodStart)),
 		Metadata:    map[string]string{"subscription_id": strconv.FormatInt(sub.ID, 10), "charge_id": c.ID}}
 	if c.CustomerInitiated {
-		req.ReturnURL = s.ReturnURL(sub)
+		req.ReturnURL = cmp.Or(c.ReturnURL, s.ReturnURL(sub))
 	} else {
 		req.MethodID = sub.PaymentMethodID
 	}
@@ -137,7 +143,7 @@ func (s *Service) Refresh(ctx context.Context, chargeID string) (Charge, error) 
 	if err != nil {
 		return Charge{}, err
 	}
-	if s.gateway(sub.Route) == nil || c.ProviderRef == "" && c.CustomerInitiated && c.Status == ChargePending {
+	if s.gateway(c.Route) == nil || c.ProviderRef == "" && c.CustomerInitiated && c.Status == ChargePending {
 		return c, nil // the client has not been sent to pay yet
 	}
 	if _, err := s.attempt(ctx, sub, c); err != nil {

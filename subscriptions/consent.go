@@ -46,9 +46,7 @@ func (s *Service) recordConsent(ctx context.Context, sub Subscription, in Accept
 	now := s.clock.Now()
 	var charge Charge
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		consent := Consent{SubscriptionID: sub.ID, MemberID: sub.MemberID, TextVersion: s.cfg.ConsentVersion,
-			AcceptedAt: now, IP: in.IP, UserAgent: in.UserAgent, Terms: s.Terms(sub).json()}
-		if err := tx.Create(&consent).Error; err != nil {
+		if err := tx.Create(s.consent(sub, s.Terms(sub), in.IP, in.UserAgent)).Error; err != nil {
 			return err
 		}
 		err := tx.Model(&Subscription{}).Where("id = ?", sub.ID).Update("consented_minor", sub.ConsentedMinor).Error
@@ -60,9 +58,15 @@ func (s *Service) recordConsent(ctx context.Context, sub Subscription, in Accept
 			return err
 		}
 		if charge.Status == ChargeFailed || charge.Status == ChargeDeclined {
-			return s.retryCharge(tx, &charge, true, now)
+			return s.retryCharge(tx, &charge, sub, true, "", now)
 		}
 		return nil
 	})
 	return charge, err
+}
+
+// consent is the record of the client agreeing to terms now, from ip with userAgent.
+func (s *Service) consent(sub Subscription, terms Terms, ip, userAgent string) *Consent {
+	return &Consent{SubscriptionID: sub.ID, MemberID: sub.MemberID, TextVersion: s.cfg.ConsentVersion,
+		AcceptedAt: s.clock.Now(), IP: ip, UserAgent: userAgent, Terms: terms.json()}
 }

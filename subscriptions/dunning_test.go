@@ -52,7 +52,7 @@ func TestDeclineDunningThenRecoveryWithANewCard(t *testing.T) {
 		require.NoError(t, db.Where("topic = ?", TopicNotifyManager).Find(&notes).Error)
 		require.Len(t, notes, 1, "the manager hears of the first failure once")
 
-		url, err := tb.svc.ReplaceCard(context.Background(), sub.PayToken)
+		url, err := tb.svc.ReplaceCard(context.Background(), sub.PayToken, "")
 		require.NoError(t, err)
 		require.Contains(t, url, "yoomoney.ru")
 		tb.payPending(t, c.ID)
@@ -133,7 +133,7 @@ func TestCrashedCardReplacementDoesNotStallDunning(t *testing.T) {
 		tb.at(t, "2027-02-15")
 		tb.run(t)
 		c := tb.charges(t, sub.ID)[1]
-		require.NoError(t, db.Transaction(func(tx *gorm.DB) error { return tb.svc.retryCharge(tx, &c, true, tb.clock.Now()) }))
+		require.NoError(t, db.Transaction(func(tx *gorm.DB) error { return tb.svc.retryCharge(tx, &c, sub, true, "", tb.clock.Now()) }))
 
 		tb.at(t, "2027-02-16")
 		tb.run(t)

@@ -100,8 +100,9 @@ func (s *Service) Cancel(ctx context.Context, memberID string, id int64, atPerio
 
 // ReplaceCard starts a customer-initiated payment of the unpaid period with a new card (after a
 // decline or during dunning); on success the new card replaces the old one and the subscription
-// is active again. It returns the gateway's payment page.
-func (s *Service) ReplaceCard(ctx context.Context, token string) (string, error) {
+// is active again. It returns the gateway's payment page, from which the client comes back to
+// returnURL ("" for the subscription's page).
+func (s *Service) ReplaceCard(ctx context.Context, token, returnURL string) (string, error) {
 	sub, err := s.ByToken(ctx, token)
 	if err != nil {
 		return "", err
@@ -117,20 +118,28 @@ func (s *Service) ReplaceCard(ctx context.Context, token string) (string, error)
 		if err := tx.Where("id = ?", chargeID(sub.ID, sub.Seq)).Take(&c).Error; err != nil {
 			return notFound(err)
 		}
-		if c.Status == ChargePending && c.CustomerInitiated {
+		switch {
+		case c.Status == ChargePending && c.CustomerInitiated && c.Route == sub.Route:
 			return nil // the client reopened the page: same payment
+		case c.Status == ChargePending || c.Status == ChargeUnknown: // a charge or a switch of route in flight
+			return fmt.Errorf("%w: charge %s is %s on route %s", ErrConflict, c.ID, c.Status, c.Route)
 		}
-		return s.retryCharge(tx, &c, true, s.clock.Now())
+		return s.retryCharge(tx, &c, sub, true, returnURL, s.clock.Now())
 	})
 	if err != nil {
 		return "", err
 	}
+	return s.confirmURL(ctx, sub, c)
+}
+
+// confirmURL asks the gateway about a customer-initiated attempt and returns its payment page.
+func (s *Service) confirmURL(ctx context.Context, sub Subscription, c Charge) (string, error) {
 	res, err := s.attempt(ctx, sub, c)
 	if err != nil {
 		return "", err
 	}
 	if res.ConfirmURL == "" {
-		return "", fmt.Errorf("%w: replacement payment is %s", ErrConflict, res.Status)
+		return "", fmt.Errorf("%w: payment %s is %s", ErrConflict, c.ID, res.Status)
 	}
 	return res.ConfirmURL, nil
 }

@@ -156,14 +156,20 @@ type Charge struct {
 	// CustomerInitiated: this attempt is paid by the client on the gateway's page, saving the card
 	// (the first payment, or a recovery with a new card); otherwise the saved card is charged.
 	CustomerInitiated bool
-	ProviderRef       string
-	PayURL            string
-	DeclineReason     string
-	NextAttemptOn     string
-	AttemptedAt       *time.Time
-	CreatedAt         time.Time
-	UpdatedAt         time.Time `gorm:"autoUpdateTime:false"`
-	SettledAt         *time.Time
+	// Route is the route the current attempt is paid on: the subscription's, or the target of a
+	// switch of route (a customer-initiated payment that moves the subscription to Route once paid).
+	Route string
+	// ReturnURL is where a customer-initiated attempt sends the client back; "" is the
+	// subscription's page.
+	ReturnURL     string
+	ProviderRef   string
+	PayURL        string
+	DeclineReason string
+	NextAttemptOn string
+	AttemptedAt   *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time `gorm:"autoUpdateTime:false"`
+	SettledAt     *time.Time
 }
 
 // TableName maps Charge to its table.

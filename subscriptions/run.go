@@ -218,7 +218,7 @@ func (s *Service) followUp(w *writes, sub *Subscription, c *Charge, now time.Tim
 		// dunning on.
 		return c, nil
 	case c.NextAttemptOn != "" && c.NextAttemptOn <= today:
-		if err := c.retry(false); err != nil {
+		if err := c.retry(sub.Route, false); err != nil { // after a refused switch of route too: the old route charges
 			return nil, err
 		}
 		w.saveCharge(c, now)

@@ -29,8 +29,8 @@ type writes struct {
 var (
 	subscriptionState = []string{"status", "seq", "next_charge_on", "paid_count", "paid_minor", "payment_method_id",
 		"card_title", "pause_from", "pause_until", "cancel_at_period_end", "dunning_step", "lease_until", "updated_at",
-		"ended_at", "amount_minor", "consented_minor", "next_amount_minor", "next_amount_from_seq", "next_amount_consented"}
-	chargeState = []string{"status", "attempt", "customer_initiated", "provider_ref", "pay_url", "decline_reason",
+		"ended_at", "route", "amount_minor", "consented_minor", "next_amount_minor", "next_amount_from_seq", "next_amount_consented"}
+	chargeState = []string{"status", "attempt", "customer_initiated", "route", "return_url", "provider_ref", "pay_url", "decline_reason",
 		"next_attempt_on", "attempted_at", "updated_at", "settled_at"}
 )
 
@@ -140,4 +140,4 @@ func insertCharges(tx *gorm.DB, cs []Charge) ([]Charge, error) {
 }
 
 // chargeColumns is how many values an INSERT of a Charge carries.
-const chargeColumns = 19
+const chargeColumns = 21

@@ -44,7 +44,6 @@ type CabinetSubscription struct {
 	NextCharge                  string // ДД.ММ.ГГГГ; empty when nothing more is charged
 	Paid                        string // «3 из 12» or «3»
 	PaidTotal                   string
-	Card                        string
 	PauseFrom, PauseUntil       string // ДД.ММ.ГГГГ while paused
 	CancelAtPeriodEnd           bool
 	CanPause, CanResume         bool
@@ -52,6 +51,31 @@ type CabinetSubscription struct {
 	CanReplaceCard, CanContinue bool // CanContinue: consent not given yet, the public page goes on
 	Link                        string
 	Charges                     []CabinetCharge
+	Method                      string // how it is paid now: «Банковская карта •••• 4444», «СБП»
+	// Switch offers other payment routes: the period paid now on the new route, and the routes.
+	Switch *CabinetRouteSwitch
+	// Switching is a switch of route waiting for the client's payment.
+	Switching *CabinetPendingSwitch
+}
+
+// CabinetRouteSwitch is the offer to pay a subscription by another route from now on.
+type CabinetRouteSwitch struct {
+	Amount string // of the period paid now on the new route
+	Period string // its start, ДД.ММ.ГГГГ
+	Owed   bool   // the period is overdue (otherwise it is paid early)
+	Routes []CabinetSwitchRoute
+}
+
+// CabinetSwitchRoute is one route a subscription may move to, with the consent the client gives.
+type CabinetSwitchRoute struct {
+	Route, Label, Consent string
+}
+
+// CabinetPendingSwitch is a switch of route whose payment waits for the client.
+type CabinetPendingSwitch struct {
+	Label    string // the new route
+	PayURL   string // the provider's page or the SBP link
+	CheckURL string // reads the payment back
 }
 
 // CabinetCharge is one period's charge of a subscription.
