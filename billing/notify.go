@@ -60,10 +60,10 @@ func (s *Service) Receive(ctx context.Context, provider string, header http.Head
 			s.rejected.Add(1)
 		}
 	}
-	if ts, ok := h.(txSettler); ok && verr == nil && len(s.lanes) > 0 {
-		return s.receiveGrouped(ctx, ts, &row, notice)
-	}
 	if ts, ok := h.(txSettler); ok && verr == nil {
+		if len(s.lanes) > 0 {
+			return s.receiveGrouped(ctx, ts, &row, notice)
+		}
 		return s.receiveAtOnce(ctx, ts, &row, notice)
 	}
 	res := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
@@ -94,8 +94,8 @@ var errRepeat = errors.New("billing: notification stored already")
 // transaction: one commit, and nothing is answered before the raw row is durable. If the provider's
 // key is stored already the transaction is rolled back and the repeat is answered as the first one
 // was (a duplicate settles once). If settling fails, the raw row is stored on its own as failed,
-// with an outbox message to retry it. Concurrent notifications share one transaction instead where
-// the database gains from it (see receiveGrouped).
+// with an outbox message to retry it. Unless group commit is off, notifications that arrive
+// together share one transaction instead (see receiveGrouped).
 func (s *Service) receiveAtOnce(ctx context.Context, h txSettler, row *Notification, n Notice) Outcome {
 	var outcome Outcome
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

@@ -83,7 +83,13 @@ func (s *Service) leadGroup(ctx context.Context, l *noticeLane) {
 	group := l.waiting[:min(len(l.waiting), maxGroup)]
 	l.waiting = append([]*groupedNotice(nil), l.waiting[len(group):]...)
 	l.mu.Unlock()
+	committed := false
 	defer func() { // also after a panic: nobody is left waiting for a group that will not come
+		if !committed { // and none of them answers what the rolled-back transaction did
+			for _, g := range group {
+				g.outcome, g.err = "", errGroupLost
+			}
+		}
 		l.mu.Lock()
 		if len(l.waiting) > 0 {
 			l.waiting[0].wake <- true
@@ -96,6 +102,7 @@ func (s *Service) leadGroup(ctx context.Context, l *noticeLane) {
 		}
 	}()
 	s.commitGroup(ctx, group)
+	committed = true
 }
 
 // commitGroup stores and settles a group of notifications in one transaction, each between its own

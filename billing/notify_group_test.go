@@ -229,3 +229,59 @@ func TestNoNotificationIsAnsweredBeforeItsGroupCommits(t *testing.T) {
 		require.Zero(t, b.booked(t, 101))
 	})
 }
+
+// A panic while a group is stored (a bug in a booking) rolls the group back: whoever leads it
+// panics, nobody in it is answered ok, nothing of it is stored, and the lane goes on.
+func TestPanicInAGroupAnswersNobodyOk(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		hold := newGate()
+		b := setup(t, db, ledger{currency: "RUB", outstanding: 10_000_00, panicPayable: 205, hold: hold})
+		b.svc = NewService(db, b.clock, slog.New(slog.NewTextHandler(io.Discard, nil)), b.svc.payables,
+			Config{PublicURL: "https://app.example", NoticeLanes: 1}, b.prov)
+		var ds []burstDelivery
+		for i := range 6 {
+			key := fmt.Sprintf("p-%d", i)
+			body, _ := json.Marshal(map[string]string{"PaymentID": b.newPayment(t, int64(200+i)).ID,
+				"Status": StatusSucceeded, "Amount": "10000", "Key": key})
+			ds = append(ds, burstDelivery{body: body, key: key})
+		}
+		outcomes := make([]Outcome, len(ds))
+		panicked := make([]bool, len(ds))
+		var wg sync.WaitGroup
+		send := func(i int) {
+			wg.Go(func() {
+				defer func() { panicked[i] = recover() != nil }()
+				outcomes[i] = b.svc.Receive(context.Background(), "stub", http.Header{"X-Ok": {"1"}}, ds[i].body)
+			})
+		}
+		send(0)
+		<-hold.entered
+		for i := 1; i < len(ds); i++ {
+			send(i)
+		}
+		b.waitQueued(len(ds) - 1)
+		close(hold.release)
+		wg.Wait()
+
+		require.Equal(t, OutcomeOK, outcomes[0], "the first, alone, is stored")
+		leaders := 0
+		for i := 1; i < len(ds); i++ {
+			if panicked[i] {
+				leaders++
+				continue
+			}
+			require.Equal(t, OutcomeRetry, outcomes[i], "delivery %d", i)
+		}
+		require.Equal(t, 1, leaders, "the group's leader panics")
+		var rows int64
+		require.NoError(t, b.db.Model(&Notification{}).Count(&rows).Error)
+		require.EqualValues(t, 1, rows, "nothing of the group is stored")
+		for i := 1; i < 5; i++ {
+			require.Zero(t, b.booked(t, int64(200+i)))
+		}
+		require.Equal(t, OutcomeOK, b.svc.Receive(context.Background(), "stub", http.Header{"X-Ok": {"1"}}, ds[1].body),
+			"the lane takes the redelivery")
+		require.EqualValues(t, 10_000_00, b.booked(t, 201))
+	})
+}
