@@ -113,10 +113,17 @@ func (b *testBundle) waitQueued(n int) {
 func groupBundle(t *testing.T, db *store.DB, lanes int) (*testBundle, *gate, *dbCounts) {
 	t.Helper()
 	hold := newGate()
-	b := setup(t, db, ledger{currency: "RUB", outstanding: 10_000_00, failPayable: failingPayable, hold: hold})
-	b.svc = NewService(db, b.clock, slog.New(slog.NewTextHandler(io.Discard, nil)), b.svc.payables,
+	return laned(t, db, lanes, ledger{currency: "RUB", outstanding: 10_000_00, failPayable: failingPayable, hold: hold}),
+		hold, &dbCounts{}
+}
+
+// laned is setup with the given number of group commit lanes.
+func laned(t *testing.T, db *store.DB, lanes int, l ledger) *testBundle {
+	t.Helper()
+	b := setup(t, db, l)
+	b.svc = NewService(db, b.clock, slog.New(slog.NewTextHandler(io.Discard, nil)), l,
 		Config{PublicURL: "https://app.example", NoticeLanes: lanes}, b.prov)
-	return b, hold, &dbCounts{}
+	return b
 }
 
 // requireBurstBooked checks what a burst left: every answer as wanted, every distinct notification
@@ -236,9 +243,7 @@ func TestPanicInAGroupAnswersNobodyOk(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		hold := newGate()
-		b := setup(t, db, ledger{currency: "RUB", outstanding: 10_000_00, panicPayable: 205, hold: hold})
-		b.svc = NewService(db, b.clock, slog.New(slog.NewTextHandler(io.Discard, nil)), b.svc.payables,
-			Config{PublicURL: "https://app.example", NoticeLanes: 1}, b.prov)
+		b := laned(t, db, 1, ledger{currency: "RUB", outstanding: 10_000_00, panicPayable: 205, hold: hold})
 		var ds []burstDelivery
 		for i := range 6 {
 			key := fmt.Sprintf("p-%d", i)
