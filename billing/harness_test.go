@@ -127,11 +127,32 @@ func (p *stubProvider) pay(paymentID string, amount decimal.Decimal) {
 }
 
 // ledger is a payable owner that books into a table of the test database, in billing's transaction.
-// While failures is above zero, each booking fails and counts it down (a payable side that is down).
+// While failures is above zero, each booking fails and counts it down (a payable side that is down);
+// a booking for failPayable always fails, one for panicPayable panics; the first booking waits in
+// hold when it is set.
 type ledger struct {
-	currency    string
-	outstanding int64
-	failures    *atomic.Int32
+	currency     string
+	outstanding  int64
+	failures     *atomic.Int32
+	failPayable  int64
+	panicPayable int64
+	hold         *gate
+}
+
+// gate stops the first caller of wait until open; entered is closed when it arrived.
+type gate struct {
+	once    sync.Once
+	entered chan struct{}
+	release chan struct{}
+}
+
+func newGate() *gate { return &gate{entered: make(chan struct{}), release: make(chan struct{})} }
+
+func (g *gate) wait() {
+	g.once.Do(func() {
+		close(g.entered)
+		<-g.release
+	})
 }
 
 func (l ledger) Payable(_ context.Context, memberID, kind string, id int64) (Payable, error) {
@@ -140,7 +161,13 @@ func (l ledger) Payable(_ context.Context, memberID, kind string, id int64) (Pay
 }
 
 func (l ledger) ApplyPaid(_ context.Context, tx *gorm.DB, _, _ string, id int64, amountMinor int64, _ string) error {
-	if l.failures != nil && l.failures.Add(-1) >= 0 {
+	if l.hold != nil {
+		l.hold.wait()
+	}
+	if l.panicPayable != 0 && id == l.panicPayable {
+		panic("ledger: booking panicked")
+	}
+	if (l.failures != nil && l.failures.Add(-1) >= 0) || (l.failPayable != 0 && id == l.failPayable) {
 		return errLedgerDown
 	}
 	return tx.Exec("INSERT INTO test_ledger (payable_id, amount_minor) VALUES (?, ?)", id, amountMinor).Error

@@ -61,6 +61,9 @@ func (s *Service) Receive(ctx context.Context, provider string, header http.Head
 		}
 	}
 	if ts, ok := h.(txSettler); ok && verr == nil {
+		if len(s.lanes) > 0 {
+			return s.receiveGrouped(ctx, ts, &row, notice)
+		}
 		return s.receiveAtOnce(ctx, ts, &row, notice)
 	}
 	res := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
@@ -88,49 +91,80 @@ type txSettler interface {
 var errRepeat = errors.New("billing: notification stored already")
 
 // receiveAtOnce stores a verified notification, settles it and records the result in one
-// transaction: one commit, and nothing is answered before the raw row is durable. The row is
-// inserted last, with its result; if the provider's key is stored already the transaction is
-// rolled back and the repeat is answered as the first one was (a duplicate settles once). If
-// settling fails, the raw row is stored on its own as failed, with an outbox message to retry it.
+// transaction: one commit, and nothing is answered before the raw row is durable. If the provider's
+// key is stored already the transaction is rolled back and the repeat is answered as the first one
+// was (a duplicate settles once). If settling fails, the raw row is stored on its own as failed,
+// with an outbox message to retry it. Unless group commit is off, notifications that arrive
+// together share one transaction instead (see receiveGrouped).
 func (s *Service) receiveAtOnce(ctx context.Context, h txSettler, row *Notification, n Notice) Outcome {
 	var outcome Outcome
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
-		if outcome, err = h.settleIn(ctx, tx, n); err != nil {
-			return err
-		}
-		now := s.clock.Now()
-		row.Status, row.Result, row.Attempts, row.ProcessedAt = NoticeProcessed, string(outcome), 1, &now
-		if outcome != OutcomeOK {
-			row.Status = NoticeRejected
-		}
-		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(row)
-		if res.Error == nil && res.RowsAffected == 0 {
-			return errRepeat
-		}
-		return res.Error
+		outcome, err = s.settleAndStore(ctx, tx, h, row, n)
+		return err
 	})
-	if err == nil {
-		return outcome
+	if err == nil || errors.Is(err, errRepeat) {
+		return s.answerStored(ctx, h, row, n, outcome, err)
 	}
-	row.ID, row.Status, row.Result, row.Attempts, row.ProcessedAt = 0, NoticeReceived, "", 0, nil
-	if errors.Is(err, errRepeat) {
-		return s.repeat(ctx, h, row, n)
-	}
-	s.log.Error("notification processing failed; will retry", "payment", n.PaymentID, "err", err)
-	row.Status, row.Attempts = NoticeFailed, 1
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(row)
-		if res.Error != nil || res.RowsAffected == 0 { // stored meanwhile by a repeat, which answers for itself
-			return res.Error
-		}
-		return outbox.Enqueue(tx, s.clock.Now(), outbox.Message{Topic: TopicNotification, Payload: row.ID,
-			Key: "notification:" + n.DedupKey})
-	})
+	s.processingFailed(row, n, err)
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return s.storeFailed(tx, row, n) })
 	if err != nil {
 		s.log.Error("notification not stored", "provider", row.Provider, "err", err)
 	}
 	return OutcomeRetry
+}
+
+// settleAndStore settles a verified notification in tx, then inserts its raw row with the result
+// (last, so that a repeat is found by the insert); errRepeat when the provider's key is stored
+// already: the caller rolls the settlement back.
+func (s *Service) settleAndStore(ctx context.Context, tx *gorm.DB, h txSettler, row *Notification, n Notice) (Outcome, error) {
+	outcome, err := h.settleIn(ctx, tx, n)
+	if err != nil {
+		return outcome, err
+	}
+	now := s.clock.Now()
+	row.Status, row.Result, row.Attempts, row.ProcessedAt = NoticeProcessed, string(outcome), 1, &now
+	if outcome != OutcomeOK {
+		row.Status = NoticeRejected
+	}
+	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(row)
+	if res.Error == nil && res.RowsAffected == 0 {
+		return outcome, errRepeat
+	}
+	return outcome, res.Error
+}
+
+// answerStored is the answer to a notification whose transaction committed: its own outcome, or
+// for a repeat the first delivery's.
+func (s *Service) answerStored(ctx context.Context, h Handler, row *Notification, n Notice, outcome Outcome, err error) Outcome {
+	if errors.Is(err, errRepeat) {
+		return s.repeat(ctx, h, row.unstored(), n)
+	}
+	return outcome
+}
+
+// processingFailed logs a settlement that failed and was rolled back; the row is stored as failed.
+func (s *Service) processingFailed(row *Notification, n Notice, err error) {
+	s.log.Error("notification processing failed; will retry", "payment", n.PaymentID, "err", err)
+	row.unstored()
+	row.Status, row.Attempts = NoticeFailed, 1
+}
+
+// storeFailed stores the raw row of a notification whose settlement failed, with an outbox message
+// that retries it.
+func (s *Service) storeFailed(tx *gorm.DB, row *Notification, n Notice) error {
+	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(row)
+	if res.Error != nil || res.RowsAffected == 0 { // stored meanwhile by a repeat, which answers for itself
+		return res.Error
+	}
+	return outbox.Enqueue(tx, s.clock.Now(), outbox.Message{Topic: TopicNotification, Payload: row.ID,
+		Key: "notification:" + n.DedupKey})
+}
+
+// unstored resets what an insert that was rolled back left on the row.
+func (row *Notification) unstored() *Notification {
+	row.ID, row.Status, row.Result, row.Attempts, row.ProcessedAt = 0, NoticeReceived, "", 0, nil
+	return row
 }
 
 // repeat answers a notification whose provider key is stored already as the first one was

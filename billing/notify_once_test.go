@@ -126,7 +126,11 @@ func (b *testBundle) notice(t *testing.T, key string) Notification {
 
 // dbCounts is what reached the database: statements outside a transaction, transactions begun and
 // committed, statements inside them.
-type dbCounts struct{ auto, begun, committed, inTx atomic.Int64 }
+// failCommit, when set, runs before each commit; an error rolls the transaction back instead.
+type dbCounts struct {
+	auto, begun, committed, inTx atomic.Int64
+	failCommit                   func() error
+}
 
 // counted is db with every statement and transaction counted in n.
 func counted(db *store.DB, n *dbCounts) *store.DB {
@@ -189,6 +193,12 @@ func (t *countingTx) QueryRowContext(ctx context.Context, q string, args ...any)
 }
 
 func (t *countingTx) Commit() error {
+	if t.n.failCommit != nil {
+		if err := t.n.failCommit(); err != nil {
+			_ = t.Tx.Rollback()
+			return err
+		}
+	}
 	err := t.Tx.Commit()
 	if err == nil {
 		t.n.committed.Add(1)

@@ -56,6 +56,7 @@ type Config struct {
 	TimeLimit        time.Duration            // how long an order may be paid (default 3 days)
 	TimeLimits       map[string]time.Duration // per route, over TimeLimit
 	TrustedTimeLimit time.Duration            // the deferral for trusted clients (default 30 days)
+	NoticeLanes      int                      // group commits of notifications in flight at once (0: one, -1: none)
 }
 
 // Service runs payments.
@@ -69,6 +70,7 @@ type Service struct {
 	retired   map[string]Provider // switched off, still serving their payments
 	handlers  map[string]Handler  // notifications of routes billing does not own
 	rejected  atomic.Uint64       // notifications refused as unsigned or unreadable
+	lanes     []*noticeLane       // group commits of notifications (none: one transaction each)
 	cfg       Config
 }
 
@@ -81,6 +83,9 @@ func NewService(db *store.DB, clk clock.Clock, log *slog.Logger, payables Payabl
 		cfg.TrustedTimeLimit = 30 * 24 * time.Hour
 	}
 	s := &Service{db: db, clock: clk, log: log, payables: payables, cfg: cfg}
+	for range groupLanes(cfg.NoticeLanes) {
+		s.lanes = append(s.lanes, &noticeLane{})
+	}
 	s.SetProviders(providers...)
 	return s
 }

@@ -71,8 +71,10 @@ func openSQLite(path string) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("database: create data dir: %w", err)
 	}
+	// temp_store(MEMORY): the journal of a savepoint (a group commit keeps one per notification)
+	// stays in memory instead of a temporary file written on every page change.
 	return openSQLiteDSN(path, "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)"+
-		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)")
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)")
 }
 
 // openSQLiteReadOnly opens an existing database file without writing to it.
