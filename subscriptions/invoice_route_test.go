@@ -30,6 +30,11 @@ func TestInvoiceRouteYearOfMonthlyInvoicesPaidByNotification(t *testing.T) {
 		sub, link := b.subscribeInvoices(t, invoiceMonthly("2027-01-15", 42))
 		require.Equal(t, StatusActive, sub.Status)
 		require.True(t, strings.HasPrefix(link, "https://pay.invoicebox.ru/order/"), link)
+		var consent Consent
+		require.NoError(t, db.Where("subscription_id = ?", sub.ID).Take(&consent).Error)
+		require.Equal(t, "203.0.113.7", consent.IP)
+		require.Contains(t, consent.Terms, `"route":"invoicebox"`)
+		require.Contains(t, consent.Terms, "новых счетов не будет")
 		for m := range 12 {
 			if m > 0 {
 				b.at(t, sub.PeriodStart(m).String())
