@@ -88,9 +88,8 @@ func (s *Service) attempt(ctx context.Context, sub Subscription, c Charge) (PayR
 // is never re-sent under its key, since the gateway would treat it as new.
 func (s *Service) call(ctx context.Context, j *job) {
 	c := j.c
-	if c.ProviderRef == "" && c.AttemptedAt != nil && s.clock.Now().Sub(*c.AttemptedAt) > keyLifetime &&
-		j.sub.Route != RouteInvoicebox { // billing looks an invoice up by our id whatever its age
-
+	// (Billing looks an invoice up by our id whatever its age.)
+	if j.sub.Route != RouteInvoicebox && c.ProviderRef == "" && c.AttemptedAt != nil && s.clock.Now().Sub(*c.AttemptedAt) > keyLifetime {
 		s.log.ErrorContext(ctx, "subscription charge outcome unknown past the key lifetime; check it by hand",
 			"charge_id", c.ID, "subscription_id", j.sub.ID)
 		j.err = fmt.Errorf("%w: charge %s", ErrOutcomeUnknown, c.ID)

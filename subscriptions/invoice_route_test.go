@@ -11,6 +11,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
 
 	"b24pay/billing"
 	"b24pay/mail"
@@ -330,6 +331,38 @@ func TestInvoiceRouteCancelCancelsTheOpenOrder(t *testing.T) {
 		require.Equal(t, StatusCancelled, b.sub(t, sub.ID).Status)
 		require.Error(t, b.ib.Pay(p.ProviderRef, major(c.AmountMinor, c.Currency)))
 		require.Len(t, b.lettersOf(t, mail.SubscriptionCancelled), 1)
+
+		// Money billing still books for the closed invoice (its reconciliation found it paid) counts.
+		var inv invoiceRow
+		require.NoError(t, db.Where("charge_id = ?", c.ID).Take(&inv).Error)
+		require.NoError(t, db.Transaction(func(tx *gorm.DB) error {
+			return b.svc.ApplyPaid(context.Background(), tx, member, InvoiceKind, inv.ID, c.AmountMinor, "late")
+		}))
+		require.Equal(t, ChargeSucceeded, b.charges(t, sub.ID)[0].Status)
+		sub = b.sub(t, sub.ID)
+		require.Equal(t, StatusCancelled, sub.Status)
+		require.Equal(t, 1, sub.PaidCount)
+	})
+}
+
+// The client pays the open invoice just as the subscription is cancelled (the notification is
+// late): withdrawing finds the order paid, and the period is booked as paid, not voided.
+func TestInvoiceRouteCancelRacingAPaymentBooksIt(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := setupInvoices(t, db, "2027-01-15")
+		b.company(t, 42, true)
+		sub, _ := b.subscribeInvoices(t, invoiceMonthly("2027-01-15", 42))
+		b.ib.HoldNotifications()
+		b.payInvoice(t, chargeID(sub.ID, 0))
+		_, err := b.svc.Cancel(context.Background(), member, sub.ID, false)
+		require.NoError(t, err)
+		b.runOutbox(t, TopicWithdrawInvoices, b.svc.withdrawInvoicesNow)
+		b.ib.Release(false)
+		require.Equal(t, ChargeSucceeded, b.charges(t, sub.ID)[0].Status)
+		require.Equal(t, 1, b.sub(t, sub.ID).PaidCount)
+		require.Len(t, b.lettersOf(t, mail.Receipt), 1)
+		require.Equal(t, billing.StatusSucceeded, b.invoicePayments(t, chargeID(sub.ID, 0))[0].Status)
 	})
 }
 
