@@ -15,6 +15,7 @@ import (
 	"b24pay/instalment"
 	"b24pay/outbox"
 	"b24pay/portal"
+	"b24pay/subscriptions"
 )
 
 // wireBilling builds the payments core with the configured routes (environment, overridden by
@@ -32,7 +33,7 @@ func (a *App) wireBilling() error {
 	if err != nil {
 		return err
 	}
-	a.payments = billing.NewService(a.db, a.clock, a.log, payables{a.instalments, b24Payments{a}},
+	a.payments = billing.NewService(a.db, a.clock, a.log, payables{a.instalments, b24Payments{a}, subscriptionInvoices{a}},
 		billing.Config{PublicURL: a.cfg.PublicURL, TimeLimits: map[string]time.Duration{
 			"invoicebox": a.cfg.Billing.InvoiceboxTimeLimit, "sbp": a.cfg.Billing.SBPQRTTL}}, providers...)
 	a.payments.SetRoutes(providers, off)
@@ -144,15 +145,20 @@ func (a *App) routeOn(code string) gin.HandlerFunc {
 	}
 }
 
-// payables routes billing's payables to their owners: instalments and Bitrix24's own payments.
+// payables routes billing's payables to their owners: instalments, Bitrix24's own payments and
+// the invoices of subscriptions.
 type payables struct {
 	instalments *instalment.Service
 	b24         b24Payments
+	invoices    subscriptionInvoices
 }
 
 func (p payables) Payable(ctx context.Context, memberID, kind string, id int64) (billing.Payable, error) {
 	if kind == b24PaymentKind {
 		return p.b24.Payable(ctx, memberID, id)
+	}
+	if kind == subscriptions.InvoiceKind {
+		return p.invoices.Payable(ctx, memberID, kind, id)
 	}
 	if kind != instalment.PayableKind {
 		return billing.Payable{}, instalment.ErrNotFound
@@ -175,12 +181,18 @@ func (p payables) ApplyPaid(ctx context.Context, tx *gorm.DB, memberID, kind str
 	if kind == b24PaymentKind {
 		return p.b24.ApplyPaid(ctx, tx, memberID, id, amountMinor)
 	}
+	if kind == subscriptions.InvoiceKind {
+		return p.invoices.ApplyPaid(ctx, tx, memberID, kind, id, amountMinor, note)
+	}
 	return p.instalments.ApplyPaid(ctx, tx, memberID, id, amountMinor, note)
 }
 
 func (p payables) ApplyRefund(ctx context.Context, tx *gorm.DB, memberID, kind string, id int64, amountMinor int64, note string) error {
 	if kind == b24PaymentKind {
 		return nil // Bitrix24 records refunds of its payments itself
+	}
+	if kind == subscriptions.InvoiceKind {
+		return p.invoices.ApplyRefund(ctx, tx, memberID, kind, id, amountMinor, note)
 	}
 	return p.instalments.ApplyRefund(ctx, tx, memberID, id, amountMinor, note)
 }

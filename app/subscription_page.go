@@ -120,7 +120,7 @@ func (a *App) renderSubscription(c *gin.Context, status int, sub subscriptions.S
 		Period: t.Period, Start: t.Anchor, End: t.End, Card: sub.CardTitle, HowToCancel: t.HowToCancel,
 		AmountRule: t.AmountRule, Method: paymentMethodText[sub.Route], AmountAction: "/s/" + sub.PayToken + "/amount",
 		Action: "/s/" + sub.PayToken, CancelAction: "/s/" + sub.PayToken + "/cancel", Error: problem,
-		CancelsAtPeriodEnd: sub.CancelAtPeriodEnd}
+		CancelsAtPeriodEnd: sub.CancelAtPeriodEnd, Invoice: sub.Route == subscriptions.RouteInvoicebox}
 	if m := sub.PendingAmount(); m != nil {
 		v.NewAmount = subscriptions.Human(*m, sub.Currency)
 	}

@@ -57,6 +57,10 @@ func (a *App) wireSubscriptions() error {
 	if err := a.wireSBPSubscriptions(r.subs); err != nil {
 		return err
 	}
+	if a.payments != nil { // the invoice route follows billing's Invoicebox route, switched on or off
+		r.subs.UseInvoicebox(a.payments)
+		r.subs.RegisterInvoices(a.outbox)
+	}
 	a.recur = r
 	if r.yookassa != nil && a.payments != nil {
 		a.payments.HandleNotifications("yookassa", yookassaInbox{r})

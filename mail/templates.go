@@ -37,9 +37,14 @@ const (
 // ChargeDate (the due date), PayURL.
 const PayLink Kind = "pay_link"
 
+// SubscriptionInvoice is a period's B2B invoice of a subscription on the invoice route: Title,
+// Amount, ChargeDate (pay by), Period, PayURL (the invoice's page), ManageURL; Reason is set when it
+// is issued again because the previous one expired unpaid (a reminder).
+const SubscriptionInvoice Kind = "subscription_invoice"
+
 // Kinds lists every e-mail, for start-up checks.
 var Kinds = []Kind{Receipt, PaymentFailed, DunningReminder, UpcomingCharge, SubscriptionCancelled,
-	CabinetVerify, CabinetReset, CabinetInvite, CabinetRegistered, PayLink, InstalmentReceipt}
+	CabinetVerify, CabinetReset, CabinetInvite, CabinetRegistered, PayLink, InstalmentReceipt, SubscriptionInvoice}
 
 // Data is what the templates may show. Amounts and dates arrive formatted for people.
 type Data struct {

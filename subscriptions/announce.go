@@ -1,6 +1,7 @@
 package subscriptions
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 
@@ -66,7 +67,7 @@ func (s *Service) announce(w *writes, sub Subscription, c Charge, ev event) {
 	amount := Human(c.AmountMinor, c.Currency)
 	switch ev {
 	case eventPaid:
-		sync(fmt.Sprintf("Оплачено %s за период с %s (%s).", amount, schedules.ISODateRU(c.PeriodStart), sub.CardTitle))
+		sync(fmt.Sprintf("Оплачено %s за период с %s (%s).", amount, schedules.ISODateRU(c.PeriodStart), cmp.Or(sub.CardTitle, "счёт Invoicebox")))
 		letter = s.letter(sub, c, mail.Receipt, "receipt:"+c.ID)
 	case eventFailed:
 		sync(fmt.Sprintf("Не удалось списать %s за период с %s: %s.", amount, schedules.ISODateRU(c.PeriodStart), reasonText(c.DeclineReason)))

@@ -76,6 +76,9 @@ func (s *Service) apply(w *writes, sub *Subscription, c *Charge, attempt int, re
 	if res.Ref != "" {
 		c.ProviderRef = res.Ref
 	}
+	if sub.Route == RouteInvoicebox {
+		return s.applyInvoice(w, sub, c, res, now)
+	}
 	switch res.Status {
 	case ChargeSucceeded:
 		return s.succeed(w, sub, c, res, now)
@@ -234,6 +237,9 @@ func (s *Service) cancelNow(w *writes, sub *Subscription, now time.Time) error {
 	sub.EndedAt = &now
 	w.save(sub, now)
 	w.voidRefused(sub.ID)
+	if sub.Route == RouteInvoicebox {
+		withdrawInvoices(w, *sub)
+	}
 	s.announce(w, *sub, Charge{}, eventCancelled)
 	return nil
 }

@@ -11,7 +11,6 @@ import (
 	"gorm.io/gorm"
 
 	"b24pay/outbox"
-	"b24pay/schedules"
 )
 
 // keyLifetime is how long the gateway honours an idempotency key (YooKassa: 24 h, §c.2). An
@@ -92,7 +91,8 @@ func (s *Service) attempt(ctx context.Context, sub Subscription, c Charge) (PayR
 // is never re-sent under its key, since the gateway would treat it as new.
 func (s *Service) call(ctx context.Context, j *job) {
 	c := j.c
-	if c.ProviderRef == "" && c.AttemptedAt != nil && s.clock.Now().Sub(*c.AttemptedAt) > keyLifetime {
+	// (Billing looks an invoice up by our id whatever its age.)
+	if j.sub.Route != RouteInvoicebox && c.ProviderRef == "" && c.AttemptedAt != nil && s.clock.Now().Sub(*c.AttemptedAt) > keyLifetime {
 		s.log.ErrorContext(ctx, "subscription charge outcome unknown past the key lifetime; check it by hand",
 			"charge_id", c.ID, "subscription_id", j.sub.ID)
 		j.err = fmt.Errorf("%w: charge %s", ErrOutcomeUnknown, c.ID)
@@ -120,7 +120,7 @@ func (s *Service) ask(ctx context.Context, sub Subscription, c Charge) (PayResul
 		return PayResult{}, err
 	}
 	req := PayRequest{Amount: major(c.AmountMinor, c.Currency), Currency: c.Currency,
-		Description: fmt.Sprintf("%s, период с %s", sub.Title, schedules.ISODateRU(c.PeriodStart)),
+		Description: chargeDescription(sub, c),
 		Metadata:    map[string]string{"subscription_id": strconv.FormatInt(sub.ID, 10), "charge_id": c.ID}}
 	if c.CustomerInitiated {
 		req.ReturnURL = cmp.Or(c.ReturnURL, s.ReturnURL(sub))

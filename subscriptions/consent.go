@@ -26,6 +26,9 @@ func (s *Service) Accept(ctx context.Context, in AcceptInput) (string, error) {
 		return "", err
 	}
 	sub.ConsentedMinor = sub.consentCap()
+	if sub.Route == RouteInvoicebox {
+		return s.acceptInvoices(ctx, sub, in)
+	}
 	charge, err := s.recordConsent(ctx, sub, in)
 	if err != nil {
 		return "", err

@@ -58,14 +58,20 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (Subscription, err
 			return err
 		}
 		sub.ClientID = id
+		if sub.Route == RouteInvoicebox {
+			if err := checkRequisites(tx, id); err != nil {
+				return err
+			}
+		}
 		return tx.Create(&sub).Error
 	})
 	return sub, err
 }
 
 // checkRoute refuses a route this install cannot bill. The card route needs YooKassa and the SBP
-// route a bank that has SBP subscriptions enabled; both take roubles only. Invoices per period
-// are not billed by this service yet, so they are refused rather than accepted and never charged.
+// route a bank that has SBP subscriptions enabled; both take roubles only. The invoice route needs
+// billing's Invoicebox route open, in a currency it takes (the client's requisites are checked by
+// Create).
 func (s *Service) checkRoute(route, currency string) error {
 	switch route {
 	case RouteCard:
@@ -84,8 +90,10 @@ func (s *Service) checkRoute(route, currency string) error {
 			return fieldErr("currency", "по СБП списываются только рубли")
 		}
 		return nil
+	case RouteInvoicebox:
+		return s.checkInvoiceRoute(currency)
 	}
-	return unavailable("этот способ пока недоступен для подписок: выберите карту или СБП")
+	return unavailable("выберите способ оплаты: карта, СБП или счёт")
 }
 
 func unavailable(msg string) error {

@@ -3,6 +3,7 @@ package subscriptions
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/shopspring/decimal"
 )
@@ -36,4 +37,5 @@ type PayResult struct {
 	Card       string // «•••• 4444»
 	Reason     string // provider's reason code of a decline
 	ConfirmURL string
+	Until      time.Time // when an invoice stops being payable (the invoice route)
 }

@@ -110,6 +110,9 @@ func (s *Service) ReplaceCard(ctx context.Context, token, returnURL string) (str
 	if sub.Status != StatusPastDue && sub.Status != StatusSuspended {
 		return "", fmt.Errorf("%w: nothing is owed on subscription %d", ErrConflict, sub.ID)
 	}
+	if sub.Route == RouteInvoicebox { // no card: an overdue invoice is issued again by the pass
+		return "", fmt.Errorf("%w: subscription %d is paid by invoice", ErrConflict, sub.ID)
+	}
 	if err := s.checkRoute(sub.Route, sub.Currency); err != nil {
 		return "", err
 	}

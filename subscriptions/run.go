@@ -125,6 +125,10 @@ func (s *Service) open(ctx context.Context, p *pass) ([]*job, error) {
 		if err != nil {
 			return err
 		}
+		invoices, err := openInvoiceCharges(tx, subs)
+		if err != nil {
+			return err
+		}
 		w := writes{lane: outbox.LaneBulk}
 		lease := now.Add(s.cfg.Lease)
 		jobs = make([]*job, len(subs))
@@ -134,7 +138,7 @@ func (s *Service) open(ctx context.Context, p *pass) ([]*job, error) {
 			j.sub.LeaseUntil = &lease
 			w.lease(&j.sub)
 			var one writes
-			if j.c, j.err = s.plan(&one, &j.sub, current[ids[i]], now); j.err == nil {
+			if j.c, j.err = s.plan(&one, &j.sub, current[ids[i]], invoices[j.sub.ID], now); j.err == nil {
 				w.merge(&one)
 			}
 		}
@@ -191,11 +195,14 @@ func (s *Service) claim(tx *gorm.DB, now time.Time, after int64, routes []string
 }
 
 // plan decides what a claimed subscription needs, given the charge of its current period (nil
-// when there is none), and records the writes. It returns the charge to ask the gateway about.
-func (s *Service) plan(w *writes, sub *Subscription, current *Charge, now time.Time) (*Charge, error) {
+// when there is none) or, on the invoice route, its open charges, and records the writes. It
+// returns the charge to ask the gateway about.
+func (s *Service) plan(w *writes, sub *Subscription, current *Charge, invoices []Charge, now time.Time) (*Charge, error) {
 	var c *Charge
 	var err error
-	if current != nil && current.Status != ChargeSucceeded && current.Status != ChargeVoid {
+	if sub.Route == RouteInvoicebox {
+		c, err = s.planInvoice(w, sub, invoices, now)
+	} else if current != nil && current.Status != ChargeSucceeded && current.Status != ChargeVoid {
 		c, err = s.followUp(w, sub, current, now)
 	} else {
 		c, err = s.nextCharge(w, sub, now)

@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"b24pay/billing"
 	"b24pay/clock"
 	"b24pay/schedules"
 	"b24pay/store"
@@ -87,6 +88,8 @@ type Service struct {
 	cfg   Config
 	card  Gateway // nil when YooKassa is not configured
 	sbp   Gateway // nil unless SBP subscriptions are enabled at the bank (UseSBP)
+	// invoices is billing with its Invoicebox route, nil unless the invoice route is on (UseInvoicebox)
+	invoices *billing.Service
 }
 
 // NewService builds the service; card may be nil (the card route is then refused).
@@ -107,6 +110,10 @@ func (s *Service) gateway(route string) Gateway {
 		return s.card
 	case RouteSBP:
 		return s.sbp
+	case RouteInvoicebox:
+		if s.invoices != nil {
+			return invoiceGateway{s}
+		}
 	}
 	return nil
 }
@@ -114,7 +121,7 @@ func (s *Service) gateway(route string) Gateway {
 // billedRoutes are the routes RunDue charges: those with a gateway.
 func (s *Service) billedRoutes() []string {
 	var out []string
-	for _, r := range []string{RouteCard, RouteSBP} {
+	for _, r := range []string{RouteCard, RouteSBP, RouteInvoicebox} {
 		if s.gateway(r) != nil {
 			out = append(out, r)
 		}

@@ -35,8 +35,12 @@ const (
 var chargeMoves = map[string][]string{
 	ChargePending:  {ChargeSucceeded, ChargeFailed, ChargeDeclined, ChargeUnknown, ChargeVoid},
 	ChargeUnknown:  {ChargePending, ChargeSucceeded, ChargeFailed, ChargeDeclined},
-	ChargeFailed:   {ChargePending, ChargeVoid},
+	ChargeFailed:   {ChargePending, ChargeVoid, ChargeSucceeded},
 	ChargeDeclined: {ChargePending, ChargeVoid},
+	// Money that arrives for an invoice we had closed (expired, or its subscription cancelled) is
+	// still booked: the provider's word wins, as for billing's payments. Only the invoice route
+	// has money arrive on its own; a card or SBP debit is only ever made by us.
+	ChargeVoid: {ChargeSucceeded},
 }
 
 func canMove(machine map[string][]string, from, to string) bool {

@@ -52,6 +52,12 @@ func (s *Service) Terms(sub Subscription) Terms {
 	if sub.FirstAmountMinor != nil {
 		t.FirstAmount = Human(*sub.FirstAmountMinor, sub.Currency)
 	}
+	if sub.Route == RouteInvoicebox {
+		t.HowToCancel = "Отменить или приостановить подписку можно в любой момент по ссылке из письма или по просьбе менеджеру; " +
+			"после отмены новых счетов не будет, а неоплаченный счёт отзывается."
+		t.AmountRule = "Сумма может измениться только со следующего периода; " +
+			"счёт больше согласованной суммы мы выставим только после вашего нового согласия."
+	}
 	return t
 }
 

@@ -16,6 +16,7 @@ type SubscriptionPage struct {
 	HowToCancel string
 	AmountRule  string // the terms' clause on changes of the amount
 	Method      string // «с моей банковской карты» or «с моего банковского счёта через СБП»
+	Invoice     bool   // the invoice route: an invoice by e-mail each period, nothing debited
 	Action      string // where the form posts
 	// NewAmount is a raised amount waiting for the client's consent (posted to AmountAction).
 	NewAmount    string
