@@ -244,7 +244,7 @@ func TestInvoiceRouteUnpaidPastDueThenPaidLate(t *testing.T) {
 		require.Equal(t, "2027-01-20", b.sub(t, sub.ID).NextChargeOn)
 		require.Equal(t, billing.StatusExpired, b.invoicePayments(t, c.ID)[0].Status)
 		require.True(t, b.managerNotified(t, "не оплачен в срок"))
-		_, err := b.svc.ReplaceCard(context.Background(), sub.PayToken)
+		_, err := b.svc.ReplaceCard(context.Background(), sub.PayToken, "")
 		require.ErrorIs(t, err, ErrConflict, "no card to replace on the invoice route")
 
 		b.at(t, "2027-01-20")

@@ -59,7 +59,7 @@ func (s *Service) planInvoice(w *writes, sub *Subscription, open []Charge, now t
 				continue
 			}
 		case c.NextAttemptOn != "" && c.NextAttemptOn <= today: // failed: issue the invoice again
-			if err := c.retry(false); err != nil {
+			if err := c.retry(RouteInvoicebox, false); err != nil {
 				return nil, err
 			}
 			w.saveCharge(c, now)

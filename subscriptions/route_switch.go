@@ -56,6 +56,8 @@ type RouteSwitch struct {
 // pays what it owes. Only routes with a gateway that takes the subscription's currency are offered.
 func (s *Service) SwitchOffer(sub Subscription) (RouteSwitch, bool) {
 	switch {
+	case sub.Route == RouteInvoicebox: // invoices save no payment method to switch to or from
+		return RouteSwitch{}, false
 	case sub.Status == StatusActive && !sub.CancelAtPeriodEnd && !sub.finishedAfter(sub.Seq):
 	case sub.Status == StatusPastDue, sub.Status == StatusSuspended:
 	default:
@@ -63,7 +65,7 @@ func (s *Service) SwitchOffer(sub Subscription) (RouteSwitch, bool) {
 	}
 	o := RouteSwitch{Seq: sub.Seq, PeriodStart: sub.PeriodStart(sub.Seq).String(), AmountMinor: sub.amountFor(sub.Seq)}
 	for _, r := range s.billedRoutes() {
-		if r != sub.Route && s.checkRoute(r, sub.Currency) == nil {
+		if r != sub.Route && r != RouteInvoicebox && s.checkRoute(r, sub.Currency) == nil {
 			o.Routes = append(o.Routes, r)
 		}
 	}
