@@ -37,9 +37,13 @@ const (
 // ChargeDate (the due date), PayURL.
 const PayLink Kind = "pay_link"
 
+// ChargeRefunded tells the client that money of a subscription charge went back: Title, Amount
+// (the refund), ChargeDate (the period's start), Card, Reason (the manager's, may be empty).
+const ChargeRefunded Kind = "charge_refunded"
+
 // Kinds lists every e-mail, for start-up checks.
 var Kinds = []Kind{Receipt, PaymentFailed, DunningReminder, UpcomingCharge, SubscriptionCancelled,
-	CabinetVerify, CabinetReset, CabinetInvite, CabinetRegistered, PayLink, InstalmentReceipt}
+	CabinetVerify, CabinetReset, CabinetInvite, CabinetRegistered, PayLink, InstalmentReceipt, ChargeRefunded}
 
 // Data is what the templates may show. Amounts and dates arrive formatted for people.
 type Data struct {
