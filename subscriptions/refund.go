@@ -137,7 +137,10 @@ func (s *Service) reserveRefund(ctx context.Context, in RefundInput) (Refund, er
 		}
 		return bookRefund(tx, c, r.AmountMinor)
 	})
-	return r, err
+	if err != nil {
+		return Refund{}, err
+	}
+	return r, nil
 }
 
 // sendRefund asks the charge's gateway for a pending refund and records its answer.
