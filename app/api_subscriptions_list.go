@@ -59,7 +59,7 @@ func (a *App) apiListSubscriptions(c *gin.Context) {
 			return
 		}
 		out = append(out, tabSubscriptionView{ID: sub.ID, Title: sub.Title, Status: sub.Status,
-			StatusLabel: subscriptionLabel[sub.Status], Amount: subscriptions.Human(sub.AmountMinor, sub.Currency),
+			StatusLabel: managerSubscriptionLabel(sub.Status), Amount: subscriptions.Human(sub.AmountMinor, sub.Currency),
 			Period: sub.PeriodText(), Route: sub.Route, Link: a.recur.subs.PageURL(sub), Charges: chargeViews(charges)})
 	}
 	c.JSON(http.StatusOK, gin.H{"subscriptions": out})
@@ -81,4 +81,12 @@ func chargeViews(charges []subscriptions.Charge) []tabChargeView {
 		out = append(out, v)
 	}
 	return out
+}
+
+// managerSubscriptionLabel is the cabinet's label of a status, told to the manager.
+func managerSubscriptionLabel(status string) string {
+	if status == subscriptions.StatusAwaitingConsent {
+		return "Ждёт согласия клиента"
+	}
+	return subscriptionLabel[status]
 }

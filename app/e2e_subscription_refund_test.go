@@ -32,6 +32,15 @@ func (e *e2e) openClientTab(placement string, id, userID int) string {
 	return m[1]
 }
 
+// addContact creates a contact with an e-mail through the portal's REST API, as a manager would.
+func (e *e2e) addContact(name, email string) int {
+	e.t.Helper()
+	var id int
+	e.decode(e.rest("crm.contact.add", map[string]any{"fields": map[string]any{"NAME": name, "LAST_NAME": "Петров",
+		"EMAIL": []map[string]any{{"VALUE": email, "VALUE_TYPE": "WORK"}}}}), &id)
+	return id
+}
+
 // The manager refunds part of the first charge from the deal tab, then the rest; more than is
 // left is refused next to the field; the charge shows it, the «Подписки» item gets a comment per
 // refund and the client one e-mail per refund. Another deal's tab cannot refund it.
@@ -100,11 +109,7 @@ func TestContactTabCreatesAndManagesTheContactsSubscriptions(t *testing.T) {
 	eachDialect(t, func(t *testing.T, dialect string) {
 		e, body := paidE2E(t, dialect, "127.0.0.1/32")
 		require.Equal(t, http.StatusOK, e.postYooKassa(body))
-		contact, err := e.portal.AddItem(3, map[string]any{"NAME": "Иван", "LAST_NAME": "Петров",
-			"EMAIL": []map[string]any{{"VALUE": "ivan@example.ru", "VALUE_TYPE": "WORK"}}})
-		require.NoError(t, err)
-		stranger, err := e.portal.AddItem(3, map[string]any{"NAME": "Пётр"})
-		require.NoError(t, err)
+		contact, stranger := e.addContact("Иван", "ivan@example.ru"), e.addContact("Пётр", "petr@example.ru")
 		token := e.openClientTab("CRM_CONTACT_DETAIL_TAB", contact, 2)
 
 		var created struct {
@@ -113,16 +118,20 @@ func TestContactTabCreatesAndManagesTheContactsSubscriptions(t *testing.T) {
 				Link string
 			} `json:"subscription"`
 		}
-		require.Equal(t, http.StatusCreated, e.api(token, http.MethodPost, "/subscriptions", newSubscriptionForm(), &created))
+		form := newSubscriptionForm()
+		form["email"] = "" // from the contact's card
+		require.Equal(t, http.StatusCreated, e.api(token, http.MethodPost, "/subscriptions", form, &created))
 		require.Contains(t, created.Subscription.Link, "/s/")
 		var client struct {
 			EntityType string
 			B24ID      int64 `gorm:"column:b24_id"`
+			Email      string
 		}
-		require.NoError(t, e.db.Table("clients").Select("entity_type, b24_id").
-			Where("id = (SELECT client_id FROM subscriptions WHERE id = ?)", created.Subscription.ID).Scan(&client).Error)
+		require.NoError(t, e.db.Table("clients c").Joins("JOIN subscriptions s ON s.client_id = c.id").
+			Where("s.id = ?", created.Subscription.ID).Select("c.entity_type, c.b24_id, s.email").Scan(&client).Error)
 		require.Equal(t, "contact", client.EntityType)
 		require.EqualValues(t, contact, client.B24ID)
+		require.Equal(t, "ivan@example.ru", client.Email)
 
 		var list subscriptionList
 		require.Equal(t, http.StatusOK, e.api(token, http.MethodGet, "/subscriptions", nil, &list))
