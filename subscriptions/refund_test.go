@@ -88,6 +88,12 @@ func TestRefundRefusesBadAmountsAndChargesNotPaid(t *testing.T) {
 		}
 		_, err := tb.refund(sub, 1, "1") // no charge of period 1 yet
 		require.ErrorIs(t, err, ErrNotFound)
+		unpaid, err := tb.svc.Create(context.Background(), monthly("2027-01-15"))
+		require.NoError(t, err)
+		_, err = tb.svc.Accept(context.Background(), AcceptInput{Token: unpaid.PayToken, Agreed: true, IP: "203.0.113.7", UserAgent: "Firefox"})
+		require.NoError(t, err)
+		_, err = tb.refund(unpaid, 0, "1")
+		require.ErrorIs(t, err, ErrIllegalTransition, "the first charge waits for the client's payment")
 		_, err = tb.svc.RefundCharge(context.Background(), RefundInput{MemberID: "portal-2", SubscriptionID: sub.ID,
 			Amount: decimal.NewFromInt(1)})
 		require.ErrorIs(t, err, ErrNotFound, "a charge of another portal")
@@ -251,11 +257,25 @@ func TestSBPChargesAreRefundedByTheBank(t *testing.T) {
 		require.Equal(t, ShownRefunded, sb.charge(t, chargeID(sub.ID, 0)).Shown())
 
 		sb.bank.AutoCompleteRefunds(true)
+		sb.lose.refunds.Store(true)
 		r, err = sb.refund(sub, 1, "100")
+		require.ErrorIs(t, err, ErrGatewayUnavailable, "the bank refunded, the answer was lost")
+		require.Equal(t, RefundPending, r.Status)
+		sb.lose.refunds.Store(false)
+		sb.clock.Advance(refundGrace)
+		_, err = sb.svc.CheckRefunds(context.Background(), sb.clock.Now())
 		require.NoError(t, err)
-		require.Equal(t, RefundSucceeded, r.Status)
 		_, err = sb.refund(sub, 1, "890.01")
 		require.ErrorIs(t, err, ErrRefundExceedsPaid)
-		require.Equal(t, ShownPartiallyRefunded, sb.charge(t, chargeID(sub.ID, 1)).Shown())
+		r, err = sb.refund(sub, 1, "890")
+		require.NoError(t, err)
+		require.Equal(t, RefundSucceeded, r.Status)
+		rs, err := sb.svc.Refunds(context.Background(), sub.ID)
+		require.NoError(t, err)
+		require.Len(t, rs, 3)
+		for _, r := range rs {
+			require.Equal(t, RefundSucceeded, r.Status, r.ID)
+		}
+		require.Equal(t, ShownRefunded, sb.charge(t, chargeID(sub.ID, 1)).Shown(), "100 + 890: the bank took both, once each")
 	})
 }
