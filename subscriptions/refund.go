@@ -125,13 +125,13 @@ func (s *Service) reserveRefund(ctx context.Context, in RefundInput) (Refund, er
 		if err != nil {
 			return err
 		}
-		r.AmountMinor, r.Currency = minor(in.Amount, cur), c.Currency
 		if !in.Amount.IsPositive() || !in.Amount.Equal(in.Amount.Truncate(int32(cur.Minor))) {
 			return fieldErr("amount", "Укажите сумму возврата больше нуля, не точнее копейки")
 		}
-		if c.RefundedMinor+r.AmountMinor > c.AmountMinor {
+		if left := c.Refundable(); in.Amount.GreaterThan(left) { // compared before any conversion: no overflow
 			return fmt.Errorf("%w: left %s", ErrRefundExceedsPaid, Human(c.AmountMinor-c.RefundedMinor, c.Currency))
 		}
+		r.AmountMinor, r.Currency = minor(in.Amount, cur), c.Currency
 		if err := tx.Create(&r).Error; err != nil {
 			return err
 		}
@@ -172,13 +172,13 @@ func (s *Service) recordRefund(ctx context.Context, sub Subscription, id string,
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var c *Charge
 		var err error
-		if err = tx.Where("id = ?", id).Take(&r).Error; err != nil {
+		if err = tx.Where("id = ?", id).Take(&r).Error; err != nil { // for its charge's id
 			return err
 		}
 		if c, err = s.lockedCharge(tx, r.ChargeID); err != nil {
 			return err
 		}
-		if err = tx.Where("id = ?", id).Take(&r).Error; err != nil || r.Status != RefundPending {
+		if err = tx.Where("id = ?", id).Take(&r).Error; err != nil || r.Status != RefundPending { // as of the lock
 			return err // settled by a concurrent check
 		}
 		fields := map[string]any{"provider_ref": res.Ref}

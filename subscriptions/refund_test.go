@@ -86,7 +86,9 @@ func TestRefundRefusesBadAmountsAndChargesNotPaid(t *testing.T) {
 			_, err := tb.refund(sub, 0, amount)
 			require.ErrorIs(t, err, ErrInvalidInput, amount)
 		}
-		_, err := tb.refund(sub, 1, "1") // no charge of period 1 yet
+		_, err := tb.refund(sub, 0, "100000000000000000000000000")
+		require.ErrorIs(t, err, ErrRefundExceedsPaid, "far beyond int64 kopecks")
+		_, err = tb.refund(sub, 1, "1") // no charge of period 1 yet
 		require.ErrorIs(t, err, ErrNotFound)
 		unpaid, err := tb.svc.Create(context.Background(), monthly("2027-01-15"))
 		require.NoError(t, err)
