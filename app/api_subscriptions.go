@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/shopspring/decimal"
 
+	"b24pay/instalment"
 	"b24pay/subscriptions"
 )
 
@@ -29,8 +30,8 @@ type subscriptionForm struct {
 	Email       string           `json:"email"`
 }
 
-// apiCreateSubscription creates a subscription for the client of the tab's deal and returns the
-// link to send the client (consent and first payment).
+// apiCreateSubscription creates a subscription for the tab's contact or company, or for the
+// client of the tab's deal, and returns the link to send the client (consent and first payment).
 func (a *App) apiCreateSubscription(c *gin.Context) {
 	var f subscriptionForm
 	if err := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, 1<<14)).Decode(&f); err != nil {
@@ -38,27 +39,26 @@ func (a *App) apiCreateSubscription(c *gin.Context) {
 		return
 	}
 	owner := ownerOf(c)
-	if owner.Type != "deal" {
-		jsonError(c, http.StatusUnprocessableEntity, "deal_only", "Подписку можно оформить из сделки")
+	if owner.Type == "lead" {
+		jsonError(c, http.StatusUnprocessableEntity, "deal_only", "Подписку можно оформить из сделки, контакта или компании")
 		return
 	}
 	ctx := c.Request.Context()
-	info, err := a.instalments.LoadOwner(ctx, owner) // the deal must exist in the token's portal
-	if err != nil {
-		apiError(c, err)
+	clientID, ok := a.tabClient(c, owner)
+	if !ok {
 		return
 	}
-	if info.ClientID == nil {
-		jsonError(c, http.StatusUnprocessableEntity, "no_client", "Укажите в сделке контакт или компанию клиента")
-		return
-	}
-	client, err := a.recur.subs.ClientRef(ctx, owner.MemberID, *info.ClientID, f.Email)
+	client, err := a.recur.subs.ClientRef(ctx, owner.MemberID, clientID, f.Email)
 	if err != nil {
 		subscriptionError(c, err)
 		return
 	}
+	var dealID int64
+	if owner.Type == "deal" {
+		dealID = owner.ID
+	}
 	sub, err := a.recur.subs.Create(ctx, subscriptions.CreateInput{MemberID: owner.MemberID, Client: client,
-		DealID: owner.ID, ManagerID: claimsOf(c).UserID, Title: f.Title, Amount: f.Amount, FirstAmount: f.FirstAmount,
+		DealID: dealID, ManagerID: claimsOf(c).UserID, Title: f.Title, Amount: f.Amount, FirstAmount: f.FirstAmount,
 		Currency: f.Currency, PeriodUnit: f.PeriodUnit, PeriodEvery: f.PeriodEvery, Start: f.Start,
 		EndKind: f.EndKind, EndCount: f.EndCount, EndDate: f.EndDate, Route: f.Route})
 	if err != nil {
@@ -76,6 +76,12 @@ func subscriptionError(c *gin.Context, err error) {
 	case errors.As(err, &fe):
 		c.JSON(http.StatusUnprocessableEntity, gin.H{"error": "validation", "message": fe.Message,
 			"fields": []fieldError{{Field: fe.Field, Code: "invalid", Message: fe.Message}}})
+	case errors.Is(err, subscriptions.ErrRefundExceedsPaid):
+		c.JSON(http.StatusUnprocessableEntity, gin.H{"error": "validation", "message": "Сумма больше, чем осталось вернуть по списанию",
+			"fields": []fieldError{{Field: "amount", Code: "exceeds_paid", Message: "Сумма больше, чем осталось вернуть по списанию",
+				Reason: "Больше, чем осталось вернуть"}}})
+	case errors.Is(err, subscriptions.ErrRouteUnavailable):
+		jsonError(c, http.StatusConflict, "route_unavailable", "Способ оплаты подписки сейчас не подключён")
 	case errors.Is(err, subscriptions.ErrNotFound):
 		jsonError(c, http.StatusNotFound, "not_found", "Подписка не найдена")
 	case errors.Is(err, subscriptions.ErrConflict), errors.Is(err, subscriptions.ErrIllegalTransition):
@@ -87,18 +93,59 @@ func subscriptionError(c *gin.Context, err error) {
 	}
 }
 
+// tabClient is our copy of the tab's client: the deal's contact or company (read from the deal in
+// the token's portal), or the tab's own contact or company (read from the portal, so it must
+// exist there). It answers the request itself when there is none.
+func (a *App) tabClient(c *gin.Context, owner instalment.Owner) (int64, bool) {
+	ctx := c.Request.Context()
+	if owner.Type == "deal" {
+		info, err := a.instalments.LoadOwner(ctx, owner)
+		if err != nil {
+			apiError(c, err)
+			return 0, false
+		}
+		if info.ClientID == nil {
+			jsonError(c, http.StatusUnprocessableEntity, "no_client", "Укажите в сделке контакт или компанию клиента")
+			return 0, false
+		}
+		return *info.ClientID, true
+	}
+	cl, err := a.b24.For(ctx, owner.MemberID)
+	if err != nil {
+		apiError(c, err)
+		return 0, false
+	}
+	client, err := a.instalments.SyncClient(ctx, cl, owner.MemberID, owner.Type, owner.ID)
+	if err != nil {
+		apiError(c, err)
+		return 0, false
+	}
+	return client.ID, true
+}
+
 // tabSubscription loads the subscription named in the path when it belongs to the tab's portal
-// and deal; it answers 404 itself otherwise.
+// and to its deal (made from it) or its contact or company (the subscription's client); it
+// answers 404 itself otherwise.
 func (a *App) tabSubscription(c *gin.Context) (subscriptions.Subscription, bool) {
 	owner := ownerOf(c)
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || owner.Type != "deal" {
+	if err != nil {
 		subscriptionError(c, subscriptions.ErrNotFound)
 		return subscriptions.Subscription{}, false
 	}
-	sub, err := a.recur.subs.Get(c.Request.Context(), owner.MemberID, id)
-	if err == nil && sub.DealID != owner.ID {
-		err = subscriptions.ErrNotFound
+	ctx := c.Request.Context()
+	sub, err := a.recur.subs.Get(ctx, owner.MemberID, id)
+	if err == nil {
+		var mine bool
+		switch owner.Type {
+		case "deal":
+			mine = sub.DealID == owner.ID
+		case "contact", "company":
+			mine, err = a.recur.subs.OfClient(ctx, sub, owner.Type, owner.ID)
+		}
+		if err == nil && !mine {
+			err = subscriptions.ErrNotFound
+		}
 	}
 	if err != nil {
 		subscriptionError(c, err)

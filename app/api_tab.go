@@ -15,8 +15,11 @@ import (
 
 const claimsKey = "tab_claims"
 
-// tabAuth accepts API calls carrying a valid tab token (Authorization: Bearer …).
-func (a *App) tabAuth(c *gin.Context) {
+// tabAuth accepts API calls carrying a valid tab token of a deal or lead (Authorization: Bearer …).
+func (a *App) tabAuth(c *gin.Context) { a.tabAuthOf(c, ownerTypes) }
+
+// tabAuthOf accepts API calls carrying a valid tab token of one of the owner types.
+func (a *App) tabAuthOf(c *gin.Context, types map[int]string) {
 	raw, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
 	if !ok {
 		jsonError(c, http.StatusUnauthorized, "unauthorized", "Нет доступа — откройте вкладку из карточки Битрикс24")
@@ -27,7 +30,7 @@ func (a *App) tabAuth(c *gin.Context) {
 	case errors.Is(err, ErrTokenExpired):
 		jsonError(c, http.StatusUnauthorized, "token_expired", "Сессия вкладки истекла — обновите страницу")
 		return
-	case err != nil || ownerTypes[1] != claims.OwnerType && ownerTypes[2] != claims.OwnerType:
+	case err != nil || !ownerTypeIn(types, claims.OwnerType):
 		jsonError(c, http.StatusUnauthorized, "unauthorized", "Нет доступа — откройте вкладку из карточки Битрикс24")
 		return
 	}
@@ -37,6 +40,15 @@ func (a *App) tabAuth(c *gin.Context) {
 	}
 	c.Set(claimsKey, claims)
 	c.Next()
+}
+
+func ownerTypeIn(types map[int]string, t string) bool {
+	for _, v := range types {
+		if v == t {
+			return true
+		}
+	}
+	return false
 }
 
 func claimsOf(c *gin.Context) TabClaims { return c.MustGet(claimsKey).(TabClaims) }

@@ -12,7 +12,16 @@ import (
 // ownerTypes maps the CRM entity type of a detail tab to our owner type.
 var ownerTypes = map[int]string{1: "lead", 2: "deal"}
 
-// b24Placement renders the «График платежей» tab after verifying the request with the portal.
+// clientTabTypes are the client cards whose «Подписки» tab manages the client's subscriptions
+// (CRM_CONTACT_DETAIL_TAB, CRM_COMPANY_DETAIL_TAB: bitrix24/b24restdocs api-reference/widgets/crm/detail-tab.md).
+var clientTabTypes = map[int]string{3: "contact", 4: "company"}
+
+// subscriptionTabTypes are the tabs whose tokens the subscription API accepts: a lead's token is
+// let in so that a lead's request for a subscription is told what is wrong (it is nobody's there).
+var subscriptionTabTypes = map[int]string{1: "lead", 2: "deal", 3: "contact", 4: "company"}
+
+// b24Placement renders the «График платежей» tab of a deal or lead, or the «Подписки» tab of a
+// contact or company, after verifying the request with the portal.
 func (a *App) b24Placement(c *gin.Context) {
 	req, err := bitrix.ParseAppRequest(c.Request)
 	if err != nil {
@@ -27,8 +36,12 @@ func (a *App) b24Placement(c *gin.Context) {
 	}
 	target, err := req.Target()
 	ownerType, ok := ownerTypes[target.EntityTypeID]
-	if err != nil || !ok {
-		a.renderError(c, http.StatusBadRequest, "Вкладка недоступна", "График платежей строится в сделках и лидах.")
+	clientType, client := clientTabTypes[target.EntityTypeID]
+	if client {
+		ownerType = clientType
+	}
+	if err != nil || !ok && !client {
+		a.renderError(c, http.StatusBadRequest, "Вкладка недоступна", "График платежей строится в сделках и лидах, подписки — в сделках, контактах и компаниях.")
 		return
 	}
 	if err := a.b24.CanRead(ctx, req.MemberID, req.AuthID, ownerType, int64(target.ID)); err != nil {
@@ -41,7 +54,11 @@ func (a *App) b24Placement(c *gin.Context) {
 		a.refusePage(c, err, "")
 		return
 	}
-	a.render(c, http.StatusOK, "tab.html", templates.TabPage{Token: token, OwnerType: ownerType, OwnerID: int64(target.ID),
+	page := "tab.html"
+	if client {
+		page = "subscriptions_tab.html"
+	}
+	a.render(c, http.StatusOK, page, templates.TabPage{Token: token, OwnerType: ownerType, OwnerID: int64(target.ID),
 		APIBase: "/api/v1", PortalUI: templates.PortalUI(a.portalOrigin())})
 }
 

@@ -18,7 +18,8 @@ var (
 		subscriptions.StatusCancelled: "Отменена", subscriptions.StatusEnded: "Завершена"}
 	chargeLabel = map[string]string{subscriptions.ChargePending: "Ожидает оплаты", subscriptions.ChargeUnknown: "Проверяем",
 		subscriptions.ChargeSucceeded: "Оплачен", subscriptions.ChargeFailed: "Не прошёл, повторим",
-		subscriptions.ChargeDeclined: "Отклонён банком", subscriptions.ChargeVoid: "Не списывался"}
+		subscriptions.ChargeDeclined: "Отклонён банком", subscriptions.ChargeVoid: "Не списывался",
+		subscriptions.ShownRefunded: "Возвращён", subscriptions.ShownPartiallyRefunded: "Частично возвращён"}
 )
 
 // clientSubscriptions are the subscriptions of the account's card (none before it is matched).
@@ -92,7 +93,10 @@ func (a *App) subscriptionView(c *gin.Context, sub subscriptions.Subscription) (
 	for i := len(charges) - 1; i >= 0; i-- { // newest period first
 		ch := charges[i]
 		row := templates.CabinetCharge{Period: schedules.ISODateRU(ch.PeriodStart), Amount: subscriptions.Human(ch.AmountMinor, ch.Currency),
-			Status: chargeLabel[ch.Status]}
+			Status: chargeLabel[ch.Shown()]}
+		if ch.Shown() == subscriptions.ShownPartiallyRefunded {
+			row.Status += ": " + subscriptions.Human(ch.RefundedMinor, ch.Currency)
+		}
 		if ch.SettledAt != nil {
 			row.Date = ch.SettledAt.In(a.cfg.Timezone).Format("02.01.2006")
 		}

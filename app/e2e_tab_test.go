@@ -85,7 +85,7 @@ func TestInstallTabSchedulePayRemindUninstall(t *testing.T) {
 		require.Contains(t, body, "installFinish")
 		types, placements, bindings := e.counts()
 		require.Equal(t, 2, types, "«Платежи по графику» and «Платежи компании»")
-		require.Equal(t, 2, placements)
+		require.Equal(t, 4, placements, "deal, lead, contact and company tabs")
 		require.Equal(t, len(portal.EventNames), bindings)
 		prov := e.provisioned()
 		require.Len(t, prov.Stages, 6)

@@ -305,13 +305,24 @@ var securityRoutes = map[string]routeRow{
 	"POST /api/v1/subscriptions/:id/resume": subscriptionRow("/resume", nil),
 	"POST /api/v1/subscriptions/:id/cancel": subscriptionRow("/cancel", map[string]bool{"at_period_end": false}),
 	"POST /api/v1/subscriptions/:id/amount": subscriptionRow("/amount", map[string]string{"amount": "1500"}),
-	"GET /s/:token":                         neverIssued(http.MethodGet, "/s/never-issued"),
-	"POST /s/:token":                        neverIssued(http.MethodPost, "/s/never-issued"),
-	"POST /s/:token/amount":                 neverIssued(http.MethodPost, "/s/never-issued/amount"),
-	"GET /s/:token/done":                    neverIssued(http.MethodGet, "/s/never-issued/done"),
-	"GET /s/:token/card":                    neverIssued(http.MethodGet, "/s/never-issued/card"),
-	"POST /s/:token/card":                   neverIssued(http.MethodPost, "/s/never-issued/card"),
-	"POST /s/:token/cancel":                 neverIssued(http.MethodPost, "/s/never-issued/cancel"),
+	"POST /api/v1/subscriptions/:id/charges/:seq/refund": subscriptionRow("/charges/0/refund",
+		map[string]string{"amount": "1", "reason": "проверка"}),
+	// The list shows the owner's subscriptions only: the lead's token sees none of the deal's.
+	"GET /api/v1/subscriptions": func() routeRow {
+		r := apiRow(http.MethodGet, "/subscriptions", nil)
+		r.foreign = func(w *routeWalk) probe {
+			return probe{method: http.MethodGet, path: "/api/v1/subscriptions", auth: w.leadTok, want: http.StatusOK,
+				has: `{"subscriptions":[]}`}
+		}
+		return r
+	}(),
+	"GET /s/:token":         neverIssued(http.MethodGet, "/s/never-issued"),
+	"POST /s/:token":        neverIssued(http.MethodPost, "/s/never-issued"),
+	"POST /s/:token/amount": neverIssued(http.MethodPost, "/s/never-issued/amount"),
+	"GET /s/:token/done":    neverIssued(http.MethodGet, "/s/never-issued/done"),
+	"GET /s/:token/card":    neverIssued(http.MethodGet, "/s/never-issued/card"),
+	"POST /s/:token/card":   neverIssued(http.MethodPost, "/s/never-issued/card"),
+	"POST /s/:token/cancel": neverIssued(http.MethodPost, "/s/never-issued/cancel"),
 
 	// The finance page and its export: the admin token of the app page in the query.
 	"GET /b24/finance":        adminRow(http.MethodGet, "/b24/finance", nil, nil),

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -71,10 +72,15 @@ func (a *App) wireSubscriptions() error {
 		a.outbox.Handle(subscriptions.TopicNotifyManager, sync.notify)
 	}
 	return a.sched.Add("subscriptions", cfg.CronSubscriptions, func(ctx context.Context, now time.Time) error {
+		_, refundsErr := r.subs.CheckRefunds(ctx, now) // pending refunds: lost answers, crashes, slow gateways
 		_, err := r.subs.RunDue(ctx, now)
-		return err
+		return errors.Join(refundsErr, err)
 	})
 }
+
+// subscriptionTabAuth accepts the tab tokens of deals, leads (refused by each route), contacts
+// and companies on the subscription API.
+func (a *App) subscriptionTabAuth(c *gin.Context) { a.tabAuthOf(c, subscriptionTabTypes) }
 
 // wireSBPSubscriptions turns the SBP subscription route on when the bank has enabled it
 // (B24PAY_SBP_SUBSCRIPTIONS) for the configured SBP merchant.
@@ -98,11 +104,14 @@ func (a *App) wireSBPSubscriptions(subs *subscriptions.Service) error {
 // subscriptionRoutes mounts the manager's API, the client's pages and the YooKassa webhook.
 func (a *App) subscriptionRoutes(r *gin.Engine) {
 	if a.instalments != nil {
-		r.POST("/api/v1/subscriptions", a.tabAuth, a.apiCreateSubscription)
-		r.POST("/api/v1/subscriptions/:id/pause", a.tabAuth, a.apiPauseSubscription)
-		r.POST("/api/v1/subscriptions/:id/resume", a.tabAuth, a.apiResumeSubscription)
-		r.POST("/api/v1/subscriptions/:id/cancel", a.tabAuth, a.apiCancelSubscription)
-		r.POST("/api/v1/subscriptions/:id/amount", a.tabAuth, a.apiChangeSubscriptionAmount)
+		auth := a.subscriptionTabAuth
+		r.GET("/api/v1/subscriptions", auth, a.apiListSubscriptions)
+		r.POST("/api/v1/subscriptions", auth, a.apiCreateSubscription)
+		r.POST("/api/v1/subscriptions/:id/pause", auth, a.apiPauseSubscription)
+		r.POST("/api/v1/subscriptions/:id/resume", auth, a.apiResumeSubscription)
+		r.POST("/api/v1/subscriptions/:id/cancel", auth, a.apiCancelSubscription)
+		r.POST("/api/v1/subscriptions/:id/amount", auth, a.apiChangeSubscriptionAmount)
+		r.POST("/api/v1/subscriptions/:id/charges/:seq/refund", auth, a.apiRefundSubscriptionCharge)
 	}
 	r.GET("/s/:token", a.subscriptionPage)
 	r.POST("/s/:token", a.subscriptionAccept)

@@ -42,9 +42,14 @@ const PayLink Kind = "pay_link"
 // is issued again because the previous one expired unpaid (a reminder).
 const SubscriptionInvoice Kind = "subscription_invoice"
 
+// ChargeRefunded tells the client that money of a subscription charge went back: Title, Amount
+// (the refund), ChargeDate (the period's start), Card, Reason (the manager's, may be empty).
+const ChargeRefunded Kind = "charge_refunded"
+
 // Kinds lists every e-mail, for start-up checks.
 var Kinds = []Kind{Receipt, PaymentFailed, DunningReminder, UpcomingCharge, SubscriptionCancelled,
-	CabinetVerify, CabinetReset, CabinetInvite, CabinetRegistered, PayLink, InstalmentReceipt, SubscriptionInvoice}
+	CabinetVerify, CabinetReset, CabinetInvite, CabinetRegistered, PayLink, InstalmentReceipt, SubscriptionInvoice,
+	ChargeRefunded}
 
 // Data is what the templates may show. Amounts and dates arrive formatted for people.
 type Data struct {

@@ -159,21 +159,31 @@ func ensurePlacements(ctx context.Context, cl *bitrix.Client, handler string) er
 	if err := call(ctx, cl, "placement.get", nil, &bound); err != nil {
 		return err
 	}
-	for _, code := range []string{"CRM_DEAL_DETAIL_TAB", "CRM_LEAD_DETAIL_TAB"} {
+	for _, tab := range detailTabs {
 		exists := false
 		for _, b := range bound {
-			exists = exists || (b.Placement == code && b.Handler == handler)
+			exists = exists || (b.Placement == tab.code && b.Handler == handler)
 		}
 		if exists {
 			continue
 		}
-		params := map[string]any{"PLACEMENT": code, "HANDLER": handler, "TITLE": "График платежей",
-			"LANG_ALL": map[string]any{"ru": map[string]string{"TITLE": "График платежей"}, "en": map[string]string{"TITLE": "Payment schedule"}}}
+		params := map[string]any{"PLACEMENT": tab.code, "HANDLER": handler, "TITLE": tab.ru,
+			"LANG_ALL": map[string]any{"ru": map[string]string{"TITLE": tab.ru}, "en": map[string]string{"TITLE": tab.en}}}
 		if _, err := cl.Call(ctx, "placement.bind", params); err != nil {
-			return fmt.Errorf("%s: %w", code, err)
+			return fmt.Errorf("%s: %w", tab.code, err)
 		}
 	}
 	return nil
+}
+
+// detailTabs are the CRM card tabs the app adds (bitrix24/b24restdocs
+// api-reference/widgets/crm/detail-tab.md): the payment schedule of a deal or lead, and the
+// subscriptions of a contact or company.
+var detailTabs = []struct{ code, ru, en string }{
+	{"CRM_DEAL_DETAIL_TAB", "График платежей", "Payment schedule"},
+	{"CRM_LEAD_DETAIL_TAB", "График платежей", "Payment schedule"},
+	{"CRM_CONTACT_DETAIL_TAB", "Подписки", "Subscriptions"},
+	{"CRM_COMPANY_DETAIL_TAB", "Подписки", "Subscriptions"},
 }
 
 func ensureEvents(ctx context.Context, cl *bitrix.Client, handler string) error {

@@ -105,7 +105,13 @@ func TestProvisionFreshPortalFollowsTheDocsAndReinstallCreatesNothing(t *testing
 	}
 	require.Equal(t, 1, strings.Count(strings.Join(semantics, ","), "S"), "no rival success stage")
 
-	require.Len(t, b.fake.Placements(), 2)
+	require.Len(t, b.fake.Placements(), 4, "deal and lead «График платежей», contact and company «Подписки»")
+	var codes []string
+	for _, pl := range b.fake.Placements() {
+		codes = append(codes, pl.Placement+" "+pl.Title)
+	}
+	require.ElementsMatch(t, []string{"CRM_DEAL_DETAIL_TAB График платежей", "CRM_LEAD_DETAIL_TAB График платежей",
+		"CRM_CONTACT_DETAIL_TAB Подписки", "CRM_COMPANY_DETAIL_TAB Подписки"}, codes)
 	require.Len(t, b.fake.EventBindings(), len(portal.EventNames))
 	require.Equal(t, 4, v.PaySystems, "two routes × the two ORDER payer types; CRM_INVOICE ones refused and skipped")
 
@@ -177,7 +183,7 @@ func TestProvisionRefusedStepIsNamedAndRetryFinishesWithoutDuplicates(t *testing
 	require.NoError(t, err)
 	require.Equal(t, 2, b.fake.Calls("crm.type.add"), "the instalment and the company payments smart process, once each")
 	require.Len(t, b.fake.UserFields(fmt.Sprint("CRM_", v.SPATypeID)), 5)
-	require.Len(t, b.fake.Placements(), 2)
+	require.Len(t, b.fake.Placements(), 4)
 	require.Len(t, b.fake.EventBindings(), len(portal.EventNames))
 }
 

@@ -167,6 +167,8 @@ type Charge struct {
 	DeclineReason string
 	NextAttemptOn string
 	AttemptedAt   *time.Time
+	// RefundedMinor is what was returned of the charge, pending refunds included (reserved).
+	RefundedMinor int64
 	CreatedAt     time.Time
 	UpdatedAt     time.Time `gorm:"autoUpdateTime:false"`
 	SettledAt     *time.Time

@@ -46,13 +46,15 @@ func setupSBP(t *testing.T, db *store.DB, day string, enabled bool, edit ...func
 // loseAnswers carries requests out and, while armed, drops the answers of debits by binding:
 // the bank charged, we never heard.
 type loseAnswers struct {
-	next  http.RoundTripper
-	armed atomic.Bool
+	next    http.RoundTripper
+	armed   atomic.Bool
+	refunds atomic.Bool // drop the answers of refund requests instead
 }
 
 func (l *loseAnswers) RoundTrip(r *http.Request) (*http.Response, error) {
 	resp, err := l.next.RoundTrip(r)
-	if err == nil && l.armed.Load() && r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/orders") {
+	lost := l.armed.Load() && strings.HasSuffix(r.URL.Path, "/orders") || l.refunds.Load() && strings.HasSuffix(r.URL.Path, "/refund")
+	if err == nil && lost && r.Method == http.MethodPost {
 		resp.Body.Close()
 		return nil, errors.New("connection reset by peer")
 	}

@@ -1,10 +1,11 @@
 package templates
 
-// TabPage is the «График платежей» tab in a deal or lead card. The JS reads the token from
+// TabPage is the «График платежей» tab in a deal or lead card, or the «Подписки» tab in a contact
+// or company card (subscriptions_tab.html). The JS reads the token from
 // <meta name="b24pay-token"> and sends it with every API call.
 type TabPage struct {
 	Token     string
-	OwnerType string // deal | lead
+	OwnerType string // deal | lead | contact | company
 	OwnerID   int64
 	APIBase   string   // e.g. /api/v1
 	PortalUI  []string // the portal's ui stylesheets, loaded inside Bitrix24 (PortalUI)

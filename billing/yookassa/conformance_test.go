@@ -156,7 +156,86 @@ func conformanceRows() []conformanceRow {
 			require.NoError(t, decodeAnswer("create refund", true, 200, raw, &r))
 			require.Equal(t, RefundSucceeded, r.Status)
 		},
+	}, {
+		name:    "RefundAboveWhatIsLeftOfThePaymentIsRefused",
+		source:  "reference §c.5 (POST /v3/refunds); yookassa.ru/developers/using-api/response-handling/http-codes (400 invalid_request)",
+		prepare: paidAndRefunded("900.00"),
+		method:  "POST", path: "/v3/refunds", key: "refund-2",
+		body:   `{"payment_id": "%s", "amount": {"value": "100.00", "currency": "RUB"}}`,
+		status: 400,
+		answer: `{"type":"error","id":"*","code":"invalid_request","description":"*","parameter":"amount.value"}`,
+		parse: func(t *testing.T, raw []byte) {
+			err := decodeAnswer("create refund", true, 400, raw, &Refund{})
+			require.ErrorIs(t, err, ErrInvalidRequest)
+			require.NotErrorIs(t, err, ErrUnknownOutcome)
+		},
+	}, {
+		name:   "RefundOfAPaymentNotSucceededIsRefused",
+		source: "reference §c.5 (only a succeeded payment is refunded); response-handling/http-codes (400 invalid_request)",
+		prepare: func(t *testing.T, _ *yookassafake.Shop, send func(string, string, string, string) (int, map[string]any)) string {
+			status, p := send("POST", "/v3/payments", "cit-4", firstPaymentBody) // pending: not paid yet
+			require.Equal(t, 200, status)
+			return p["id"].(string)
+		},
+		method: "POST", path: "/v3/refunds", key: "refund-3",
+		body:   `{"payment_id": "%s", "amount": {"value": "100.00", "currency": "RUB"}}`,
+		status: 400,
+		answer: `{"type":"error","id":"*","code":"invalid_request","description":"*","parameter":"payment_id"}`,
+		parse: func(t *testing.T, raw []byte) {
+			require.ErrorIs(t, decodeAnswer("create refund", true, 400, raw, &Refund{}), ErrInvalidRequest)
+		},
+	}, {
+		name:   "RefundCanceledByYooKassaSaysWhy",
+		source: "refund object: status canceled with cancellation_details {party, reason} (reference §c.5 statuses)",
+		prepare: func(t *testing.T, shop *yookassafake.Shop, send func(string, string, string, string) (int, map[string]any)) string {
+			id := paidAndRefunded("")(t, shop, send)
+			shop.CancelRefunds("insufficient_funds")
+			return id
+		},
+		method: "POST", path: "/v3/refunds", key: "refund-4",
+		body:   `{"payment_id": "%s", "amount": {"value": "100.00", "currency": "RUB"}}`,
+		status: 200,
+		answer: `{"id":"*","status":"canceled","cancellation_details":{"party":"yoo_kassa","reason":"insufficient_funds"}}`,
+		parse: func(t *testing.T, raw []byte) {
+			var r Refund
+			require.NoError(t, decodeAnswer("create refund", true, 200, raw, &r))
+			require.Equal(t, RefundCanceled, r.Status)
+			require.Equal(t, "insufficient_funds", r.CancellationDetails.Reason)
+		},
+	}, {
+		name:   "RefundIsReadBack",
+		source: "GET /v3/refunds/{id} (reference §c.6: re-read the object and trust only that)",
+		prepare: func(t *testing.T, shop *yookassafake.Shop, send func(string, string, string, string) (int, map[string]any)) string {
+			id := paidAndRefunded("")(t, shop, send)
+			status, r := send("POST", "/v3/refunds", "refund-5", `{"payment_id": "`+id+`", "amount": {"value": "10.00", "currency": "RUB"}}`)
+			require.Equal(t, 200, status)
+			return r["id"].(string)
+		},
+		method: "GET", path: "/v3/refunds/%s",
+		status: 200,
+		answer: `{"id":"*","payment_id":"*","status":"succeeded","amount":{"value":"10.00","currency":"RUB"}}`,
+		parse: func(t *testing.T, raw []byte) {
+			var r Refund
+			require.NoError(t, decodeAnswer("get refund", false, 200, raw, &r))
+			require.Equal(t, "10.00", r.Amount.Value)
+		},
 	}}
+}
+
+// paidAndRefunded prepares a paid 990.00 payment with amount already refunded ("" for none).
+func paidAndRefunded(amount string) func(*testing.T, *yookassafake.Shop, func(string, string, string, string) (int, map[string]any)) string {
+	return func(t *testing.T, shop *yookassafake.Shop, send func(string, string, string, string) (int, map[string]any)) string {
+		status, p := send("POST", "/v3/payments", "cit-paid", firstPaymentBody)
+		require.Equal(t, 200, status)
+		id := p["id"].(string)
+		_, err := shop.Pay(id)
+		require.NoError(t, err)
+		if amount != "" {
+			status, _ = send("POST", "/v3/refunds", "refund-first", `{"payment_id": "`+id+`", "amount": {"value": "`+amount+`", "currency": "RUB"}}`)
+			require.Equal(t, 200, status)
+		}
+		return id
+	}
 }
 
 func TestConformance(t *testing.T) {
@@ -173,13 +252,12 @@ func TestConformance(t *testing.T) {
 				require.NoError(t, json.Unmarshal(raw, &m), string(raw))
 				return status, m
 			}
-			body := row.body
+			body, path := row.body, row.path
 			if row.prepare != nil {
-				if arg := row.prepare(t, shop, send); strings.Contains(body, "%s") {
-					body = strings.Replace(body, "%s", arg, 1)
-				}
+				arg := row.prepare(t, shop, send)
+				body, path = strings.Replace(body, "%s", arg, 1), strings.Replace(path, "%s", arg, 1)
 			}
-			status, raw := rawSend(t, srv.URL, row.method, row.path, row.key, body)
+			status, raw := rawSend(t, srv.URL, row.method, path, row.key, body)
 			require.Equal(t, row.status, status, string(raw))
 			var want, got any
 			require.NoError(t, json.Unmarshal([]byte(row.answer), &want))

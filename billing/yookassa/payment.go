@@ -88,6 +88,8 @@ type Refund struct {
 	Amount      Amount    `json:"amount"`
 	CreatedAt   time.Time `json:"created_at"`
 	Description string    `json:"description,omitempty"`
+	// CancellationDetails says why a canceled refund was refused.
+	CancellationDetails *CancellationDetails `json:"cancellation_details,omitempty"`
 }
 
 // Refund statuses.

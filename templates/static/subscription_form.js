@@ -1,13 +1,15 @@
-// The manager's form for a new subscription in the deal tab (issue 13): it posts to
-// POST /api/v1/subscriptions and shows the client's link (consent and first payment) to copy.
-// Field errors from the API go next to their fields. Uses the helpers tab.js exports.
+// The manager's form for a new subscription in the deal tab or a contact's or company's
+// «Подписки» tab (issue 13): it posts to POST /api/v1/subscriptions and shows the client's link
+// (consent and first payment) to copy. Field errors from the API go next to their fields. Uses the
+// helpers tab.js (or subscriptions_tab.js) exports.
 (function () {
   'use strict';
 
   var h = window.b24pay;
   var box = document.getElementById('sub-new');
   var tab = document.getElementById('tab');
-  if (!h || !box || !tab || tab.getAttribute('data-owner-type') !== 'deal') return;
+  var owners = { deal: true, contact: true, company: true };
+  if (!h || !box || !tab || !owners[tab.getAttribute('data-owner-type')]) return;
   var $ = function (id) { return document.getElementById(id); };
   var form = $('sub-form');
 
@@ -62,7 +64,10 @@
     button.disabled = true;
     h.api('POST', '/subscriptions', body()).then(function (r) {
       button.disabled = false;
-      if (r.status === 201) showLink(r.data.subscription.link);
+      if (r.status === 201) {
+        showLink(r.data.subscription.link);
+        document.dispatchEvent(new Event('b24pay:subscriptions')); // subscription_list.js reloads
+      }
       else if (r.status) showErrors(r.data);
       h.fit();
     });

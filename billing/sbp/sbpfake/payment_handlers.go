@@ -124,12 +124,19 @@ func (rf *refund) answer() refundAnswer {
 	return refundAnswer{Code: codeSuccess, Amount: json.Number(rf.amount.String()), RefundStatus: rf.status}
 }
 
-// paidAmount sums successful payments of the order. Caller holds b.mu.
+// paidAmount sums successful payments of the order: by its QR codes or, for an order charged to
+// a subscription binding, by that charge (the refund takes "the paid order", reference §b.6).
+// Caller holds b.mu.
 func (b *Bank) paidAmount(order string) (decimal.Decimal, bool) {
 	sum, found := decimal.Zero, false
 	for _, q := range b.orders[order] {
 		if q.payment != nil && q.payment.status == "SUCCESS" {
 			sum, found = sum.Add(q.amount), true
+		}
+	}
+	for _, bd := range b.bindings {
+		if c := bd.orders[order]; c != nil && c.status == "SUCCESS" {
+			sum, found = sum.Add(c.amount), true
 		}
 	}
 	return sum, found

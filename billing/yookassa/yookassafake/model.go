@@ -64,12 +64,13 @@ type payment struct {
 }
 
 type refund struct {
-	ID          string `json:"id"`
-	PaymentID   string `json:"payment_id"`
-	Status      string `json:"status"`
-	Amount      amount `json:"amount"`
-	CreatedAt   string `json:"created_at"`
-	Description string `json:"description,omitempty"`
+	ID                  string        `json:"id"`
+	PaymentID           string        `json:"payment_id"`
+	Status              string        `json:"status"`
+	Amount              amount        `json:"amount"`
+	CreatedAt           string        `json:"created_at"`
+	Description         string        `json:"description,omitempty"`
+	CancellationDetails *cancellation `json:"cancellation_details,omitempty"`
 }
 
 type createPayment struct {

@@ -57,6 +57,8 @@ type Shop struct {
 	failLeft int
 	failSts  int
 	failDone bool // carry the failing request out before answering the failure
+	// refundCancel: the reason later refunds are canceled with ("" lets them succeed).
+	refundCancel string
 
 	deliveries sync.WaitGroup
 	delivered  []Delivery
