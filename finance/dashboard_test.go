@@ -191,6 +191,7 @@ func TestDashboardReconcilesWithTheRowsAtTheMoscowMonthBoundary(t *testing.T) {
 				d, err := svc.Dashboard(context.Background(), member, finance.Filter{})
 				require.NoError(t, err)
 				reconcile(t, rows, now, d)
+				reconcileDrillDown(t, svc, finance.Filter{}, d)
 				reconcileDebtors(t, svc, rows, now, finance.Filter{})
 				reconcileRegister(t, svc, rows, finance.Filter{})
 			})
