@@ -154,7 +154,7 @@ func TestFinanceBIEndpointAndXLSXExport(t *testing.T) {
 	require.NotEqual(t, excelize.CellTypeInlineString, typ)
 }
 
-func mustQuery(t *testing.T, href string) url.Values {
+func mustQuery(t testing.TB, href string) url.Values {
 	t.Helper()
 	_, raw, _ := strings.Cut(strings.ReplaceAll(href, "&amp;", "&"), "?")
 	q, err := url.ParseQuery(raw)

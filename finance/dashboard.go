@@ -90,6 +90,12 @@ func (s *Service) monthBounds() (from, to time.Time, today schedules.Date) {
 	return from.UTC(), from.AddDate(0, 1, 0).UTC(), schedules.NewDate(now.Year(), now.Month(), now.Day())
 }
 
+// Today is the portal's calendar day.
+func (s *Service) Today() schedules.Date {
+	_, _, today := s.monthBounds()
+	return today
+}
+
 // historyStart is the first day of the oldest month of the history figures (portal calendar).
 func historyStart(today schedules.Date) schedules.Date {
 	return schedules.NewDate(today.Year, today.Month, 1).AddMonthsClamped(1 - HistoryMonths)
