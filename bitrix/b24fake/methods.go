@@ -43,7 +43,7 @@ func init() {
 		"im.notify.system.add": notify(false), "im.notify.personal.add": notify(true),
 		"imopenlines.crm.chat.get": crmChatGet, "imopenlines.crm.message.add": crmMessageAdd,
 		"app.info": appInfo, "app.option.set": appOptionSet, "app.option.get": appOptionGet,
-		"user.current": userCurrent, "user.get": userGet, "user.admin": userAdmin, "profile": profile,
+		"user.current": userCurrent, "user.get": userGet, "department.get": departmentGet, "user.admin": userAdmin, "profile": profile,
 		"server.time": serverTime, "scope": scopeMethod, "method.get": methodGet,
 	}
 	for name, h := range table {
