@@ -183,12 +183,23 @@ func (a *App) financeView(c *gin.Context, memberID string, q financeQuery) (*tem
 	case "register":
 		page.Table, err = a.registerTable(c, memberID, f, q, money)
 	default:
+		// The figures and the debtors are two scans of the portal's instalments: on PostgreSQL they run
+		// side by side on two connections (SQLite's one connection takes them in turn).
 		var d finance.Dashboard
-		if d, err = a.finance.Dashboard(ctx, memberID, f); err != nil {
+		figures := make(chan error, 1)
+		go func() {
+			var err error
+			d, err = a.finance.Dashboard(ctx, memberID, f)
+			figures <- err
+		}()
+		page.Table, err = a.debtorsTable(c, memberID, f, q, money)
+		if ferr := <-figures; err == nil {
+			err = ferr
+		}
+		if err != nil {
 			return nil, err
 		}
 		overview(page, d, q, money)
-		page.Table, err = a.debtorsTable(c, memberID, f, q, money)
 	}
 	return page, err
 }
