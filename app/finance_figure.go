@@ -1,7 +1,7 @@
 package app
 
 import (
-	"fmt"
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -34,7 +34,7 @@ func figureTitle(g finance.Figure) string {
 }
 
 // errUnknownFigure answers a drill-down link naming no figure.
-var errUnknownFigure = fmt.Errorf("unknown finance figure")
+var errUnknownFigure = errors.New("unknown finance figure")
 
 // figureTable is the drill-down of one figure: the instalments, payments or contracts behind it.
 func (a *App) figureTable(c *gin.Context, memberID string, f finance.Filter, q financeQuery, money func(int64) string) (*templates.Table, error) {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"b24pay/portal"
@@ -102,10 +103,10 @@ func historyStart(today schedules.Date) schedules.Date {
 }
 
 // activeInstalments is the FROM/WHERE of every instalment of an active schedule in the filter's
-// currency that is not cancelled, narrowed by the filter, with its arguments.
-func activeInstalments(memberID string, f Filter) (string, []any) {
+// currency that is not cancelled, narrowed by the filter, with its arguments; join adds tables.
+func activeInstalments(memberID string, f Filter, join ...string) (string, []any) {
 	tail, args := f.instalments()
-	return ` FROM instalments i JOIN payment_schedules s ON s.id = i.schedule_id
+	return ` FROM instalments i JOIN payment_schedules s ON s.id = i.schedule_id` + strings.Join(join, "") + `
  WHERE i.member_id = ? AND s.member_id = ? AND s.status = 'active' AND s.currency = ? AND i.status <> 'cancelled'` + tail,
 		append([]any{memberID, memberID, f.currency()}, args...)
 }

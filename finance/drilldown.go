@@ -133,7 +133,7 @@ func (g Figure) where(today schedules.Date) (string, []any) {
 // number; sorted by due date unless the page asks otherwise.
 func (s *Service) FigureInstalments(ctx context.Context, memberID string, f Filter, g Figure, p Page) ([]FigureInstalment, int64, error) {
 	_, _, today := s.monthBounds()
-	from, args := activeInstalments(memberID, f)
+	from, args := activeInstalments(memberID, f, " LEFT JOIN clients c ON c.id = s.client_id")
 	cond, cargs := g.where(today)
 	order := p.order(map[string]string{"due": "i.due", "amount": "i.amount_minor", "owed": "i.amount_minor - i.paid_minor",
 		"client": "client_name"}, "i.due, i.id")
@@ -143,7 +143,7 @@ func (s *Service) FigureInstalments(ctx context.Context, memberID string, f Filt
 	}
 	err := s.db.WithContext(ctx).Raw(`SELECT i.id, i.schedule_id, s.owner_type, s.owner_id, s.title, COALESCE(c.name, '') AS client_name,
  i.seq, i.due, i.amount_minor AS amount, i.paid_minor AS paid, i.paid_on, i.status, COUNT(*) OVER () AS total`+
-		strings.Replace(from, " WHERE", " LEFT JOIN clients c ON c.id = s.client_id WHERE", 1)+cond+
+		from+cond+
 		` ORDER BY `+order+` LIMIT ? OFFSET ?`, slices.Concat(args, cargs, []any{p.limit(), p.offset()})...).Scan(&rows).Error
 	out := make([]FigureInstalment, len(rows))
 	var total int64

@@ -103,8 +103,8 @@ func (s *Service) SetGrants(ctx context.Context, memberID string, g Grants, by i
 }
 
 // RoleOf tells what the finance role of a user, or of one of their departments, lets them see; a
-// grant to see everything wins over a grant of their own deals only. departments is asked (it calls
-// Bitrix24, cached for DepartmentsTTL) only when the portal grants the role to a department and the
+// grant to see everything wins over a grant of their own deals only. The user's departments are read
+// (from Bitrix24, cached for DepartmentsTTL) only when the portal grants the role to a department and the
 // user's own grant does not already let them see everything; a department's grant reaches the
 // departments below it.
 func (s *Service) RoleOf(ctx context.Context, memberID string, userID int64) (Access, error) {
