@@ -12,17 +12,7 @@ import (
 )
 
 // managerFinanceToken is the finance token on the manager's (user 2) app page, "" without the role.
-func (e *e2e) managerFinanceToken() string {
-	e.t.Helper()
-	_, page := e.appPage(2)
-	m := financeLink.FindStringSubmatch(page)
-	if m == nil {
-		return ""
-	}
-	token, err := url.QueryUnescape(strings.ReplaceAll(m[1], "&amp;", "&"))
-	require.NoError(e.t, err)
-	return token
-}
+func (e *e2e) managerFinanceToken() string { return e.financeLinkToken(2) }
 
 // The admin grants the finance role to the sales department: the manager, in a team below it, gets
 // «Финансы»; taking the grant away closes the pages at once; the manager moved to another department

@@ -52,60 +52,51 @@ func (s *Service) userDepartments(ctx context.Context, memberID string, userID i
 }
 
 func (s *Service) cachedUser(ctx context.Context, memberID string, userID int64) ([]int64, error) {
-	key := memberID + "/" + strconv.FormatInt(userID, 10)
-	now := s.clock.Now()
-	s.deps.mu.Lock()
-	hit, ok := s.deps.users[key]
-	s.deps.mu.Unlock()
-	if ok && now.Sub(hit.at) < DepartmentsTTL {
-		return hit.value, nil
-	}
-	cl, err := s.clients.For(ctx, memberID)
-	if err != nil {
-		return nil, err
-	}
-	ids, err := cl.UserDepartments(ctx, bitrix.ID(userID))
-	if err != nil {
-		return nil, err
-	}
-	deps := make([]int64, len(ids))
-	for i, id := range ids {
-		deps[i] = int64(id)
-	}
-	s.deps.mu.Lock()
-	defer s.deps.mu.Unlock()
-	if s.deps.users == nil {
-		s.deps.users = map[string]cached[[]int64]{}
-	}
-	s.deps.users[key] = cached[[]int64]{deps, now}
-	return deps, nil
+	return fresh(ctx, s, memberID, &s.deps.users, memberID+"/"+strconv.FormatInt(userID, 10), func(cl *bitrix.Client) ([]int64, error) {
+		ids, err := cl.UserDepartments(ctx, bitrix.ID(userID))
+		deps := make([]int64, len(ids))
+		for i, id := range ids {
+			deps[i] = int64(id)
+		}
+		return deps, err
+	})
 }
 
 func (s *Service) cachedTree(ctx context.Context, memberID string) (map[int64]int64, error) {
+	return fresh(ctx, s, memberID, &s.deps.parent, memberID, func(cl *bitrix.Client) (map[int64]int64, error) {
+		list, err := cl.Departments(ctx)
+		parent := make(map[int64]int64, len(list))
+		for _, d := range list {
+			parent[int64(d.ID)] = int64(d.Parent)
+		}
+		return parent, err
+	})
+}
+
+// fresh answers key from the cache while it is younger than DepartmentsTTL, else reads it from the
+// portal's Bitrix24 with load and keeps it (an error is not kept).
+func fresh[T any](ctx context.Context, s *Service, memberID string, m *map[string]cached[T], key string, load func(*bitrix.Client) (T, error)) (T, error) {
 	now := s.clock.Now()
 	s.deps.mu.Lock()
-	hit, ok := s.deps.parent[memberID]
+	hit, ok := (*m)[key]
 	s.deps.mu.Unlock()
 	if ok && now.Sub(hit.at) < DepartmentsTTL {
 		return hit.value, nil
 	}
+	var zero T
 	cl, err := s.clients.For(ctx, memberID)
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
-	list, err := cl.Departments(ctx)
+	v, err := load(cl)
 	if err != nil {
-		return nil, err
-	}
-	parent := make(map[int64]int64, len(list))
-	for _, d := range list {
-		parent[int64(d.ID)] = int64(d.Parent)
+		return zero, err
 	}
 	s.deps.mu.Lock()
 	defer s.deps.mu.Unlock()
-	if s.deps.parent == nil {
-		s.deps.parent = map[string]cached[map[int64]int64]{}
+	if *m == nil {
+		*m = map[string]cached[T]{}
 	}
-	s.deps.parent[memberID] = cached[map[int64]int64]{parent, now}
-	return parent, nil
+	(*m)[key] = cached[T]{v, now}
+	return v, nil
 }
