@@ -51,7 +51,10 @@ type Debtor struct {
 func (s *Service) Debtors(ctx context.Context, memberID string, f Filter, p Page) ([]Debtor, int64, error) {
 	_, _, today := s.monthBounds()
 	period, pargs := Filter{From: f.From, To: f.To}.instalments()
-	manager, margs := Filter{Manager: f.Manager}.instalments()
+	if f.Manager != 0 { // the manager's schedules only, before anything is summed
+		period += " AND i.schedule_id IN (SELECT ms.id FROM payment_schedules ms WHERE ms.member_id = ? AND ms.responsible_id = ?)"
+		pargs = append(pargs, memberID, f.Manager)
+	}
 	order := p.order(map[string]string{"name": "name", "owed": "owed", "overdue": "overdue", "next": "next_due"}, "owed DESC, client_id")
 	var rows []struct {
 		Debtor
@@ -65,10 +68,10 @@ func (s *Service) Debtors(ctx context.Context, memberID string, f Filter, p Page
     SUM(CASE WHEN i.due < ? THEN i.amount_minor - i.paid_minor ELSE 0 END) AS overdue, MIN(i.due) AS next_due FROM instalments i
    WHERE i.member_id = ? AND i.status <> 'cancelled' AND i.paid_minor < i.amount_minor`+period+`
    GROUP BY i.schedule_id) a JOIN payment_schedules s ON s.id = a.schedule_id
-  WHERE s.member_id = ? AND s.status = 'active' AND s.currency = ?`+manager+`
+  WHERE s.member_id = ? AND s.status = 'active' AND s.currency = ?
   GROUP BY 1) t LEFT JOIN clients c ON c.id = t.client_id
  ORDER BY `+order+` LIMIT ? OFFSET ?`,
-		slices.Concat([]any{today.String(), memberID}, pargs, []any{memberID, f.currency()}, margs, []any{p.limit(), p.offset()})...).Scan(&rows).Error
+		slices.Concat([]any{today.String(), memberID}, pargs, []any{memberID, f.currency(), p.limit(), p.offset()})...).Scan(&rows).Error
 	out := make([]Debtor, len(rows))
 	var total int64
 	for i, r := range rows {
