@@ -56,12 +56,22 @@ func financeWorld(t *testing.T, e *e2e) string {
 // financeToken is the admin token the app page's «Финансы» link carries.
 func (e *e2e) financeToken() string {
 	e.t.Helper()
-	_, app := e.appPage(1)
+	token := e.financeLinkToken(1)
+	require.NotEmpty(e.t, token, "the admin's app page links to the finance page")
+	return token
+}
+
+// financeLinkToken is the token of the «Финансы» link on a user's app page, "" when there is none.
+func (e *e2e) financeLinkToken(user int) string {
+	e.t.Helper()
+	_, app := e.appPage(user)
 	m := financeLink.FindStringSubmatch(app)
-	require.NotNil(e.t, m, "the admin's app page links to the finance page")
-	admin, err := url.QueryUnescape(strings.ReplaceAll(m[1], "&amp;", "&"))
+	if m == nil {
+		return ""
+	}
+	token, err := url.QueryUnescape(strings.ReplaceAll(m[1], "&amp;", "&"))
 	require.NoError(e.t, err)
-	return admin
+	return token
 }
 
 // The admin opens «Финансы» from the app page: the figures, the drill-down from a debtor to the
@@ -154,7 +164,7 @@ func TestFinanceBIEndpointAndXLSXExport(t *testing.T) {
 	require.NotEqual(t, excelize.CellTypeInlineString, typ)
 }
 
-func mustQuery(t *testing.T, href string) url.Values {
+func mustQuery(t testing.TB, href string) url.Values {
 	t.Helper()
 	_, raw, _ := strings.Cut(strings.ReplaceAll(href, "&amp;", "&"), "?")
 	q, err := url.ParseQuery(raw)

@@ -48,7 +48,7 @@ func (a *App) financeAllowed(ctx context.Context, claims TabClaims) (bool, error
 	case claims.OwnerType != financeOwner:
 		return false, ErrTokenInvalid
 	}
-	access, err := a.finance.RoleOf(ctx, claims.MemberID, claims.UserID, nil)
+	access, err := a.finance.RoleOf(ctx, claims.MemberID, claims.UserID)
 	if err == nil && !access.Granted {
 		err = ErrTokenInvalid
 	}
@@ -65,7 +65,7 @@ func (f financeCaller) scope(q *financeQuery) {
 // financeToken signs the finance token of a user who is no admin, when they hold the finance role
 // ("" otherwise).
 func (a *App) financeToken(ctx context.Context, memberID string, userID int64) (string, error) {
-	access, err := a.finance.RoleOf(ctx, memberID, userID, nil)
+	access, err := a.finance.RoleOf(ctx, memberID, userID)
 	if err != nil || !access.Granted {
 		return "", err
 	}

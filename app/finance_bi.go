@@ -60,9 +60,12 @@ func biReport(d finance.Dashboard, debtors []finance.Debtor) gin.H {
 	for i, b := range finance.AgingBuckets {
 		aging[b.Label] = amt(d.Aging[i])
 	}
-	forecast := []gin.H{}
-	for _, m := range d.Forecast {
-		forecast = append(forecast, gin.H{"month": m.Month, "amount": amt(m.Minor)})
+	months := func(list []finance.MonthSum) []gin.H {
+		out := []gin.H{}
+		for _, m := range list {
+			out = append(out, gin.H{"month": m.Month, "amount": amt(m.Minor)})
+		}
+		return out
 	}
 	rows := []gin.H{}
 	for _, r := range debtors {
@@ -72,7 +75,9 @@ func biReport(d finance.Dashboard, debtors []finance.Debtor) gin.H {
 	return gin.H{"currency": d.Currency.Code, "today": d.Today.String(), "receivable": amt(d.Receivable),
 		"overdue": amt(d.Overdue), "due_7_days": amt(d.Due7), "due_30_days": amt(d.Due30), "aging": aging,
 		"paid_this_month": amt(d.PaidMonth), "refunded_this_month": amt(d.RefundedMonth),
-		"fees_this_month": amt(d.FeesMonth), "net_this_month": amt(d.NetMonth()), "forecast": forecast,
-		"outgoing": gin.H{"paid_this_month": amt(d.Outgoing.PaidMonth), "remaining_principal": amt(d.Outgoing.Remaining)},
-		"debtors":  rows}
+		"fees_this_month": amt(d.FeesMonth), "net_this_month": amt(d.NetMonth()), "forecast": months(d.Forecast),
+		"collected_by_month": months(d.Collected),
+		"paid_on_time":       gin.H{"due": d.OnTime.Due, "on_time": d.OnTime.OnTime, "percent": d.OnTime.Percent()},
+		"outgoing":           gin.H{"paid_this_month": amt(d.Outgoing.PaidMonth), "remaining_principal": amt(d.Outgoing.Remaining)},
+		"debtors":            rows}
 }

@@ -32,6 +32,17 @@ func TestFinancePageInBrowser(t *testing.T) {
 	require.LessOrEqual(t, width, 1000, "nothing overflows the 1000 px frame")
 	screenshot(t, ctx, "finance-overview.png")
 
+	// «Просрочено» drills down to the overdue instalments, each opening the deal's Bitrix24 card.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`a[data-test="overdue"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-test="figure-instalments"]`))))
+	rows, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('[data-test="figure-instalments"] tbody a[target="_top"][href*="/crm/deal/details/"]').length`))
+	require.NoError(t, err)
+	require.Equal(t, 3, rows, "three overdue instalments, each with its deal's card")
+	width, err = chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	require.NoError(t, err)
+	require.LessOrEqual(t, width, 1000)
+	screenshot(t, ctx, "finance-overdue-list.png")
+
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.Navigate(e.url+"/b24/finance?"+url.Values{"token": {admin}, "view": {"outgoing"}}.Encode()),
 		chromedp.WaitVisible(chromedp.CSS(`[data-test="outgoing-calendar"]`))))

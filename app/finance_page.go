@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -33,6 +34,7 @@ type financeQuery struct {
 	desc              bool
 	page              int
 	id, paid          int64
+	fig               string              // the figure whose rows view=figure lists
 	filter            finance.FilterInput // as typed; carried by every link
 	ownOnly           bool                // the caller sees only their own deals: the manager is fixed
 }
@@ -43,6 +45,7 @@ func parseFinanceQuery(c *gin.Context) financeQuery {
 	q.page, _ = strconv.Atoi(c.Query("page"))
 	q.id, _ = strconv.ParseInt(c.Query("id"), 10, 64)
 	q.paid, _ = strconv.ParseInt(c.Query("paid"), 10, 64)
+	q.fig = c.Query("fig")
 	q.filter = finance.FilterInput{Manager: c.Query("manager"), From: c.Query("from"), To: c.Query("to"),
 		Route: c.Query("route"), Currency: c.Query("currency")}
 	return q
@@ -63,6 +66,9 @@ func (q financeQuery) href(path string, changes map[string]string) string {
 	}
 	if q.id != 0 {
 		v.Set("id", strconv.FormatInt(q.id, 10))
+	}
+	if q.fig != "" {
+		v.Set("fig", q.fig)
 	}
 	for k, x := range map[string]string{"manager": q.filter.Manager, "from": q.filter.From, "to": q.filter.To,
 		"route": q.filter.Route, "currency": q.filter.Currency} {
@@ -110,7 +116,7 @@ func (q financeQuery) nav() []templates.Link {
 	for _, v := range []struct{ view, label string }{{"overview", "Дебиторская задолженность"}, {"outgoing", "Платежи компании"},
 		{"register", "Реестр платежей"}} {
 		out = append(out, templates.Link{Label: v.label, Current: q.view == v.view,
-			Href: q.href("/b24/finance", map[string]string{"view": v.view, "sort": "", "desc": "", "page": "", "id": ""})})
+			Href: q.href("/b24/finance", map[string]string{"view": v.view, "sort": "", "desc": "", "page": "", "id": "", "fig": ""})})
 	}
 	return out
 }
@@ -128,6 +134,10 @@ func (a *App) financePage(c *gin.Context) {
 func (a *App) showFinance(c *gin.Context, claims financeCaller, q financeQuery, status int, problem string) {
 	claims.scope(&q)
 	view, err := a.financeView(c, claims.MemberID, q)
+	if errors.Is(err, errUnknownFigure) {
+		a.figureNotFound(c)
+		return
+	}
 	if err != nil {
 		_ = c.Error(err)
 		a.renderError(c, http.StatusInternalServerError, "Ошибка", "Не удалось построить отчёт, обновите страницу.")
@@ -149,53 +159,98 @@ func (q financeQuery) filterForm(errs map[string]string) *templates.FinanceFilte
 func (a *App) financeView(c *gin.Context, memberID string, q financeQuery) (*templates.FinancePage, error) {
 	ctx := c.Request.Context()
 	f, errs := q.filter.Parse()
-	d, err := a.finance.Dashboard(ctx, memberID, f)
-	if err != nil {
-		return nil, err
-	}
-	page := &templates.FinancePage{Title: "Финансы", Today: d.Today.RU(), Filters: q.filterForm(errs)}
-	money := func(m int64) string { return d.Currency.Human(finance.Major(m, d.Currency)) }
+	page := &templates.FinancePage{Title: "Финансы", Today: a.finance.Today().RU(), Filters: q.filterForm(errs)}
+	cur := finance.Currency(f.Currency)
+	money := func(m int64) string { return cur.Human(finance.Major(m, cur)) }
+	var err error
 	switch q.view {
 	case "client":
 		page.Table, err = a.clientTable(c, memberID, f, q, money)
 	case "schedule":
 		page.Table, err = a.scheduleTable(c, memberID, q, money)
+	case "figure":
+		page.Table, err = a.figureTable(c, memberID, f, q, money)
 	case "outgoing":
-		page.Outgoing = []templates.Figure{{Label: "Оплачено в этом месяце", Value: money(d.Outgoing.PaidMonth), Test: "out-paid-month"},
-			{Label: "К оплате до конца месяца", Value: money(d.Outgoing.DueMonth), Test: "out-due-month"},
-			{Label: "Остаток основного долга", Value: money(d.Outgoing.Remaining), Test: "out-remaining"}}
-		page.Table = outgoingTable(d, q, money)
+		var o finance.Outgoing
+		if o, err = a.finance.Outgoing(ctx, memberID, f); err != nil {
+			return nil, err
+		}
+		page.Outgoing = outgoingFigures(o, q, money)
+		page.Table = a.outgoingTable(c, memberID, "Календарь платежей компании", o.Calendar, q, money)
 		if q.paid != 0 {
 			page.Notice = "Платёж отмечен оплаченным: договор переведён на следующую дату или закрыт."
 		}
 	case "register":
 		page.Table, err = a.registerTable(c, memberID, f, q, money)
 	default:
-		overview(page, d, money)
+		// The figures and the debtors are two scans of the portal's instalments: on PostgreSQL they run
+		// side by side on two connections (SQLite's one connection takes them in turn).
+		var d finance.Dashboard
+		figures := make(chan error, 1)
+		go func() {
+			var err error
+			d, err = a.finance.Dashboard(ctx, memberID, f)
+			figures <- err
+		}()
 		page.Table, err = a.debtorsTable(c, memberID, f, q, money)
+		if ferr := <-figures; err == nil {
+			err = ferr
+		}
+		if err != nil {
+			return nil, err
+		}
+		overview(page, d, q, money)
 	}
 	return page, err
 }
 
-// overview fills the figures and charts of the incoming side.
-func overview(page *templates.FinancePage, d finance.Dashboard, money func(int64) string) {
+// figureHref links a figure to the list of the rows behind it (its drill-down), on the same filter.
+func (q financeQuery) figureHref(key string) string {
+	return q.href("/b24/finance", map[string]string{"view": "figure", "fig": key, "sort": "", "desc": "", "page": "", "id": ""})
+}
+
+// outgoingFigures are the outgoing side's figures, each linking to the contracts behind it.
+func outgoingFigures(o finance.Outgoing, q financeQuery, money func(int64) string) []templates.Figure {
+	return []templates.Figure{
+		{Label: figureLabels["out-paid"], Value: money(o.PaidMonth), Href: q.figureHref("out-paid"), Test: "out-paid-month"},
+		{Label: figureLabels["out-due"], Value: money(o.DueMonth), Href: q.figureHref("out-due"), Test: "out-due-month"},
+		{Label: figureLabels["out-remaining"], Value: money(o.Remaining), Href: q.figureHref("out-remaining"), Test: "out-remaining"}}
+}
+
+// overview fills the figures and charts of the incoming side; every figure and bar links to its rows.
+func overview(page *templates.FinancePage, d finance.Dashboard, q financeQuery, money func(int64) string) {
+	card := func(key, test string, minor int64) templates.Figure {
+		return templates.Figure{Label: figureLabels[key], Value: money(minor), Href: q.figureHref(key), Test: test}
+	}
 	page.Cards = []templates.Figure{
-		{Label: "Дебиторская задолженность", Value: money(d.Receivable), Test: "receivable"}, {Label: "Просрочено", Value: money(d.Overdue), Test: "overdue"},
-		{Label: "К оплате за 7 дней", Value: money(d.Due7), Test: "due7"}, {Label: "К оплате за 30 дней", Value: money(d.Due30), Test: "due30"},
-		{Label: "Получено в этом месяце", Value: money(d.PaidMonth), Test: "paid-month"}, {Label: "Возвращено в этом месяце", Value: money(d.RefundedMonth), Test: "refunded-month"},
-		{Label: "Комиссии провайдеров в этом месяце", Value: money(d.FeesMonth), Test: "fees-month"},
-		{Label: "Чистыми в этом месяце (за вычетом возвратов и комиссий)", Value: money(d.NetMonth()), Test: "net-month"},
+		card("receivable", "receivable", d.Receivable), card("overdue", "overdue", d.Overdue),
+		card("due7", "due7", d.Due7), card("due30", "due30", d.Due30),
+		card("paid", "paid-month", d.PaidMonth), card("refunded", "refunded-month", d.RefundedMonth),
+		{Label: "Комиссии провайдеров в этом месяце", Value: money(d.FeesMonth), Href: q.figureHref("paid"), Test: "fees-month"},
+		card("net", "net-month", d.NetMonth()),
+		{Label: figureLabels["ontime"], Value: fmt.Sprintf("%d %% (%d из %d)", d.OnTime.Percent(), d.OnTime.OnTime, d.OnTime.Due),
+			Href: q.figureHref("ontime"), Test: "on-time"},
+		{Label: figureLabels["late"], Value: strconv.FormatInt(d.OnTime.Due-d.OnTime.OnTime, 10), Href: q.figureHref("late"), Test: "late"},
 	}
 	for i, b := range finance.AgingBuckets {
-		page.Aging = append(page.Aging, templates.Bar{Label: b.Label, Value: money(d.Aging[i]), Percent: percent(d.Aging[i], d.Overdue)})
+		page.Aging = append(page.Aging, templates.Bar{Label: b.Label, Value: money(d.Aging[i]), Percent: percent(d.Aging[i], d.Overdue),
+			Href: q.figureHref(fmt.Sprintf("aging-%d", i))})
 	}
+	page.Forecast = monthBars(d.Forecast, "forecast-", q, money)
+	page.Collected = monthBars(d.Collected, "collected-", q, money)
+}
+
+// monthBars is a chart of amounts by month, each bar linking to the figure prefix+month.
+func monthBars(months []finance.MonthSum, prefix string, q financeQuery, money func(int64) string) []templates.Bar {
 	var top int64
-	for _, m := range d.Forecast {
+	for _, m := range months {
 		top = max(top, m.Minor)
 	}
-	for _, m := range d.Forecast {
-		page.Forecast = append(page.Forecast, templates.Bar{Label: m.Month, Value: money(m.Minor), Percent: percent(m.Minor, top)})
+	var out []templates.Bar
+	for _, m := range months {
+		out = append(out, templates.Bar{Label: m.Month, Value: money(m.Minor), Percent: percent(m.Minor, top), Href: q.figureHref(prefix + m.Month)})
 	}
+	return out
 }
 
 func percent(part, whole int64) int {
@@ -269,12 +324,14 @@ var instalmentStatusRU = map[string]string{"planned": "Запланирован"
 var companyStageRU = map[string]string{portal.CompanyPaymentPlanned: "Запланирован", portal.CompanyPaymentSent: "Отправлен",
 	portal.CompanyPaymentPaid: "Оплачен"}
 
-// outgoingTable is the payment calendar: every contract, an open one with «Отметить оплаченным».
-func outgoingTable(d finance.Dashboard, q financeQuery, money func(int64) string) *templates.Table {
-	t := &templates.Table{Title: "Календарь платежей компании", Test: "outgoing-calendar", Empty: "Договоров нет.",
+// outgoingTable lists company contracts (the payment calendar, or the contracts behind an outgoing
+// figure), each opening its «Платежи компании» card; an open one with «Отметить оплаченным».
+func (a *App) outgoingTable(c *gin.Context, memberID, title string, rows []finance.Upcoming, q financeQuery, money func(int64) string) *templates.Table {
+	t := &templates.Table{Title: title, Test: "outgoing-calendar", Empty: "Договоров нет.",
 		Head: []templates.Link{{Label: "Дата"}, {Label: "Договор"}, {Label: "Платёж"}, {Label: "Остаток долга"}, {Label: "Стадия"}, {Label: ""}}}
 	action := "/b24/finance/company-payments/paid?" + url.Values{"token": {q.token}}.Encode()
-	for _, u := range d.Outgoing.Calendar {
+	entityType := a.companyPaymentsType(c, memberID)
+	for _, u := range rows {
 		stage, act := companyStageRU[u.Stage], templates.Cell{}
 		if u.Closed {
 			stage = "Закрыт"
@@ -282,9 +339,26 @@ func outgoingTable(d finance.Dashboard, q financeQuery, money func(int64) string
 			act.Button = &templates.Button{Action: action, Label: "Отметить оплаченным", Test: "mark-paid-" + strconv.FormatInt(u.ItemID, 10),
 				Values: map[string]string{"item": strconv.FormatInt(u.ItemID, 10), "date": u.Date}}
 		}
-		t.Rows = append(t.Rows, []templates.Cell{text(u.Date), text(u.Contract), num(money(u.Amount)), num(money(u.Remaining)), text(stage), act})
+		contract := text(u.Contract)
+		if entityType != 0 {
+			contract = templates.Cell{Text: u.Contract, Href: fmt.Sprintf("%s/crm/type/%d/details/%d/", a.cfg.B24.PortalURL, entityType, u.ItemID), External: true}
+			if contract.Text == "" {
+				contract.Text = fmt.Sprintf("Платёж №%d", u.ItemID)
+			}
+		}
+		t.Rows = append(t.Rows, []templates.Cell{text(u.Date), contract, num(money(u.Amount)), num(money(u.Remaining)), text(stage), act})
 	}
 	return t
+}
+
+// companyPaymentsType is the entity type of «Платежи компании» on the portal (0 when not provisioned).
+func (a *App) companyPaymentsType(c *gin.Context, memberID string) int {
+	p, err := a.portals.Get(c.Request.Context(), memberID)
+	if err != nil {
+		_ = c.Error(err)
+		return 0
+	}
+	return p.Provisioned().CompanyPayments.EntityTypeID
 }
 
 // feeCell shows a payment's fee or net amount; a refund has none of its own.

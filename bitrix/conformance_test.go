@@ -3,6 +3,7 @@ package bitrix
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -63,6 +64,20 @@ var typedParse = map[string]func(ctx context.Context, c *Client) error{
 	"app.info": func(ctx context.Context, c *Client) error {
 		info, err := c.AppInfo(ctx)
 		return nonEmpty(int(info.ID), err)
+	},
+	"user.get": func(ctx context.Context, c *Client) error {
+		deps, err := c.UserDepartments(ctx, 1)
+		if err == nil && (len(deps) != 1 || deps[0] != 1) {
+			err = fmt.Errorf("departments %v, want [1]", deps)
+		}
+		return err
+	},
+	"department.get": func(ctx context.Context, c *Client) error {
+		deps, err := c.Departments(ctx)
+		if err == nil && (len(deps) != 2 || deps[1].Parent != 1) {
+			err = fmt.Errorf("departments %+v, want 1 and 15 under it", deps)
+		}
+		return err
 	},
 	"profile": func(ctx context.Context, c *Client) error {
 		p, err := c.Profile(ctx)

@@ -2,7 +2,10 @@ package finance
 
 import (
 	"context"
+	"slices"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"b24pay/portal"
@@ -30,8 +33,30 @@ type Dashboard struct {
 	FeesMonth     int64   // the providers' fees on it (B24PAY_FEES)
 	RefundedMonth int64   // refunds that succeeded this month
 	Forecast      []MonthSum
+	Collected     []MonthSum // money received by providers per month: the last 12 months, this one last
+	OnTime        OnTime
 	Outgoing      Outgoing
 }
+
+// OnTime is the share of instalments paid on time: of the instalments that fell due in the last 12
+// months (HistoryMonths, up to yesterday, portal calendar), those paid in full on or before their
+// due date. Instalments paid in full before paid-on days were recorded (migration 00017) are left out.
+type OnTime struct {
+	Due    int64 // instalments counted
+	OnTime int64 // of which paid in full on or before the due date
+}
+
+// Percent is the on-time share in whole percent (0 when nothing fell due).
+func (o OnTime) Percent() int64 {
+	if o.Due == 0 {
+		return 0
+	}
+	return o.OnTime * 100 / o.Due
+}
+
+// HistoryMonths is how many months the history figures (money collected, paid on time) look back,
+// this month included.
+const HistoryMonths = 12
 
 // MonthSum is an amount for one calendar month (YYYY-MM).
 type MonthSum struct {
@@ -66,13 +91,30 @@ func (s *Service) monthBounds() (from, to time.Time, today schedules.Date) {
 	return from.UTC(), from.AddDate(0, 1, 0).UTC(), schedules.NewDate(now.Year(), now.Month(), now.Day())
 }
 
-// openInstalments is the FROM/WHERE of every instalment still owed in the filter's currency,
-// narrowed by the filter, with its arguments.
-func openInstalments(memberID string, f Filter) (string, []any) {
+// Today is the portal's calendar day.
+func (s *Service) Today() schedules.Date {
+	_, _, today := s.monthBounds()
+	return today
+}
+
+// historyStart is the first day of the oldest month of the history figures (portal calendar).
+func historyStart(today schedules.Date) schedules.Date {
+	return schedules.NewDate(today.Year, today.Month, 1).AddMonthsClamped(1 - HistoryMonths)
+}
+
+// activeInstalments is the FROM/WHERE of every instalment of an active schedule in the filter's
+// currency that is not cancelled, narrowed by the filter, with its arguments; join adds tables.
+func activeInstalments(memberID string, f Filter, join ...string) (string, []any) {
 	tail, args := f.instalments()
-	return ` FROM instalments i JOIN payment_schedules s ON s.id = i.schedule_id
- WHERE i.member_id = ? AND s.status = 'active' AND s.currency = ? AND i.status <> 'cancelled' AND i.paid_minor < i.amount_minor` + tail,
-		append([]any{memberID, f.currency()}, args...)
+	return ` FROM instalments i JOIN payment_schedules s ON s.id = i.schedule_id` + strings.Join(join, "") + `
+ WHERE i.member_id = ? AND s.member_id = ? AND s.status = 'active' AND s.currency = ? AND i.status <> 'cancelled'` + tail,
+		append([]any{memberID, memberID, f.currency()}, args...)
+}
+
+// openInstalments is activeInstalments still owed.
+func openInstalments(memberID string, f Filter) (string, []any) {
+	from, args := activeInstalments(memberID, f)
+	return from + " AND i.paid_minor < i.amount_minor", args
 }
 
 // NetMonth is what this month's money comes to after refunds and the providers' fees.
@@ -83,33 +125,14 @@ func (s *Service) Dashboard(ctx context.Context, memberID string, f Filter) (Das
 	d := Dashboard{Currency: currencyOf(f.currency())}
 	from, to, today := s.monthBounds()
 	d.Today = today
-	db := s.db.WithContext(ctx)
-	// One scan: what is owed per due date (at most a few thousand dates); every incoming figure is
-	// then summed from these rows by the same date rules.
-	var byDue []struct {
-		Due   string
-		Minor int64
-	}
-	open, args := openInstalments(memberID, f)
-	if err := db.Raw(`SELECT i.due, SUM(i.amount_minor - i.paid_minor) AS minor`+open+` GROUP BY i.due`, args...).
-		Scan(&byDue).Error; err != nil {
+	if err := s.instalmentFigures(ctx, memberID, f, &d); err != nil {
 		return d, err
 	}
-	d.Aging = make([]int64, len(AgingBuckets))
-	forecast := map[string]int64{}
-	horizon := today.AddMonthsClamped(12).String()
-	for _, r := range byDue {
-		d.add(r.Due, r.Minor, today, horizon, forecast)
-	}
-	for month, minor := range forecast {
-		d.Forecast = append(d.Forecast, MonthSum{Month: month, Minor: minor})
-	}
-	sort.Slice(d.Forecast, func(i, j int) bool { return d.Forecast[i].Month < d.Forecast[j].Month })
-	if err := s.received(ctx, memberID, f, from, to, &d); err != nil {
+	if err := s.received(ctx, memberID, f, &d); err != nil {
 		return d, err
 	}
 	tail, targs := f.payments("r.updated_at", s.loc)
-	if err := db.Raw(`SELECT COALESCE(SUM(r.amount_minor), 0) FROM refunds r JOIN payments p ON p.id = r.payment_id
+	if err := s.db.WithContext(ctx).Raw(`SELECT COALESCE(SUM(r.amount_minor), 0) FROM refunds r JOIN payments p ON p.id = r.payment_id
  WHERE r.member_id = ? AND p.currency = ? AND r.status = 'succeeded' AND r.updated_at >= ? AND r.updated_at < ?`+tail,
 		append([]any{memberID, d.Currency.Code, from, to}, targs...)...).Row().Scan(&d.RefundedMonth); err != nil {
 		return d, err
@@ -119,27 +142,95 @@ func (s *Service) Dashboard(ctx context.Context, memberID string, f Filter) (Das
 	return d, err
 }
 
-// received sums the money providers settled this month and their fees, each fee computed per payment
-// as the register shows it (payments are grouped by route and amount, so the scan stays small).
-func (s *Service) received(ctx context.Context, memberID string, f Filter, from, to time.Time, d *Dashboard) error {
+// instalmentFigures is one pass over the instalments, grouped by due date (a few thousand dates at
+// most): what is owed on the open ones, and how many of those that fell due in the history window
+// were paid on time. Every incoming figure is then summed from these rows by the same date rules.
+func (s *Service) instalmentFigures(ctx context.Context, memberID string, f Filter, d *Dashboard) error {
+	var byDue []struct {
+		Due                     string
+		Owed, N, OnTime, Legacy int64
+	}
+	start := historyStart(d.Today).String()
+	active, args := activeInstalments(memberID, f)
+	err := s.db.WithContext(ctx).Raw(`SELECT i.due,
+ SUM(CASE WHEN i.paid_minor < i.amount_minor THEN i.amount_minor - i.paid_minor ELSE 0 END) AS owed, COUNT(*) AS n,
+ SUM(CASE WHEN i.paid_minor >= i.amount_minor AND i.paid_on <> '' AND i.paid_on <= i.due THEN 1 ELSE 0 END) AS on_time,
+ SUM(CASE WHEN i.paid_minor >= i.amount_minor AND i.paid_on = '' THEN 1 ELSE 0 END) AS legacy`+active+`
+ AND (i.paid_minor < i.amount_minor OR i.due >= ?) GROUP BY i.due`, append(args, start)...).Scan(&byDue).Error
+	if err != nil {
+		return err
+	}
+	d.Aging = make([]int64, len(AgingBuckets))
+	forecast := map[string]int64{}
+	horizon, t := d.Today.AddMonthsClamped(12).String(), d.Today.String()
+	for _, r := range byDue {
+		if r.Owed > 0 {
+			d.add(r.Due, r.Owed, horizon, forecast)
+		}
+		if r.Due >= start && r.Due < t {
+			d.OnTime.Due += r.N - r.Legacy
+			d.OnTime.OnTime += r.OnTime
+		}
+	}
+	for month, minor := range forecast {
+		d.Forecast = append(d.Forecast, MonthSum{Month: month, Minor: minor})
+	}
+	sort.Slice(d.Forecast, func(i, j int) bool { return d.Forecast[i].Month < d.Forecast[j].Month })
+	return nil
+}
+
+// historyMonths are the portal-time first instants of the history months, oldest first, and the
+// first instant after the last one.
+func (s *Service) historyMonths(today schedules.Date) []time.Time {
+	first := historyStart(today)
+	out := make([]time.Time, HistoryMonths+1)
+	for k := range out {
+		m := first.AddMonthsClamped(k)
+		out[k] = time.Date(m.Year, m.Month, 1, 0, 0, 0, 0, s.loc).UTC()
+	}
+	return out
+}
+
+// received sums the money providers settled per month of the history, and this month's fees, each
+// fee computed per payment as the register shows it (one pass: payments grouped by route, amount and
+// month, so the scan answers few rows).
+func (s *Service) received(ctx context.Context, memberID string, f Filter, d *Dashboard) error {
+	bounds := s.historyMonths(d.Today)
+	month := "CASE"
+	var margs []any
+	for k := HistoryMonths - 1; k > 0; k-- {
+		month += " WHEN p.settled_at >= ? THEN " + strconv.Itoa(k)
+		margs = append(margs, bounds[k])
+	}
+	month += " ELSE 0 END"
 	tail, args := f.payments("p.settled_at", s.loc)
 	var rows []struct {
 		Provider string
+		Month    int
 		Paid     int64
 		N        int64
 	}
-	err := s.db.WithContext(ctx).Raw(`SELECT p.provider, p.paid_minor AS paid, COUNT(*) AS n FROM payments p
+	err := s.db.WithContext(ctx).Raw(`SELECT p.provider, `+month+` AS month, p.paid_minor AS paid, COUNT(*) AS n FROM payments p
  WHERE p.member_id = ? AND p.currency = ? AND p.settled_at >= ? AND p.settled_at < ? AND p.paid_minor > 0`+tail+`
- GROUP BY p.provider, p.paid_minor`, append([]any{memberID, d.Currency.Code, from, to}, args...)...).Scan(&rows).Error
+ GROUP BY 1, 2, 3`, slices.Concat(margs, []any{memberID, d.Currency.Code, bounds[0], bounds[HistoryMonths]}, args)...).
+		Scan(&rows).Error
+	d.Collected = make([]MonthSum, HistoryMonths)
+	for k := range d.Collected {
+		d.Collected[k].Month = bounds[k].In(s.loc).Format("2006-01")
+	}
 	for _, r := range rows {
-		d.PaidMonth += r.Paid * r.N
-		d.FeesMonth += s.fees.Fee(r.Provider, r.Paid) * r.N
+		d.Collected[r.Month].Minor += r.Paid * r.N
+		if r.Month == HistoryMonths-1 {
+			d.PaidMonth += r.Paid * r.N
+			d.FeesMonth += s.fees.Fee(r.Provider, r.Paid) * r.N
+		}
 	}
 	return err
 }
 
 // add counts what is owed on one due date into the figures.
-func (d *Dashboard) add(due string, owed int64, today schedules.Date, horizon string, forecast map[string]int64) {
+func (d *Dashboard) add(due string, owed int64, horizon string, forecast map[string]int64) {
+	today := d.Today
 	d.Receivable += owed
 	t := today.String()
 	if due < t {

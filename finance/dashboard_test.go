@@ -39,6 +39,7 @@ type inst struct {
 	schedule, client int64 // client 0: none
 	due              time.Time
 	amount, paid     int64
+	paidOn           string // the portal day it was paid in full; "" also for one paid before paid_on existed
 	cancelled        bool
 	active           bool
 }
@@ -111,15 +112,25 @@ func seed(t *testing.T, db *store.DB, now time.Time) book {
 			if cancelled {
 				st = "cancelled"
 			}
-			exec(`INSERT INTO instalments (id, schedule_id, member_id, seq, kind, due, amount_minor, paid_minor, status, updated_at)
- VALUES (?, ?, ?, ?, 'regular', ?, ?, ?, ?, ?)`, instID, deal, member, seq, due.In(moscow).Format(time.DateOnly), amount, paid, st, now)
+			var paidOn string
+			if paid == amount {
+				// Early, on the day, late, or before paid-on days were recorded.
+				paidOn = []string{due.In(moscow).AddDate(0, 0, -rnd.Intn(10)).Format(time.DateOnly), due.In(moscow).Format(time.DateOnly),
+					due.In(moscow).AddDate(0, 0, 1+rnd.Intn(40)).Format(time.DateOnly), ""}[rnd.Intn(4)]
+			}
+			exec(`INSERT INTO instalments (id, schedule_id, member_id, seq, kind, due, amount_minor, paid_minor, paid_on, status, updated_at)
+ VALUES (?, ?, ?, ?, 'regular', ?, ?, ?, ?, ?, ?)`, instID, deal, member, seq, due.In(moscow).Format(time.DateOnly), amount, paid, paidOn, st, now)
 			b.instalments = append(b.instalments, inst{schedule: deal, client: client, due: due, amount: amount, paid: paid,
-				cancelled: cancelled, active: status == "active"})
+				paidOn: paidOn, cancelled: cancelled, active: status == "active"})
 		}
 		for n := range rnd.Intn(3) {
 			p := pay{id: fmt.Sprintf("pay-%d-%d", deal, n), amount: int64(1000_00 + rnd.Intn(1_000_000))}
-			// Settled within ±2 days of now: on both sides of the portal's month boundary.
+			// Settled within ±2 days of now: on both sides of the portal's month boundary; a third of
+			// them over the 14 months before, for the history by month.
 			at := now.Add(time.Duration(rnd.Intn(96*60)-48*60) * time.Minute)
+			if rnd.Intn(3) == 0 {
+				at = now.Add(-time.Duration(rnd.Intn(425*24*60)) * time.Minute)
+			}
 			switch rnd.Intn(4) {
 			case 0:
 				p.status = "pending"
@@ -180,6 +191,7 @@ func TestDashboardReconcilesWithTheRowsAtTheMoscowMonthBoundary(t *testing.T) {
 				d, err := svc.Dashboard(context.Background(), member, finance.Filter{})
 				require.NoError(t, err)
 				reconcile(t, rows, now, d)
+				reconcileDrillDown(t, svc, finance.Filter{}, d)
 				reconcileDebtors(t, svc, rows, now, finance.Filter{})
 				reconcileRegister(t, svc, rows, finance.Filter{})
 			})
@@ -228,6 +240,7 @@ func reconcile(t *testing.T, b book, now time.Time, d finance.Dashboard) {
 	}
 	require.Positive(t, want.Overdue)
 	require.Positive(t, want.PaidMonth)
+	reconcileHistory(t, b, now, d)
 	require.Equal(t, want.Receivable, d.Receivable, "receivable")
 	require.Equal(t, want.Overdue, d.Overdue, "overdue")
 	require.Equal(t, want.Aging, d.Aging, "aging")
@@ -323,4 +336,54 @@ func reconcileRegister(t *testing.T, svc *finance.Service, b book, f finance.Fil
 	}
 	require.Equal(t, wantPaid, paid)
 	require.Equal(t, wantRefunded, refunded)
+}
+
+// reconcileHistory checks the money collected per portal month of the last twelve and the share of
+// instalments paid on time against sums over the rows.
+func reconcileHistory(t *testing.T, b book, now time.Time, d finance.Dashboard) {
+	local := now.In(moscow)
+	first := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, moscow).AddDate(0, -11, 0)
+	collected := map[string]int64{}
+	var months []string
+	for k := range 12 {
+		m := first.AddDate(0, k, 0).Format("2006-01")
+		months, collected[m] = append(months, m), 0
+	}
+	for _, p := range b.payments {
+		if m := ""; p.settled != nil {
+			m = p.settled.In(moscow).Format("2006-01")
+			if _, ok := collected[m]; ok {
+				collected[m] += p.paid
+			}
+		}
+	}
+	var got []string
+	gotSum := map[string]int64{}
+	for _, m := range d.Collected {
+		got, gotSum[m.Month] = append(got, m.Month), m.Minor
+	}
+	require.Equal(t, months, got, "the last twelve months, oldest first")
+	require.Equal(t, collected, gotSum, "money collected by month")
+	require.Equal(t, collected[months[11]], d.PaidMonth)
+	var early int64
+	for _, m := range months[:11] {
+		early += collected[m]
+	}
+	require.Positive(t, early, "the history reaches back")
+
+	var want finance.OnTime
+	from, today := first.Format(time.DateOnly), local.Format(time.DateOnly)
+	for _, i := range b.instalments {
+		due := i.due.In(moscow).Format(time.DateOnly)
+		if !i.active || i.cancelled || due < from || due >= today || i.paid == i.amount && i.paidOn == "" {
+			continue
+		}
+		want.Due++
+		if i.paid == i.amount && i.paidOn <= due {
+			want.OnTime++
+		}
+	}
+	require.Positive(t, want.OnTime)
+	require.Less(t, want.OnTime, want.Due)
+	require.Equal(t, want, d.OnTime, "paid on time")
 }

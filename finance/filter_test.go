@@ -36,6 +36,7 @@ func TestDashboardFiltersByManagerPeriodRouteWithFees(t *testing.T) {
 		require.NoError(t, err)
 		want := filtered(rows, f)
 		reconcile(t, want, now, d)
+		reconcileDrillDown(t, svc, f, d)
 		var fee int64
 		for _, p := range want.payments {
 			if p.settled != nil && sameMonth(*p.settled, now) {

@@ -31,9 +31,9 @@ type Role struct {
 func (Role) TableName() string { return "finance_roles" }
 
 // Grants are who holds the finance role: users who see everything, users who see only their own
-// deals and contracts (a manager), and departments.
+// deals and contracts (a manager), and the same for every member of a department or of one below it.
 type Grants struct {
-	Users, OwnUsers, Departments []int64
+	Users, OwnUsers, Departments, OwnDepartments []int64
 }
 
 // Access is what a user's finance role lets them see.
@@ -64,6 +64,8 @@ func (s *Service) Grants(ctx context.Context, memberID string) (Grants, error) {
 	err := s.db.WithContext(ctx).Where("member_id = ?", memberID).Order("kind, ref_id").Find(&rows).Error
 	for _, r := range rows {
 		switch {
+		case r.Kind == RoleDepartment && r.OwnOnly:
+			g.OwnDepartments = append(g.OwnDepartments, r.RefID)
 		case r.Kind == RoleDepartment:
 			g.Departments = append(g.Departments, r.RefID)
 		case r.OwnOnly:
@@ -87,7 +89,8 @@ func (s *Service) SetGrants(ctx context.Context, memberID string, g Grants, by i
 			kind string
 			own  bool
 			ids  []int64
-		}{{RoleUser, false, g.Users}, {RoleUser, true, g.OwnUsers}, {RoleDepartment, false, g.Departments}} {
+		}{{RoleUser, false, g.Users}, {RoleUser, true, g.OwnUsers}, {RoleDepartment, false, g.Departments},
+			{RoleDepartment, true, g.OwnDepartments}} {
 			for _, id := range list.ids {
 				rows = append(rows, Role{MemberID: memberID, Kind: list.kind, RefID: id, OwnOnly: list.own, GrantedBy: by, GrantedAt: now})
 			}
@@ -100,21 +103,44 @@ func (s *Service) SetGrants(ctx context.Context, memberID string, g Grants, by i
 }
 
 // RoleOf tells what the finance role of a user, or of one of their departments, lets them see; a
-// grant to see everything wins over a grant of their own deals only.
-func (s *Service) RoleOf(ctx context.Context, memberID string, userID int64, departments []int64) (Access, error) {
-	q := s.db.WithContext(ctx).Where("member_id = ?", memberID)
-	if len(departments) > 0 {
-		q = q.Where("(kind = ? AND ref_id = ?) OR (kind = ? AND ref_id IN ?)", RoleUser, userID, RoleDepartment, departments)
-	} else {
-		q = q.Where("kind = ? AND ref_id = ?", RoleUser, userID)
-	}
+// grant to see everything wins over a grant of their own deals only. The user's departments are read
+// (from Bitrix24, cached for DepartmentsTTL) only when the portal grants the role to a department and the
+// user's own grant does not already let them see everything; a department's grant reaches the
+// departments below it.
+func (s *Service) RoleOf(ctx context.Context, memberID string, userID int64) (Access, error) {
 	var rows []Role
-	if err := q.Find(&rows).Error; err != nil || len(rows) == 0 {
+	if err := s.db.WithContext(ctx).Where("member_id = ? AND (kind = ? AND ref_id = ? OR kind = ?)", memberID, RoleUser, userID, RoleDepartment).
+		Find(&rows).Error; err != nil {
 		return Access{}, err
 	}
-	a := Access{Granted: true, OwnOnly: true}
+	var a Access
+	var byDepartment []Role
 	for _, r := range rows {
-		a.OwnOnly = a.OwnOnly && r.OwnOnly
+		if r.Kind == RoleDepartment {
+			byDepartment = append(byDepartment, r)
+			continue
+		}
+		a = a.with(r)
+	}
+	if len(byDepartment) == 0 || a.Granted && !a.OwnOnly {
+		return a, nil
+	}
+	mine, err := s.userDepartments(ctx, memberID, userID)
+	if err != nil {
+		return Access{}, err
+	}
+	for _, r := range byDepartment {
+		if slices.Contains(mine, r.RefID) {
+			a = a.with(r)
+		}
 	}
 	return a, nil
+}
+
+// with widens the access by one grant.
+func (a Access) with(r Role) Access {
+	if !a.Granted {
+		return Access{Granted: true, OwnOnly: r.OwnOnly}
+	}
+	return Access{Granted: true, OwnOnly: a.OwnOnly && r.OwnOnly}
 }

@@ -30,6 +30,7 @@ type Service struct {
 
 	remindDays int  // company payments: days before the payment date to remind (0: never)
 	fees       Fees // provider fees per route, for the net amounts
+	deps       departmentCache
 }
 
 // SetFees sets the provider fees the finance figures deduct for their net amounts.

@@ -45,11 +45,16 @@ type Debtor struct {
 	NextDue   string
 }
 
-// Debtors lists debt per client with its overdue part: owed is summed per schedule first, then per
-// client, and the total number of debtors comes with the page (COUNT(*) OVER ()).
+// Debtors lists debt per client with its overdue part: owed is summed per schedule first from the
+// instalments alone (one pass, no join per instalment), then per client over the active schedules, and
+// the total number of debtors comes with the page (COUNT(*) OVER ()).
 func (s *Service) Debtors(ctx context.Context, memberID string, f Filter, p Page) ([]Debtor, int64, error) {
 	_, _, today := s.monthBounds()
-	open, args := openInstalments(memberID, f)
+	period, pargs := Filter{From: f.From, To: f.To}.instalments()
+	if f.Manager != 0 { // the manager's schedules only, before anything is summed
+		period += " AND i.schedule_id IN (SELECT ms.id FROM payment_schedules ms WHERE ms.member_id = ? AND ms.responsible_id = ?)"
+		pargs = append(pargs, memberID, f.Manager)
+	}
 	order := p.order(map[string]string{"name": "name", "owed": "owed", "overdue": "overdue", "next": "next_due"}, "owed DESC, client_id")
 	var rows []struct {
 		Debtor
@@ -57,12 +62,16 @@ func (s *Service) Debtors(ctx context.Context, memberID string, f Filter, p Page
 	}
 	err := s.db.WithContext(ctx).Raw(`SELECT t.client_id, COALESCE(c.name, '') AS name, t.schedules, t.owed, t.overdue, t.next_due,
  COUNT(*) OVER () AS total FROM (
-  SELECT client_id, COUNT(*) AS schedules, SUM(owed) AS owed, SUM(overdue) AS overdue, MIN(next_due) AS next_due FROM (
-   SELECT COALESCE(s.client_id, 0) AS client_id, SUM(i.amount_minor - i.paid_minor) AS owed,
-    SUM(CASE WHEN i.due < ? THEN i.amount_minor - i.paid_minor ELSE 0 END) AS overdue, MIN(i.due) AS next_due`+open+`
-   GROUP BY s.id, s.client_id) per_schedule
-  GROUP BY client_id) t LEFT JOIN clients c ON c.id = t.client_id
- ORDER BY `+order+` LIMIT ? OFFSET ?`, append(append([]any{today.String()}, args...), p.limit(), p.offset())...).Scan(&rows).Error
+  SELECT COALESCE(s.client_id, 0) AS client_id, COUNT(*) AS schedules, SUM(a.owed) AS owed, SUM(a.overdue) AS overdue,
+   MIN(a.next_due) AS next_due FROM (
+   SELECT i.schedule_id, SUM(i.amount_minor - i.paid_minor) AS owed,
+    SUM(CASE WHEN i.due < ? THEN i.amount_minor - i.paid_minor ELSE 0 END) AS overdue, MIN(i.due) AS next_due FROM instalments i
+   WHERE i.member_id = ? AND i.status <> 'cancelled' AND i.paid_minor < i.amount_minor`+period+`
+   GROUP BY i.schedule_id) a JOIN payment_schedules s ON s.id = a.schedule_id
+  WHERE s.member_id = ? AND s.status = 'active' AND s.currency = ?
+  GROUP BY 1) t LEFT JOIN clients c ON c.id = t.client_id
+ ORDER BY `+order+` LIMIT ? OFFSET ?`,
+		slices.Concat([]any{today.String(), memberID}, pargs, []any{memberID, f.currency(), p.limit(), p.offset()})...).Scan(&rows).Error
 	out := make([]Debtor, len(rows))
 	var total int64
 	for i, r := range rows {
@@ -70,6 +79,7 @@ func (s *Service) Debtors(ctx context.Context, memberID string, f Filter, p Page
 	}
 	if len(rows) == 0 && p.offset() > 0 && err == nil {
 		// Past the last page: the count still answers.
+		open, args := openInstalments(memberID, f)
 		err = s.db.WithContext(ctx).Raw(`SELECT COUNT(DISTINCT COALESCE(s.client_id, 0))`+open, args...).Row().Scan(&total)
 	}
 	return out, total, err

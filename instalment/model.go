@@ -70,6 +70,7 @@ type Instalment struct {
 	ShiftReason       string // schedules.ShiftReason of that move
 	AmountMinor       int64
 	PaidMinor         int64
+	PaidOn            string // the portal day of the payment that paid it in full, "" until then
 	PrincipalMinor    int64
 	InterestMinor     int64
 	Status            string

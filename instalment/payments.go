@@ -36,10 +36,11 @@ func (s *Service) applyPayment(tx *gorm.DB, sch Schedule, rows []Instalment, tar
 		r := &rows[idx[a.Seq]]
 		r.PaidMinor += minor(a.Received, cur)
 		r.Status = deriveStatus(*r, today)
+		r.PaidOn = paidOn(*r, today)
 		parts = append(parts, fmt.Sprintf("№%d +%s", r.Seq, cur.Human(a.Received)))
 		changed = append(changed, r.ID)
 		if err := tx.Model(&Instalment{}).Where("id = ?", r.ID).Updates(map[string]any{"paid_minor": r.PaidMinor,
-			"status": r.Status, "b24_sync": SyncPending, "updated_at": now}).Error; err != nil {
+			"status": r.Status, "paid_on": r.PaidOn, "b24_sync": SyncPending, "updated_at": now}).Error; err != nil {
 			return "", err
 		}
 	}
@@ -66,9 +67,22 @@ func (s *Service) unapply(tx *gorm.DB, r *Instalment, newPaid int64) error {
 		r.Status = StatusPlanned
 	}
 	r.Status = deriveStatus(*r, s.today().String())
+	r.PaidOn = paidOn(*r, s.today().String())
 	if err := tx.Model(&Instalment{}).Where("id = ?", r.ID).Updates(map[string]any{"paid_minor": r.PaidMinor,
-		"status": r.Status, "b24_sync": SyncPending, "updated_at": s.clock.Now()}).Error; err != nil {
+		"status": r.Status, "paid_on": r.PaidOn, "b24_sync": SyncPending, "updated_at": s.clock.Now()}).Error; err != nil {
 		return err
 	}
 	return s.amountsChanged(tx, r.MemberID, []int64{r.ID})
+}
+
+// paidOn is the day an instalment was paid in full: kept from the payment that completed it, today
+// when this one does, "" while money is missing (a refund or a lowered amount reopens it).
+func paidOn(r Instalment, today string) string {
+	switch {
+	case r.PaidMinor < r.AmountMinor:
+		return ""
+	case r.PaidOn != "":
+		return r.PaidOn
+	}
+	return today
 }

@@ -14,6 +14,8 @@ var Scopes = []string{
 	"pay_system",      // sale.paysystem.*
 	"sale",            // sale.persontype.list
 	"bizproc",         // bizproc.robot.*, bizproc.event.send (the split-invoice robot)
+	"user_brief",      // user.get: a user's departments (UF_DEPARTMENT) for the finance role
+	"department",      // department.get: the company structure, so a department's role reaches its sub-departments
 }
 
 // ScopeList is Scopes as the admin types them into the form: "crm, userfieldconfig, …".

@@ -2,17 +2,18 @@ package templates
 
 // FinancePage is the admin's finance page: figures, charts and one table (issue 16).
 type FinancePage struct {
-	Title    string
-	Today    string
-	Nav      []Link
-	Cards    []Figure
-	Aging    []Bar
-	Forecast []Bar
-	Outgoing []Figure
-	Filters  *FinanceFilters
-	Notice   string
-	Error    string
-	Table    *Table
+	Title     string
+	Today     string
+	Nav       []Link
+	Cards     []Figure
+	Aging     []Bar
+	Forecast  []Bar
+	Collected []Bar // money received per month, the last 12
+	Outgoing  []Figure
+	Filters   *FinanceFilters
+	Notice    string
+	Error     string
+	Table     *Table
 }
 
 // Link is a navigation or sort link.
@@ -21,13 +22,13 @@ type Link struct {
 	Current     bool
 }
 
-// Figure is one labelled amount; Test names it for tests.
-type Figure struct{ Label, Value, Test string }
+// Figure is one labelled amount; Href lists the rows behind it; Test names it for tests.
+type Figure struct{ Label, Value, Href, Test string }
 
-// Bar is one bar of a server-rendered chart; Percent is its width.
+// Bar is one bar of a server-rendered chart; Percent is its width, Href lists the rows behind it.
 type Bar struct {
-	Label, Value string
-	Percent      int
+	Label, Value, Href string
+	Percent            int
 }
 
 // Table is a sortable, paginated table; every cell may link (External: a Bitrix24 card, opened on top).

@@ -36,8 +36,11 @@ type AppPage struct {
 type FinanceRolesForm struct {
 	Users    string // Bitrix24 user ids who see everything, as typed: «7, 12»
 	OwnUsers string // user ids who see only their own deals and contracts
-	Notice   string
-	Errors   map[string]string // users, own_users → what to fix
+	// Bitrix24 department ids whose members (and members of departments below) see everything, or
+	// only their own deals and contracts.
+	Departments, OwnDepartments string
+	Notice                      string
+	Errors                      map[string]string // users, own_users, departments, own_departments → what to fix
 }
 
 // HolidaysForm is the admin-only list and form of the portal's decree transfers of days off.

@@ -44,7 +44,7 @@ func init() {
 		"imopenlines.crm.chat.get": crmChatGet, "imopenlines.crm.message.add": crmMessageAdd,
 		"imopenlines.crm.chat.user.add": crmChatUserAdd,
 		"app.info":                      appInfo, "app.option.set": appOptionSet, "app.option.get": appOptionGet,
-		"user.current": userCurrent, "user.get": userGet, "user.admin": userAdmin, "profile": profile,
+		"user.current": userCurrent, "user.get": userGet, "department.get": departmentGet, "user.admin": userAdmin, "profile": profile,
 		"server.time": serverTime, "scope": scopeMethod, "method.get": methodGet,
 	}
 	for name, h := range table {

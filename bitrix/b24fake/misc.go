@@ -95,9 +95,38 @@ func appInfo(c *call) (any, error) {
 		"LICENSE_FAMILY": "project"}, nil
 }
 
+// render is a user as user.get and user.current answer (docs: api-reference/user/user-get.md):
+// UF_DEPARTMENT is an array of department ids as numbers.
 func (u user) render() map[string]any {
+	deps := u.departments
+	if deps == nil {
+		deps = []int{1}
+	}
 	return map[string]any{"ID": itoa(u.id), "ACTIVE": true, "NAME": u.name, "LAST_NAME": u.lastName, "SECOND_NAME": "",
-		"EMAIL": u.email, "TIME_ZONE": "Europe/Moscow", "USER_TYPE": "employee", "UF_DEPARTMENT": []int{1}, "IS_ONLINE": "N"}
+		"EMAIL": u.email, "TIME_ZONE": "Europe/Moscow", "USER_TYPE": "employee", "UF_DEPARTMENT": deps, "IS_ONLINE": "N"}
+}
+
+// departmentGet lists departments 50 a page (START), filtered by ID, NAME, PARENT given as top-level
+// parameters, ID and PARENT as strings (docs: api-reference/departments/department-get.md).
+func departmentGet(c *call) (any, error) {
+	rows := []map[string]any{}
+	for _, d := range c.p.state.departments {
+		row := map[string]any{"ID": itoa(d.id), "NAME": d.name, "SORT": 500}
+		if d.parent != 0 {
+			row["PARENT"] = itoa(d.parent)
+		}
+		match := true
+		for _, key := range []string{"ID", "NAME", "PARENT"} {
+			if v, ok := c.ps.lookup(key); ok && asString(v) != asString(row[key]) {
+				match = false
+			}
+		}
+		if match {
+			rows = append(rows, row)
+		}
+	}
+	lo, hi := paginate(c, len(rows))
+	return rows[lo:hi], nil
 }
 
 func userCurrent(c *call) (any, error) { return c.p.state.users[c.userID].render(), nil }

@@ -3,7 +3,7 @@ package b24fake
 import "strings"
 
 var allScopes = []string{"crm", "userfieldconfig", "placement", "bizproc", "pay_system", "sale",
-	"salescenter", "im", "imopenlines", "user", "task", "catalog"}
+	"salescenter", "im", "imopenlines", "user", "department", "task", "catalog"}
 
 // scopeOf names the scope a method needs; "basic" is always granted.
 func scopeOf(method string) string {
@@ -11,6 +11,7 @@ func scopeOf(method string) string {
 		{"crm.", "crm"}, {"userfieldconfig.", "userfieldconfig"}, {"placement.", "placement"},
 		{"bizproc.", "bizproc"}, {"sale.paysystem.", "pay_system"}, {"sale.", "sale"},
 		{"salescenter.", "salescenter"}, {"im.", "im"}, {"imopenlines.", "imopenlines"}, {"user.", "user"}, {"tasks.", "task"},
+		{"department.", "department"},
 	}
 	for _, x := range prefixes {
 		if strings.HasPrefix(method, x.prefix) {

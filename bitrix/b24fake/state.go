@@ -38,6 +38,13 @@ type user struct {
 	id                    int
 	name, lastName, email string
 	admin                 bool
+	departments           []int // UF_DEPARTMENT; nil: the root department 1
+}
+
+// department is one node of the company structure (department.get).
+type department struct {
+	id, parent int // parent 0: the root
+	name       string
 }
 
 type state struct {
@@ -72,6 +79,7 @@ type state struct {
 	nextPayment  int
 	notes        []Notification
 	users        map[int]user
+	departments  []department
 	appOptions   map[string]any
 	installed    bool
 }
@@ -86,6 +94,7 @@ func newState(opts Options) *state {
 			1: {id: 1, name: "Анна", lastName: "Админова", email: "admin@example.ru", admin: true},
 			2: {id: 2, name: "Иван", lastName: "Менеджеров", email: "manager@example.ru"},
 		},
+		departments: []department{{id: 1, name: "Компания"}},
 	}
 	for _, et := range []int{etLead, etDeal, etContact, etCompany, etSmartInvoic} {
 		s.stores[et] = newEntityStore()

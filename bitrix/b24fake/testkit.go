@@ -65,6 +65,25 @@ func (p *Portal) AddUser(name, lastName, email string, admin bool) int {
 	return id
 }
 
+// AddDepartment adds a department of the company structure under parent (the root is department 1)
+// and returns its id.
+func (p *Portal) AddDepartment(name string, parent int) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	id := p.state.departments[len(p.state.departments)-1].id + 1
+	p.state.departments = append(p.state.departments, department{id: id, parent: parent, name: name})
+	return id
+}
+
+// SetUserDepartments moves a user to the given departments (UF_DEPARTMENT), as an HR admin does.
+func (p *Portal) SetUserDepartments(userID int, departments ...int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	u := p.state.users[userID]
+	u.departments = departments
+	p.state.users[userID] = u
+}
+
 func seedFields(etid int, fields map[string]any) map[string]any {
 	out := map[string]any{}
 	for k, v := range fields {
