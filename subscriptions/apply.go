@@ -115,6 +115,16 @@ func (s *Service) succeed(w *writes, sub *Subscription, c *Charge, res PayResult
 	}
 	c.SettledAt, c.NextAttemptOn, c.DeclineReason = &now, "", ""
 	w.saveCharge(c, now)
+	if sub.Status == StatusCancelled || sub.Status == StatusEnded {
+		// The client paid a charge started before the subscription ended (a new card, a switch of
+		// route): the money is booked and shown, the subscription stays ended and keeps its method;
+		// the manager decides about a refund.
+		sub.PaidCount++
+		sub.PaidMinor += c.AmountMinor
+		w.save(sub, now)
+		s.announce(w, *sub, *c, eventPaid)
+		return nil
+	}
 	switched := res.MethodID != "" && c.Route != sub.Route
 	if res.MethodID != "" { // a customer-initiated payment saved a (new) method; the old one is dropped
 		// and, on a switch of route, the subscription is paid on the charge's route from now on

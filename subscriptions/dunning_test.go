@@ -72,6 +72,36 @@ func TestDeclineDunningThenRecoveryWithANewCard(t *testing.T) {
 	})
 }
 
+// The client starts paying the owed period with a new card, cancels the subscription, then
+// completes the payment: the money is booked on the charge (it was taken), the subscription stays
+// cancelled with its old card, and nothing more is charged.
+func TestPaymentCompletedAfterCancelIsBookedAndTheSubscriptionStaysCancelled(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		tb := setup(t, db, "2027-01-15")
+		sub := tb.subscribe(t, monthly("2027-01-15"))
+		oldCard := sub.PaymentMethodID
+		tb.shop.SetMethodDecline(oldCard, yookassa.ReasonInsufficientFunds)
+		tb.at(t, "2027-02-15")
+		tb.run(t)
+		c := tb.charges(t, sub.ID)[1]
+		_, err := tb.svc.ReplaceCard(context.Background(), sub.PayToken, "")
+		require.NoError(t, err)
+		_, err = tb.svc.Cancel(t.Context(), member, sub.ID, false)
+		require.NoError(t, err)
+		tb.payPending(t, c.ID)
+
+		require.Equal(t, ChargeSucceeded, tb.charges(t, sub.ID)[1].Status, "the money the client paid is booked")
+		sub = tb.sub(t, sub.ID)
+		require.Equal(t, StatusCancelled, sub.Status)
+		require.Equal(t, oldCard, sub.PaymentMethodID)
+		require.Equal(t, 2, sub.PaidCount)
+		tb.at(t, "2027-03-15")
+		tb.run(t)
+		require.Len(t, tb.charges(t, sub.ID), 2, "nothing is charged after the cancel")
+	})
+}
+
 // Soft declines every time: three retries, then the subscription is suspended (default) and
 // nothing more is charged.
 func TestDunningRunsOutAndSuspends(t *testing.T) {
