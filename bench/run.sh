@@ -51,7 +51,7 @@ rss_idle() { # idle RSS of `b24pay serve` on SQLite, in MB
   local dir bin pid rss
   dir=$(mktemp -d)
   bin="$dir/b24pay"
-  go build -o "$bin" ./cmd/b24pay
+  go build -tags nomsgpack -o "$bin" ./cmd/b24pay
   B24PAY_ADDR=127.0.0.1:18391 B24PAY_DATA_DIR="$dir" "$bin" serve >"$dir/log" 2>&1 &
   pid=$!
   for _ in $(seq 50); do curl -fs http://127.0.0.1:18391/healthz >/dev/null && break; sleep 0.2; done

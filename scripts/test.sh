@@ -15,7 +15,7 @@ if [ -n "$unformatted" ]; then
 fi
 
 echo "== go vet"
-go vet ./...
+go vet -tags nomsgpack ./...
 
 # shellcheck source=scripts/postgres.sh
 source scripts/postgres.sh
@@ -31,5 +31,5 @@ chromium_ensure || { echo "scripts/test.sh: the browser tests need Chromium (see
 
 echo "== go test -race (SQLite + PostgreSQL at 127.0.0.1:$PG_PORT)"
 # In the background so that a signal reaches the trap at once; the trap stops it.
-go test -race -count=1 -timeout 20m "${pkgs[@]}" &
+go test -tags nomsgpack -race -count=1 -timeout 20m "${pkgs[@]}" &
 wait $!
