@@ -20,7 +20,7 @@ func TestREADMECommandExamplesRun(t *testing.T) {
 		r := cli(shellWords(ex[1])...)
 		require.Equal(t, 0, r.code, "%s: %s", ex[1], r.stderr)
 	}
-	require.Contains(t, string(raw), "go build -o b24pay ./cmd/b24pay", "the README says how to build the binary")
+	require.Contains(t, string(raw), "go build -tags nomsgpack -o b24pay ./cmd/b24pay", "the README says how to build the binary, with the tag the image and tests use")
 }
 
 // shellWords splits a command line at spaces outside single quotes.
