@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 	"gorm.io/gorm"
 
 	"b24pay/clock"
+	"b24pay/outbox"
 	"b24pay/store"
 )
 
@@ -137,6 +139,8 @@ type ledger struct {
 	failPayable  int64
 	panicPayable int64
 	hold         *gate
+	enqueue      bool                              // each booking also enqueues an outbox message
+	meanwhile    func(tx *gorm.DB, id int64) error // runs in each booking's transaction
 }
 
 // gate stops the first caller of wait until open; entered is closed when it arrived.
@@ -169,6 +173,16 @@ func (l ledger) ApplyPaid(_ context.Context, tx *gorm.DB, _, _ string, id int64,
 	}
 	if (l.failures != nil && l.failures.Add(-1) >= 0) || (l.failPayable != 0 && id == l.failPayable) {
 		return errLedgerDown
+	}
+	if l.meanwhile != nil {
+		if err := l.meanwhile(tx, id); err != nil {
+			return err
+		}
+	}
+	if l.enqueue {
+		if err := outbox.Enqueue(tx, time.Now(), outbox.Message{Topic: "test.booked", Key: fmt.Sprint("booked:", id), Payload: id}); err != nil {
+			return err
+		}
 	}
 	return tx.Exec("INSERT INTO test_ledger (payable_id, amount_minor) VALUES (?, ?)", id, amountMinor).Error
 }

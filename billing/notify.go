@@ -122,16 +122,21 @@ func (s *Service) settleAndStore(ctx context.Context, tx *gorm.DB, h txSettler, 
 	if err != nil {
 		return outcome, err
 	}
-	now := s.clock.Now()
-	row.Status, row.Result, row.Attempts, row.ProcessedAt = NoticeProcessed, string(outcome), 1, &now
-	if outcome != OutcomeOK {
-		row.Status = NoticeRejected
-	}
+	s.settled(row, outcome)
 	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(row)
 	if res.Error == nil && res.RowsAffected == 0 {
 		return outcome, errRepeat
 	}
 	return outcome, res.Error
+}
+
+// settled records a notification's outcome on its row, to be stored.
+func (s *Service) settled(row *Notification, outcome Outcome) {
+	now := s.clock.Now()
+	row.Status, row.Result, row.Attempts, row.ProcessedAt = NoticeProcessed, string(outcome), 1, &now
+	if outcome != OutcomeOK {
+		row.Status = NoticeRejected
+	}
 }
 
 // answerStored is the answer to a notification whose transaction committed: its own outcome, or

@@ -26,6 +26,9 @@ func (s *Service) locked(ctx context.Context, id string, fn func(tx *gorm.DB, p 
 
 // lock reads a payment under its row lock.
 func (s *Service) lock(tx *gorm.DB, id string) (*Payment, error) {
+	if p, ok := prelockedFor(tx).take(id); ok {
+		return p, nil
+	}
 	var p Payment
 	if err := tx.Raw("SELECT * FROM payments WHERE id = ?"+s.forUpdate(), id).Scan(&p).Error; err != nil {
 		return nil, err
@@ -82,6 +85,7 @@ func (s *Service) writeStatus(tx *gorm.DB, model any, id, from, to string, field
 		updates[k] = v
 	}
 	updates["status"] = to
+	prelockedFor(tx).take(id) // written: a later lock in tx reads it again
 	res := tx.Model(model).Where("id = ? AND status = ?", id, from).Updates(updates)
 	if res.Error != nil {
 		return res.Error

@@ -89,6 +89,14 @@ func EnqueueAll(tx *gorm.DB, now time.Time, msgs ...Message) error {
 			return err
 		}
 	}
+	if d := deferredFor(tx); d != nil {
+		d.rows = append(d.rows, rows...)
+		return nil
+	}
+	return insertRows(tx, rows)
+}
+
+func insertRows(tx *gorm.DB, rows []Row) error {
 	return tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(&rows, store.RowsPerStatement(tx, rowColumns)).Error
 }
 

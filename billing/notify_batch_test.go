@@ -1,0 +1,201 @@
+package billing
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
+
+	"b24pay/store"
+	"b24pay/store/storetest"
+)
+
+// Issue 12: a group of notifications that needs no savepoint is committed as one batch: one
+// statement checks that none is stored already, one reads and locks all their payments, then a
+// status write (and the booking) per notification, one INSERT of all their rows and one of the
+// outbox messages their bookings enqueued.
+
+// groupOf delivers the first of keys alone (held in its booking until the others wait behind it),
+// then the rest at once; it returns every answer.
+func groupOf(t *testing.T, b *testBundle, hold *gate, payments, keys []string) []Outcome {
+	t.Helper()
+	outcomes := make([]Outcome, len(keys))
+	var wg sync.WaitGroup
+	send := func(i int) {
+		wg.Go(func() {
+			body, _ := json.Marshal(map[string]string{"PaymentID": payments[i], "Status": StatusSucceeded, "Amount": "10000",
+				"Key": keys[i]})
+			outcomes[i] = b.svc.Receive(context.Background(), "stub", http.Header{"X-Ok": {"1"}}, body)
+		})
+	}
+	send(0)
+	<-hold.entered
+	for i := 1; i < len(keys); i++ {
+		send(i)
+	}
+	b.waitQueued(len(keys) - 1)
+	close(hold.release)
+	wg.Wait()
+	return outcomes
+}
+
+// batchBundle opens n payments (payables 300…) with notifications grouped in one lane, each
+// booking enqueueing an outbox message; meanwhile, if set, runs in each booking.
+func batchBundle(t *testing.T, db *store.DB, n int, meanwhile func(tx *gorm.DB, id int64) error) (*testBundle, *gate, []string, []string) {
+	t.Helper()
+	hold := newGate()
+	b := laned(t, db, 1, ledger{currency: "RUB", outstanding: 10_000_00, hold: hold, enqueue: true, meanwhile: meanwhile})
+	payments, keys := make([]string, n), make([]string, n)
+	for i := range n {
+		payments[i], keys[i] = b.newPayment(t, int64(300+i)).ID, fmt.Sprintf("b-%d", i)
+	}
+	return b, hold, payments, keys
+}
+
+func (b *testBundle) outboxBooked(t *testing.T) int64 {
+	t.Helper()
+	var n int64
+	require.NoError(t, b.db.Table("outbox").Where("topic = ?", "test.booked").Count(&n).Error)
+	return n
+}
+
+func TestGroupOfDistinctNotificationsIsOneBatch(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		const n = 21
+		b, hold, payments, keys := batchBundle(t, db, n, nil)
+		var c dbCounts
+		b.svc.db = counted(db, &c)
+		for i, o := range groupOf(t, b, hold, payments, keys) {
+			require.Equal(t, OutcomeOK, o, "delivery %d", i)
+		}
+		require.EqualValues(t, 2, c.committed.Load(), "the first alone, the 20 behind it together")
+		require.Zero(t, c.auto.Load())
+		alone := int64(5) // lock, move, book, enqueue, store the row
+		group := int64(n-1)*2 + 4
+		require.Equal(t, alone+group, c.inTx.Load(),
+			"the group: check the keys, lock the payments, then per notification its move and its booking, one INSERT of the rows, one of the messages")
+		for i := range n {
+			require.Equal(t, StatusSucceeded, b.payment(t, payments[i]).Status)
+			require.EqualValues(t, 10_000_00, b.booked(t, int64(300+i)))
+			row := b.notice(t, keys[i])
+			require.Equal(t, NoticeProcessed, row.Status)
+			require.Equal(t, string(OutcomeOK), row.Result)
+			require.Equal(t, payments[i], row.PaymentID)
+		}
+		require.EqualValues(t, n, b.outboxBooked(t), "every booking's message stored")
+	})
+}
+
+// A group holding a notification stored already, or two for one payment, is committed the careful
+// way: the repeat answers as the first did and books nothing; the second notification of a payment
+// reads the payment as the first left it.
+func TestGroupWithARepeatOrTwoForOnePaymentIsCommittedNotificationByNotification(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b, hold, payments, keys := batchBundle(t, db, 4, nil)
+		close(hold.release) // the first booking is not held: pay payment 1 before the group
+		require.Equal(t, OutcomeOK, b.notify(payments[1], StatusSucceeded, "10000", keys[1]))
+		b.svc.lanes[0] = &noticeLane{}
+		hold2 := newGate()
+		b.svc.payables = ledger{currency: "RUB", outstanding: 10_000_00, hold: hold2, enqueue: true}
+		// payment 0 alone; behind it: the repeat of payment 1, payment 2, and payment 3 twice (a
+		// partial payment of 60.00 then the whole 100.00 under another key).
+		body := func(p, key, amount string) []byte {
+			out, _ := json.Marshal(map[string]string{"PaymentID": p, "Status": StatusSucceeded, "Amount": amount, "Key": key})
+			return out
+		}
+		bodies := [][]byte{body(payments[0], keys[0], "10000"), body(payments[1], keys[1], "10000"),
+			body(payments[2], keys[2], "10000"), body(payments[3], "b-3-part", "6000"), body(payments[3], "b-3-full", "10000")}
+		outcomes := make([]Outcome, len(bodies))
+		var wg sync.WaitGroup
+		send := func(i int) {
+			wg.Go(func() {
+				outcomes[i] = b.svc.Receive(context.Background(), "stub", http.Header{"X-Ok": {"1"}}, bodies[i])
+			})
+		}
+		send(0)
+		<-hold2.entered
+		for i := 1; i < len(bodies); i++ {
+			send(i)
+		}
+		b.waitQueued(len(bodies) - 1)
+		close(hold2.release)
+		wg.Wait()
+		for i, o := range outcomes {
+			require.Equal(t, OutcomeOK, o, "delivery %d", i)
+		}
+		for i := range 3 {
+			require.EqualValues(t, 10_000_00, b.booked(t, int64(300+i)), "payment %d booked once", i)
+		}
+		require.EqualValues(t, 10_000_00, b.booked(t, 303), "60.00, then the 40.00 more of the corrected total")
+		require.EqualValues(t, 10_000_00, b.payment(t, payments[3]).PaidMinor)
+		var rows int64
+		require.NoError(t, b.db.Model(&Notification{}).Count(&rows).Error)
+		require.EqualValues(t, 5, rows)
+	})
+}
+
+// A row stored under one of the group's keys after the group checked them (as by another replica;
+// here inside the batch, so that its rollback removes it again) rolls the whole batch back: no
+// notification is left answered by a row that is not its own, the group is stored again the
+// careful way, and nothing is booked twice or lost.
+func TestRowStoredMeanwhileRollsTheBatchBack(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		var injected atomic.Bool
+		var payments []string
+		b, hold, ps, keys := batchBundle(t, db, 6, func(tx *gorm.DB, id int64) error {
+			if id != 303 || !injected.CompareAndSwap(false, true) {
+				return nil
+			}
+			key := "b-4" // payment 4's notification, as another replica would have stored and settled it
+			return tx.Create(&Notification{Provider: "stub", DedupKey: &key, PaymentID: payments[4], Headers: "{}",
+				Body: "{}", Status: NoticeFailed, Attempts: 1}).Error
+		})
+		payments = ps
+		var c dbCounts
+		b.svc.db = counted(db, &c)
+		for i, o := range groupOf(t, b, hold, payments, keys) {
+			require.Equal(t, OutcomeOK, o, "delivery %d", i)
+		}
+		require.True(t, injected.Load())
+		require.EqualValues(t, 2, c.committed.Load(), "the first alone; the batch rolled back, the careful group committed")
+		for i := range 6 {
+			require.EqualValues(t, 10_000_00, b.booked(t, int64(300+i)), "payment %d booked once", i)
+			require.Equal(t, NoticeProcessed, b.notice(t, keys[i]).Status)
+		}
+		require.Contains(t, b.notice(t, "b-4").Body, payments[4], "the key's row is the one its own delivery stored")
+		require.EqualValues(t, 6, b.outboxBooked(t), "the rolled-back batch's messages are gone, the careful group's stored")
+	})
+}
+
+// A status written in the group's transaction before its payment's first lock there is not hidden
+// by the row read at the start: lock reads it again.
+func TestPrelockedPaymentWrittenBeforeItsLockIsReadAgain(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := setup(t, db, rub(10_000_00))
+		p := b.newPayment(t, 1)
+		ctx := context.Background()
+		require.NoError(t, db.Transaction(func(tx *gorm.DB) error {
+			lctx, err := b.svc.prelock(ctx, tx, []string{p.ID, "no-such-payment"})
+			require.NoError(t, err)
+			ltx := tx.WithContext(lctx)
+			stale := *prelockedFor(ltx).rows[p.ID]
+			require.NoError(t, b.svc.transition(ltx, &stale, StatusFailed, nil))
+			got, err := b.svc.lock(ltx, p.ID)
+			require.NoError(t, err)
+			require.Equal(t, StatusFailed, got.Status, "read again after the write")
+			_, err = b.svc.lock(ltx, "no-such-payment")
+			require.ErrorIs(t, err, ErrPaymentNotFound)
+			return nil
+		}))
+	})
+}
