@@ -395,3 +395,33 @@ func TestInvoiceChargeIsRefundedThroughInvoicebox(t *testing.T) {
 		require.Equal(t, 2, b.b24Events(t, "refunded"))
 	})
 }
+
+// The bank declines an SBP refund it had in progress: reconciliation releases the reservation,
+// nothing is announced, and the money can be refunded again.
+func TestSBPDeclinedRefundReleasesItsReservation(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		sb := setupSBP(t, db, "2027-01-15", true)
+		sub := sb.subscribeSBP(t, sbpMonthly("2027-01-15"))
+		r, err := sb.refund(sub, 0, "990")
+		require.NoError(t, err)
+		require.Equal(t, billing.RefundPending, r.Status)
+		require.EqualValues(t, 99000, sb.chargeByID(t, chargeID(sub.ID, 0)).RefundedMinor, "reserved while in progress")
+		require.NoError(t, sb.bank.DeclineRefund(r.ID))
+		sb.clock.Advance(refundCheckDue)
+		sb.reconcile(t)
+		got := sb.refundsOf(t, r.PaymentID)[0]
+		require.Equal(t, billing.RefundFailed, got.Status)
+		require.Contains(t, got.LastError, "declined")
+		c := sb.chargeByID(t, chargeID(sub.ID, 0))
+		require.Zero(t, c.RefundedMinor)
+		require.Equal(t, ChargeSucceeded, c.Shown())
+		require.Zero(t, sb.b24Events(t, "refunded"))
+
+		sb.bank.AutoCompleteRefunds(true)
+		r, err = sb.refund(sub, 0, "990")
+		require.NoError(t, err)
+		require.Equal(t, billing.RefundSucceeded, r.Status)
+		require.Equal(t, 1, sb.b24Events(t, "refunded"))
+	})
+}
