@@ -46,8 +46,8 @@ type chargePayable struct {
 
 func (chargePayable) TableName() string { return "subscription_charge_payables" }
 
-// refundProviders is billing's route of a charge paid on a subscription route.
-var refundProviders = map[string]string{RouteCard: "yookassa", RouteSBP: "sbp", RouteInvoicebox: invoiceProvider}
+// refundProviders is billing's route of a card or SBP charge (the invoice route is billing's own).
+var refundProviders = map[string]string{RouteCard: "yookassa", RouteSBP: "sbp"}
 
 // UseRefunds hands refunds of charges to billing; billing's Payables must hand ChargeKind and
 // InvoiceKind to this service (Payable, ApplyRefund and the billing.RefundHooks). Call it before
