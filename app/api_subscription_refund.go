@@ -7,12 +7,14 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/shopspring/decimal"
 
+	"b24pay/billing"
 	"b24pay/subscriptions"
 )
 
 // apiRefundSubscriptionCharge returns part or all of a paid charge (period :seq) of the tab's
-// subscription: 200 when the gateway has returned it, 202 while it is pending (the refund check
-// finishes it), 422 when more than is left of the charge is asked.
+// subscription through billing's refund path: 200 when the provider has returned it, 202 while it
+// is pending (billing's reconciliation finishes it), 422 when more than is left of the charge is
+// asked or the provider refused.
 func (a *App) apiRefundSubscriptionCharge(c *gin.Context) {
 	sub, ok := a.tabSubscription(c)
 	if !ok {
@@ -32,15 +34,15 @@ func (a *App) apiRefundSubscriptionCharge(c *gin.Context) {
 	}
 	r, err := a.recur.subs.RefundCharge(c.Request.Context(), subscriptions.RefundInput{MemberID: sub.MemberID,
 		SubscriptionID: sub.ID, Seq: seq, Amount: f.Amount, Reason: clipText(f.Reason, 200), ManagerID: claimsOf(c).UserID})
-	if err != nil && r.ID == "" {
+	if err != nil && r == nil {
 		subscriptionError(c, err)
 		return
 	}
-	v := gin.H{"id": r.ID, "status": r.Status, "amount": subscriptions.Human(r.AmountMinor, r.Currency)}
+	v := gin.H{"id": r.ID, "status": r.Status, "amount": subscriptions.Human(r.AmountMinor, sub.Currency)}
 	switch r.Status {
-	case subscriptions.RefundSucceeded:
+	case billing.RefundSucceeded:
 		c.JSON(http.StatusOK, gin.H{"refund": v})
-	case subscriptions.RefundFailed:
+	case billing.RefundFailed:
 		v["message"] = "Платёжная система отказала в возврате: " + r.LastError
 		c.JSON(http.StatusUnprocessableEntity, gin.H{"error": "refund_refused", "message": v["message"], "refund": v})
 	default:

@@ -157,7 +157,7 @@ func (p payables) Payable(ctx context.Context, memberID, kind string, id int64) 
 	if kind == b24PaymentKind {
 		return p.b24.Payable(ctx, memberID, id)
 	}
-	if kind == subscriptions.InvoiceKind {
+	if subscriptionKind(kind) {
 		return p.invoices.Payable(ctx, memberID, kind, id)
 	}
 	if kind != instalment.PayableKind {
@@ -181,7 +181,7 @@ func (p payables) ApplyPaid(ctx context.Context, tx *gorm.DB, memberID, kind str
 	if kind == b24PaymentKind {
 		return p.b24.ApplyPaid(ctx, tx, memberID, id, amountMinor)
 	}
-	if kind == subscriptions.InvoiceKind {
+	if subscriptionKind(kind) {
 		return p.invoices.ApplyPaid(ctx, tx, memberID, kind, id, amountMinor, note)
 	}
 	return p.instalments.ApplyPaid(ctx, tx, memberID, id, amountMinor, note)
@@ -191,10 +191,33 @@ func (p payables) ApplyRefund(ctx context.Context, tx *gorm.DB, memberID, kind s
 	if kind == b24PaymentKind {
 		return nil // Bitrix24 records refunds of its payments itself
 	}
-	if kind == subscriptions.InvoiceKind {
+	if subscriptionKind(kind) {
 		return p.invoices.ApplyRefund(ctx, tx, memberID, kind, id, amountMinor, note)
 	}
 	return p.instalments.ApplyRefund(ctx, tx, memberID, id, amountMinor, note)
+}
+
+// ReleaseRefund gives back the reservation of a refused refund: on a subscription's charge its
+// refunded amount, elsewhere the money booked back as paid.
+func (p payables) ReleaseRefund(ctx context.Context, tx *gorm.DB, memberID, kind string, id int64, amountMinor int64, note string) error {
+	if subscriptionKind(kind) {
+		return p.invoices.ReleaseRefund(ctx, tx, memberID, kind, id, amountMinor, note)
+	}
+	return p.ApplyPaid(ctx, tx, memberID, kind, id, amountMinor, note)
+}
+
+// RefundSucceeded announces a finished refund of a subscription's charge (the «Подписки» item's
+// comment and the client's e-mail); instalments show their refunds in the tab only.
+func (p payables) RefundSucceeded(ctx context.Context, tx *gorm.DB, memberID, kind string, id int64, r billing.Refund) error {
+	if subscriptionKind(kind) {
+		return p.invoices.RefundSucceeded(ctx, tx, memberID, kind, id, r)
+	}
+	return nil
+}
+
+// subscriptionKind tells whether a payable is a subscription's charge (its invoice or its own).
+func subscriptionKind(kind string) bool {
+	return kind == subscriptions.InvoiceKind || kind == subscriptions.ChargeKind
 }
 
 // providerCodes lists the configured payment routes that take the currency, for the tab's pay

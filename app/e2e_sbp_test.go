@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"testing"
@@ -99,8 +100,11 @@ func TestSBPRefundThroughTheBank(t *testing.T) {
 	var refunds []billing.Refund
 	require.NoError(t, e.db.Where("payment_id = ?", pay.Payment.ID).Find(&refunds).Error)
 	require.Len(t, refunds, 1)
-	require.Equal(t, "succeeded", refunds[0].Status)
+	require.Equal(t, "pending", refunds[0].Status, "IN_PROGRESS at the bank: reserved, not yet done")
 	require.NoError(t, e.bank.CompleteRefund(refunds[0].ID), "the bank knows the refund by our refund id")
+	require.NoError(t, e.app.payments.Reconcile(context.Background(), e.clock.Now().Add(time.Hour)))
+	require.NoError(t, e.db.Where("payment_id = ?", pay.Payment.ID).Find(&refunds).Error)
+	require.Equal(t, "succeeded", refunds[0].Status, "COMPLETED at the bank, read back by our refund id")
 	require.Equal(t, http.StatusConflict, e.api(token, http.MethodPost, path, map[string]string{"amount": "1.00"}, nil),
 		"nothing left to refund")
 	e.drain()

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"b24pay/billing"
 	"b24pay/mail"
 	"b24pay/subscriptions"
 )
@@ -68,7 +69,7 @@ func TestManagerRefundsASubscriptionChargeFromTheTab(t *testing.T) {
 			Refund struct{ Status, Amount string } `json:"refund"`
 		}
 		require.Equal(t, http.StatusOK, e.api(token, http.MethodPost, path, map[string]string{"amount": "300", "reason": "Простой"}, &got))
-		require.Equal(t, subscriptions.RefundSucceeded, got.Refund.Status)
+		require.Equal(t, billing.RefundSucceeded, got.Refund.Status)
 		var refused struct {
 			Fields []fieldError `json:"fields"`
 		}
@@ -85,6 +86,18 @@ func TestManagerRefundsASubscriptionChargeFromTheTab(t *testing.T) {
 		require.Equal(t, subscriptions.ShownRefunded, ch.Status)
 		require.Empty(t, ch.Refundable)
 		require.Equal(t, http.StatusUnprocessableEntity, e.api(token, http.MethodPost, path, map[string]string{"amount": "0.01"}, nil))
+		var paid []billing.Payment
+		require.NoError(t, e.db.Where("payable_kind = ?", subscriptions.ChargeKind).Find(&paid).Error)
+		require.Len(t, paid, 1, "the charge is refunded as a billing payment of the card route")
+		require.Equal(t, "yookassa", paid[0].Provider)
+		require.Equal(t, billing.StatusRefunded, paid[0].Status)
+		var refunds []billing.Refund
+		require.NoError(t, e.db.Where("payment_id = ?", paid[0].ID).Find(&refunds).Error)
+		require.Len(t, refunds, 2)
+		for _, r := range refunds {
+			require.Equal(t, billing.RefundSucceeded, r.Status)
+			require.EqualValues(t, 2, r.RequestedBy, "the manager who asked")
+		}
 
 		e.drain()
 		item := e.subscriptionItem(sub.ID)

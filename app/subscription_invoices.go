@@ -9,8 +9,9 @@ import (
 	"b24pay/subscriptions"
 )
 
-// subscriptionInvoices hands billing's payables of kind subscriptions.InvoiceKind (the invoices of
-// subscriptions on the invoice route) to the subscriptions service, which is wired after billing.
+// subscriptionInvoices hands billing's payables of kinds subscriptions.InvoiceKind (the invoices of
+// subscriptions on the invoice route) and subscriptions.ChargeKind (card and SBP charges being
+// refunded) to the subscriptions service, which is wired after billing.
 type subscriptionInvoices struct{ a *App }
 
 func (p subscriptionInvoices) subs() (*subscriptions.Service, error) {
@@ -42,4 +43,20 @@ func (p subscriptionInvoices) ApplyRefund(ctx context.Context, tx *gorm.DB, memb
 		return err
 	}
 	return s.ApplyRefund(ctx, tx, memberID, kind, id, amountMinor, note)
+}
+
+func (p subscriptionInvoices) ReleaseRefund(ctx context.Context, tx *gorm.DB, memberID, kind string, id int64, amountMinor int64, note string) error {
+	s, err := p.subs()
+	if err != nil {
+		return err
+	}
+	return s.ReleaseRefund(ctx, tx, memberID, kind, id, amountMinor, note)
+}
+
+func (p subscriptionInvoices) RefundSucceeded(ctx context.Context, tx *gorm.DB, memberID, kind string, id int64, r billing.Refund) error {
+	s, err := p.subs()
+	if err != nil {
+		return err
+	}
+	return s.RefundSucceeded(ctx, tx, memberID, kind, id, r)
 }

@@ -2,11 +2,11 @@ package app
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"b24pay/billing"
 	"b24pay/billing/sbp"
 	"b24pay/billing/yookassa"
 	"b24pay/mail"
@@ -61,10 +61,12 @@ func (a *App) wireSubscriptions() error {
 	if a.payments != nil { // the invoice route follows billing's Invoicebox route, switched on or off
 		r.subs.UseInvoicebox(a.payments)
 		r.subs.RegisterInvoices(a.outbox)
+		r.subs.UseRefunds(a.payments) // refunds of every route's charges go through billing
 	}
 	a.recur = r
 	if r.yookassa != nil && a.payments != nil {
 		a.payments.HandleNotifications("yookassa", yookassaInbox{r})
+		a.payments.ServeRefunds(billing.NewYooKassa(r.yookassa))
 	}
 	if a.b24 != nil {
 		sync := &subscriptionsB24{a: a, spa: map[string]portal.SubscriptionsSPA{}}
@@ -72,9 +74,8 @@ func (a *App) wireSubscriptions() error {
 		a.outbox.Handle(subscriptions.TopicNotifyManager, sync.notify)
 	}
 	return a.sched.Add("subscriptions", cfg.CronSubscriptions, func(ctx context.Context, now time.Time) error {
-		_, refundsErr := r.subs.CheckRefunds(ctx, now) // pending refunds: lost answers, crashes, slow gateways
 		_, err := r.subs.RunDue(ctx, now)
-		return errors.Join(refundsErr, err)
+		return err
 	})
 }
 

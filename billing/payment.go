@@ -117,6 +117,7 @@ type Refund struct {
 	Status        string
 	ProviderRef   string
 	Reason        string
+	RequestedBy   int64 // the Bitrix24 user who asked for it; 0 when not recorded
 	LastError     string
 	CheckAttempts int
 	NextCheckAt   *time.Time

@@ -23,6 +23,11 @@ var (
 	ErrForeign = errors.New("billing: notification for another merchant or currency")
 	// ErrMalformed: an inbound notification could not be read.
 	ErrMalformed = errors.New("billing: malformed notification")
+	// ErrRefundInProgress: the provider accepted the refund and has not finished it yet; the
+	// refund stays pending (with the ref returned alongside) and reconciliation asks again.
+	ErrRefundInProgress = errors.New("billing: the provider is still processing the refund")
+	// ErrRefundOnly: the route only returns money of payments collected elsewhere.
+	ErrRefundOnly = errors.New("billing: the route takes no new payments, it only refunds")
 )
 
 // Customer is who pays, as printed on the invoice.
@@ -76,11 +81,13 @@ type Notice struct {
 	Probe     bool
 }
 
-// RefundRequest asks the provider to return money.
+// RefundRequest asks the provider to return money. RefundRef is the refund's own reference when an
+// earlier answer named it (the refund is then read back, not asked for again).
 type RefundRequest struct {
 	RefundID    string
 	PaymentID   string
 	Ref         string
+	RefundRef   string
 	Amount      decimal.Decimal
 	Currency    string
 	Description string
@@ -94,6 +101,9 @@ type Provider interface {
 	Create(ctx context.Context, o Order) (Created, error)
 	Lookup(ctx context.Context, paymentID, ref string) (State, error)
 	Cancel(ctx context.Context, ref string) error
+	// Refund returns money under our refund id as the idempotency key: nil when done,
+	// ErrRefundInProgress while the provider works on it, ErrUnknownOutcome when the answer was
+	// lost; any other error is a refusal.
 	Refund(ctx context.Context, r RefundRequest) (refundRef string, err error)
 	// Inbound verifies and parses a notification; it must not have side effects.
 	Inbound(header http.Header, body []byte) (Notice, error)

@@ -15,11 +15,16 @@ import (
 // whose route is unavailable stays pending with a check time: reconciliation asks again with the
 // same refund id, which the provider treats as the same refund.
 func (s *Service) Refund(ctx context.Context, paymentID string, amountMinor int64, reason string) (*Refund, error) {
+	return s.RefundBy(ctx, paymentID, amountMinor, reason, 0)
+}
+
+// RefundBy is Refund asked for by a Bitrix24 user (kept on the refund; 0: nobody named).
+func (s *Service) RefundBy(ctx context.Context, paymentID string, amountMinor int64, reason string, userID int64) (*Refund, error) {
 	ctx = detached(ctx)
 	now := s.clock.Now()
 	check := now.Add(createGrace)
 	r := &Refund{ID: newID("ref_", 12), PaymentID: paymentID, AmountMinor: amountMinor, Status: RefundPending,
-		Reason: reason, NextCheckAt: &check, CreatedAt: now, UpdatedAt: now}
+		Reason: reason, RequestedBy: userID, NextCheckAt: &check, CreatedAt: now, UpdatedAt: now}
 	err := s.locked(ctx, paymentID, func(tx *gorm.DB, p *Payment) error {
 		if p.Status != StatusSucceeded && p.Status != StatusPartiallyRefunded {
 			return fmt.Errorf("%w: payment is %s", ErrIllegalTransition, p.Status)
@@ -49,9 +54,11 @@ func (s *Service) sendRefund(ctx context.Context, r *Refund) error {
 	if !ok {
 		return ErrProviderNotConfigured // stays pending; reconciliation retries when the route is back
 	}
-	ref, perr := prov.Refund(ctx, RefundRequest{RefundID: r.ID, PaymentID: p.ID, Ref: p.ProviderRef,
+	ref, perr := prov.Refund(ctx, RefundRequest{RefundID: r.ID, PaymentID: p.ID, Ref: p.ProviderRef, RefundRef: r.ProviderRef,
 		Amount: toMajor(r.AmountMinor, p.Currency), Currency: p.Currency, Description: r.Reason})
 	switch {
+	case errors.Is(perr, ErrRefundInProgress):
+		return s.keepRefundRef(ctx, r, ref) // stays pending; reconciliation reads it back
 	case errors.Is(perr, ErrUnknownOutcome):
 		return perr // stays pending with its reservation; the refund id makes a retry safe
 	case perr != nil:
@@ -60,9 +67,27 @@ func (s *Service) sendRefund(ctx context.Context, r *Refund) error {
 	return s.finishRefund(ctx, r, ref)
 }
 
+// keepRefundRef stores the reference the provider gave a refund it is still processing.
+func (s *Service) keepRefundRef(ctx context.Context, r *Refund, ref string) error {
+	if ref == "" || ref == r.ProviderRef {
+		return nil
+	}
+	r.ProviderRef = ref
+	return s.db.WithContext(ctx).Model(&Refund{}).Where("id = ? AND status = ?", r.ID, RefundPending).
+		Update("provider_ref", ref).Error
+}
+
+// RefundHooks is what a Payables may add to follow its refunds: ReleaseRefund gives back the
+// reservation of a refund the provider refused (without it, ApplyPaid books the money back), and
+// RefundSucceeded hears, in the refund's transaction, that the provider has returned the money.
+type RefundHooks interface {
+	ReleaseRefund(ctx context.Context, tx *gorm.DB, memberID, kind string, id int64, amountMinor int64, note string) error
+	RefundSucceeded(ctx context.Context, tx *gorm.DB, memberID, kind string, id int64, r Refund) error
+}
+
 // finishRefund records the provider's acceptance of a refund.
 func (s *Service) finishRefund(ctx context.Context, r *Refund, ref string) error {
-	return s.locked(ctx, r.PaymentID, func(tx *gorm.DB, _ *Payment) error {
+	return s.locked(ctx, r.PaymentID, func(tx *gorm.DB, p *Payment) error {
 		cur, err := lockedRefund(tx, r.ID)
 		if err != nil || cur.Status != RefundPending {
 			return err
@@ -70,7 +95,11 @@ func (s *Service) finishRefund(ctx context.Context, r *Refund, ref string) error
 		if err := s.refundTransition(tx, cur, RefundSucceeded, map[string]any{"provider_ref": ref, "next_check_at": nil}); err != nil {
 			return err
 		}
+		cur.ProviderRef, cur.NextCheckAt = ref, nil
 		*r = *cur
+		if h, ok := s.payables.(RefundHooks); ok {
+			return h.RefundSucceeded(ctx, tx, p.MemberID, p.PayableKind, p.PayableID, *cur)
+		}
 		return nil
 	})
 }
@@ -84,18 +113,14 @@ func lockedRefund(tx *gorm.DB, id string) (*Refund, error) {
 // a reservation).
 func (s *Service) bookRefund(ctx context.Context, tx *gorm.DB, p *Payment, amountMinor int64, note string) error {
 	refunded := p.RefundedMinor + amountMinor
-	status := StatusPartiallyRefunded
-	switch {
-	case refunded >= p.PaidMinor:
-		status = StatusRefunded
-	case refunded == 0:
-		status = StatusSucceeded
-	}
-	if err := s.transition(tx, p, status, map[string]any{"refunded_minor": refunded}); err != nil {
+	if err := s.transition(tx, p, refundedStatus(p.PaidMinor, refunded), map[string]any{"refunded_minor": refunded}); err != nil {
 		return err
 	}
 	if amountMinor > 0 {
 		return s.payables.ApplyRefund(ctx, tx, p.MemberID, p.PayableKind, p.PayableID, amountMinor, note)
+	}
+	if h, ok := s.payables.(RefundHooks); ok {
+		return h.ReleaseRefund(ctx, tx, p.MemberID, p.PayableKind, p.PayableID, -amountMinor, note)
 	}
 	return s.payables.ApplyPaid(ctx, tx, p.MemberID, p.PayableKind, p.PayableID, -amountMinor, note)
 }
@@ -110,6 +135,7 @@ func (s *Service) releaseRefund(ctx context.Context, r *Refund, cause error) err
 		if err := s.refundTransition(tx, cur, RefundFailed, map[string]any{"last_error": cause.Error(), "next_check_at": nil}); err != nil {
 			return err
 		}
+		cur.LastError, cur.NextCheckAt = cause.Error(), nil
 		*r = *cur
 		return s.bookRefund(ctx, tx, p, -r.AmountMinor, "Возврат отклонён: "+cause.Error())
 	})

@@ -3,7 +3,9 @@ package billing
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 
 	"b24pay/billing/sbp"
 )
@@ -74,14 +76,53 @@ func (p *SBP) Cancel(ctx context.Context, ref string) error {
 	return mapSBPError(p.client.CancelQR(ctx, ref))
 }
 
-// Refund returns money with our refund id as the bank's idempotency key.
+// Refund asks the bank about the refund by our refund id first and creates it only when the bank
+// does not know it (POST /api/sbp/v1/refund, reference §b.6: refundId is the idempotency and
+// lookup key), so a repeat after a lost answer never refunds twice. IN_PROGRESS stays pending
+// until the bank says COMPLETED; DECLINED, or a create the bank refuses, is a refusal.
 func (p *SBP) Refund(ctx context.Context, r RefundRequest) (string, error) {
-	_, err := p.client.Refund(ctx, sbp.RefundInput{OrderID: r.PaymentID, RefundID: r.RefundID, Amount: r.Amount,
-		Purpose: truncateRunes(r.Description, 140)})
-	if err != nil {
-		return "", mapSBPError(err)
+	rf, err := p.client.RefundStatus(ctx, r.RefundID)
+	if errors.Is(err, sbp.ErrNotFound) {
+		rf, err = p.client.Refund(ctx, sbp.RefundInput{OrderID: sbpOrder(r.PaymentID, r.Ref), RefundID: r.RefundID,
+			Amount: r.Amount, Purpose: truncateRunes(r.Description, 140)})
+		var apiErr *sbp.APIError
+		if errors.As(err, &apiErr) && !errors.Is(err, sbp.ErrServer) && !errors.Is(err, sbp.ErrRateLimited) &&
+			!errors.Is(err, sbp.ErrUnknownOutcome) {
+			return "", fmt.Errorf("the bank refused the refund: %s", apiErr.Code)
+		}
 	}
-	return r.RefundID, nil
+	if err != nil {
+		return "", errors.Join(ErrUnknownOutcome, err)
+	}
+	switch rf.Status {
+	case sbp.RefundCompleted:
+		return r.RefundID, nil
+	case sbp.RefundDeclined:
+		return r.RefundID, errors.New("the bank declined the refund")
+	}
+	return r.RefundID, ErrRefundInProgress
+}
+
+// Refs of SBP subscription payments (made by the subscriptions' SBP gateway, refunded here):
+// "qr/<qrId>/<binding>" for the pay-and-bind QR, whose order id is the binding's id, and
+// "sub/<binding>/<order>" for a debit by binding, which names its order.
+const (
+	SBPBindQRRef = "qr/"
+	SBPDebitRef  = "sub/"
+)
+
+// sbpOrder is the bank's order id of a payment: ours for a QR billing registered, the one a
+// subscription payment's ref names otherwise.
+func sbpOrder(paymentID, ref string) string {
+	switch {
+	case strings.HasPrefix(ref, SBPBindQRRef):
+		_, binding, _ := strings.Cut(strings.TrimPrefix(ref, SBPBindQRRef), "/")
+		return binding
+	case strings.HasPrefix(ref, SBPDebitRef):
+		_, order, _ := strings.Cut(strings.TrimPrefix(ref, SBPDebitRef), "/")
+		return order
+	}
+	return paymentID
 }
 
 // Inbound verifies X-Api-Signature-SHA256 and parses the callback.

@@ -120,6 +120,16 @@ func (s *Service) SetRoutes(active, off []Provider) {
 	s.providers, s.retired = m, retired
 }
 
+// ServeRefunds adds a route that takes no new payments and serves the refunds of payments
+// recorded with RecordCollected (the card route of subscriptions), kept across SetRoutes.
+func (s *Service) ServeRefunds(p Provider) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.providers[p.Name()]; !ok {
+		s.retired[p.Name()] = p
+	}
+}
+
 // activeProvider returns a route open for new payments.
 func (s *Service) activeProvider(name string) (Provider, bool) {
 	s.mu.RLock()

@@ -102,9 +102,11 @@ func (f Filter) instalments() (string, []any) {
 }
 
 // payments is the WHERE tail that narrows payments p by route, manager (the deal of the instalment
-// paid) and the portal days of at (the payment's creation or settlement instant column).
+// paid) and the portal days of at (the payment's creation or settlement instant column). Card and
+// SBP subscription charges are left out: billing holds one only once it is refunded (issue 13),
+// and finance does not count the charges that are not.
 func (f Filter) payments(at string, loc *time.Location) (string, []any) {
-	var sql string
+	sql := " AND p.payable_kind <> 'subscription_charge'"
 	var args []any
 	if f.Route != "" {
 		sql, args = sql+" AND p.provider = ?", append(args, f.Route)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"b24pay/billing"
 	"b24pay/billing/sbp"
 )
 
@@ -18,8 +19,8 @@ type SBP struct{ Client *sbp.Client }
 
 // Refs name what a payment is at the bank: "qr/<qrId>/<binding>" or "sub/<binding>/<order>".
 const (
-	sbpQRRef     = "qr/"
-	sbpChargeRef = "sub/"
+	sbpQRRef     = billing.SBPBindQRRef
+	sbpChargeRef = billing.SBPDebitRef
 )
 
 // Pay starts the first payment (a pay-and-bind QR) or debits the binding. A debit looks the order

@@ -117,6 +117,9 @@ func chargeDescription(sub Subscription, c Charge) string {
 // client's requisites as the invoice's legal customer, and the trusted client's deferral.
 func (s *Service) Payable(ctx context.Context, memberID, kind string, id int64) (billing.Payable, error) {
 	db := s.db.WithContext(ctx)
+	if kind == ChargeKind {
+		return chargePayableOf(db, memberID, id)
+	}
 	inv, err := invoiceOf(db, memberID, kind, id)
 	if err != nil {
 		return billing.Payable{}, err
@@ -174,13 +177,6 @@ func (s *Service) ApplyPaid(ctx context.Context, tx *gorm.DB, memberID, kind str
 		return err
 	}
 	return w.flush(tx, now)
-}
-
-// ApplyRefund is called by billing when an invoice's money is refunded; refunds of charges are
-// not reflected on the subscription (the paid total counts periods paid).
-func (s *Service) ApplyRefund(_ context.Context, tx *gorm.DB, memberID, kind string, id int64, _ int64, _ string) error {
-	_, err := invoiceOf(tx, memberID, kind, id)
-	return err
 }
 
 func invoiceOf(db *gorm.DB, memberID, kind string, id int64) (invoiceRow, error) {

@@ -74,10 +74,6 @@ func TestInvoiceRouteYearOfMonthlyInvoicesPaidByNotification(t *testing.T) {
 		comments := strings.Join(b.b24Comments(t), "\n")
 		require.Equal(t, 12, strings.Count(comments, "Выставлен счёт Invoicebox"))
 		require.Equal(t, 12, strings.Count(comments, "Оплачено "))
-		_, err := b.svc.RefundCharge(context.Background(), RefundInput{MemberID: sub.MemberID, SubscriptionID: sub.ID,
-			Seq: 0, Amount: decimal.NewFromInt(100), ManagerID: 1})
-		require.ErrorIs(t, err, ErrConflict, "an invoice paid by bank transfer has no gateway refund: refused, nothing reserved")
-		require.Zero(t, b.charges(t, sub.ID)[0].RefundedMinor)
 	})
 }
 

@@ -61,6 +61,7 @@ func setupInvoices(t *testing.T, db *store.DB, day string, edit ...func(*Config)
 	require.NoError(t, err)
 	b.payments = billing.NewService(db, b.clock, slog.New(slog.DiscardHandler), b.svc, billing.Config{PublicURL: hook.URL}, prov)
 	b.svc.UseInvoicebox(b.payments)
+	b.svc.UseRefunds(b.payments)
 	return b
 }
 

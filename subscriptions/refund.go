@@ -9,19 +9,22 @@ import (
 	"github.com/shopspring/decimal"
 	"gorm.io/gorm"
 
+	"b24pay/billing"
 	"b24pay/schedules"
 	"b24pay/store"
 )
 
-// Refund statuses: pending until the gateway has returned the money or refused.
-const (
-	RefundPending   = "pending"
-	RefundSucceeded = "succeeded"
-	RefundFailed    = "failed"
-)
+// Refunds of charges go through billing's refund path: its state machine, the reservation under
+// the payment's row lock, our refund id as the provider's idempotency key, reconciliation of
+// pending refunds and the release of a refused one. A charge of the invoice route is a billing
+// payment already (InvoiceKind). A card or SBP charge is debited by this service's gateways and
+// becomes a billing payment (ChargeKind, provider = the route it was paid on, its ref = the
+// charge's) when it is first refunded; the charge run's success path does no billing work.
+// Billing hands the refunded money back through ApplyRefund / ReleaseRefund, which keep the
+// charge's refunded amount, and RefundSucceeded, which announces the refund.
 
-// refundMoves is the refund state machine; anything not listed is illegal.
-var refundMoves = map[string][]string{RefundPending: {RefundSucceeded, RefundFailed}}
+// ChargeKind is billing's payable kind of a card or SBP charge (refunds only).
+const ChargeKind = "subscription_charge"
 
 // Shown statuses of a charge that money went back for (the charge's own status stays succeeded:
 // what was returned is its refunded amount).
@@ -33,31 +36,23 @@ const (
 // ErrRefundExceedsPaid: a refund above what was paid for the charge minus its earlier refunds.
 var ErrRefundExceedsPaid = errors.New("subscriptions: refund exceeds what is left of the charge")
 
-// refundGrace is how long a refund may stay pending before a check asks the gateway again: it
-// covers a crash between the reservation and the gateway call.
-const refundGrace = 2 * time.Minute
-
-// Refund is one return of money of a succeeded charge; its id is the gateway's idempotency key.
-type Refund struct {
-	ID             string
-	ChargeID       string
-	SubscriptionID int64
-	MemberID       string
-	AmountMinor    int64
-	Currency       string
-	Status         string
-	ProviderRef    string
-	Reason         string
-	LastError      string
-	ManagerID      int64
-	CheckAttempts  int
-	NextCheckAt    *time.Time
-	CreatedAt      time.Time
-	UpdatedAt      time.Time `gorm:"autoUpdateTime:false"`
+// chargePayable gives a card or SBP charge its integer payable id in billing.
+type chargePayable struct {
+	ID        int64
+	ChargeID  string
+	MemberID  string
+	CreatedAt time.Time
 }
 
-// TableName maps Refund to its table.
-func (Refund) TableName() string { return "subscription_refunds" }
+func (chargePayable) TableName() string { return "subscription_charge_payables" }
+
+// refundProviders is billing's route of a card or SBP charge (the invoice route is billing's own).
+var refundProviders = map[string]string{RouteCard: "yookassa", RouteSBP: "sbp"}
+
+// UseRefunds hands refunds of charges to billing; billing's Payables must hand ChargeKind and
+// InvoiceKind to this service (Payable, ApplyRefund and the billing.RefundHooks). Call it before
+// the service is used.
+func (s *Service) UseRefunds(payments *billing.Service) { s.refunds = payments }
 
 // Shown is the charge's status as people see it: refunded or partially refunded once money went
 // back (pending refunds included: their amount is reserved).
@@ -89,29 +84,21 @@ type RefundInput struct {
 	ManagerID      int64
 }
 
-// RefundCharge returns part or all of a succeeded charge. The amount is checked and reserved
-// under the charge's row lock before the gateway is asked, so concurrent refunds never exceed what
-// was paid; a refusal releases the reservation. A lost answer leaves the refund pending with its
-// reservation: CheckRefunds asks again with the same refund id, which the gateway treats as the
-// same refund. The caller's cancellation does not stop a refund once reserved.
-func (s *Service) RefundCharge(ctx context.Context, in RefundInput) (Refund, error) {
+// RefundCharge returns part or all of a succeeded charge through billing, on the route the charge
+// was paid on (after a change of route too). The input is checked against the charge under its
+// row lock, where the charge's billing payment is found or made; billing then reserves the amount
+// under the payment's lock and asks the provider. The refund comes back pending (reserved) when
+// the provider's answer was lost or the refund is still in progress, failed (released) when the
+// provider refused. The caller's cancellation does not stop a refund once asked for.
+func (s *Service) RefundCharge(ctx context.Context, in RefundInput) (*billing.Refund, error) {
 	ctx = context.WithoutCancel(ctx)
-	r, err := s.reserveRefund(ctx, in)
-	if err != nil {
-		return r, err
+	if s.refunds == nil {
+		return nil, ErrRouteUnavailable
 	}
-	return s.sendRefund(ctx, r)
-}
-
-// reserveRefund stores a pending refund and adds its amount to the charge's refunded amount.
-func (s *Service) reserveRefund(ctx context.Context, in RefundInput) (Refund, error) {
-	now := s.clock.Now()
-	check := now.Add(refundGrace)
-	r := Refund{ID: "sr-" + randomToken()[:20], ChargeID: chargeID(in.SubscriptionID, in.Seq), SubscriptionID: in.SubscriptionID,
-		MemberID: in.MemberID, Status: RefundPending, Reason: in.Reason, ManagerID: in.ManagerID,
-		NextCheckAt: &check, CreatedAt: now, UpdatedAt: now}
+	var paymentID string
+	var amount int64
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		c, err := s.lockedCharge(tx, r.ChargeID)
+		c, err := s.lockedCharge(tx, chargeID(in.SubscriptionID, in.Seq))
 		if err != nil {
 			return err
 		}
@@ -120,9 +107,6 @@ func (s *Service) reserveRefund(ctx context.Context, in RefundInput) (Refund, er
 		}
 		if c.Status != ChargeSucceeded {
 			return fmt.Errorf("%w: charge %s is %s", ErrIllegalTransition, c.ID, c.Status)
-		}
-		if c.Route == RouteInvoicebox { // paid by bank transfer: no gateway refund exists for it here
-			return fmt.Errorf("%w: charge %s was paid by invoice", ErrConflict, c.ID)
 		}
 		cur, err := schedules.LookupCurrency(c.Currency)
 		if err != nil {
@@ -134,77 +118,127 @@ func (s *Service) reserveRefund(ctx context.Context, in RefundInput) (Refund, er
 		if left := c.Refundable(); in.Amount.GreaterThan(left) { // compared before any conversion: no overflow
 			return fmt.Errorf("%w: left %s", ErrRefundExceedsPaid, Human(c.AmountMinor-c.RefundedMinor, c.Currency))
 		}
-		r.AmountMinor, r.Currency = minor(in.Amount, cur), c.Currency
-		if err := tx.Create(&r).Error; err != nil {
-			return err
-		}
-		return bookRefund(tx, c, r.AmountMinor)
+		amount = minor(in.Amount, cur)
+		paymentID, err = s.chargePayment(ctx, tx, c)
+		return err
 	})
 	if err != nil {
-		return Refund{}, err
+		return nil, err
 	}
-	return r, nil
+	r, err := s.refunds.RefundBy(ctx, paymentID, amount, in.Reason, in.ManagerID)
+	if errors.Is(err, billing.ErrRefundExceedsPaid) || errors.Is(err, billing.ErrIllegalTransition) {
+		// concurrent refunds took it meanwhile (all of it: the payment is refunded)
+		err = fmt.Errorf("%w: %w", ErrRefundExceedsPaid, err)
+	}
+	return r, err
 }
 
-// sendRefund asks the charge's gateway for a pending refund and records its answer.
-func (s *Service) sendRefund(ctx context.Context, r Refund) (Refund, error) {
+// chargePayment is the id of the billing payment that holds the charge's money: the paid invoice
+// of an invoice-route charge, or the charge's own payment, recorded on its first refund. tx holds
+// the charge's row lock, so concurrent first refunds record one.
+func (s *Service) chargePayment(ctx context.Context, tx *gorm.DB, c *Charge) (string, error) {
+	if c.Route == RouteInvoicebox {
+		var p billing.Payment
+		err := tx.Where("payable_kind = ? AND payable_id IN (?) AND status IN ?", InvoiceKind,
+			tx.Model(&invoiceRow{}).Select("id").Where("charge_id = ?", c.ID),
+			[]string{billing.StatusSucceeded, billing.StatusPartiallyRefunded, billing.StatusRefunded}).
+			Order("created_at DESC").Take(&p).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return "", fmt.Errorf("%w: charge %s has no paid invoice", ErrConflict, c.ID)
+		}
+		return p.ID, err
+	}
+	row := chargePayable{ChargeID: c.ID, MemberID: c.MemberID, CreatedAt: s.clock.Now()}
+	err := tx.Where("charge_id = ?", c.ID).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		err = tx.Create(&row).Error
+	}
+	if err != nil {
+		return "", err
+	}
+	var sub Subscription
+	if err := tx.Where("id = ?", c.SubscriptionID).Take(&sub).Error; err != nil {
+		return "", notFound(err)
+	}
+	paid := c.UpdatedAt
+	if c.SettledAt != nil {
+		paid = *c.SettledAt
+	}
+	p, err := s.refunds.RecordCollected(ctx, tx, billing.Collected{MemberID: c.MemberID, Kind: ChargeKind, ID: row.ID,
+		Provider: refundProviders[c.Route], Ref: c.ProviderRef, AmountMinor: c.AmountMinor, RefundedMinor: c.RefundedMinor,
+		Currency: c.Currency, Description: chargeDescription(sub, *c), PaidAt: paid})
+	if err != nil {
+		return "", err
+	}
+	return p.ID, nil
+}
+
+// chargePayableOf describes a card or SBP charge to billing: paid by its own gateway, it owes
+// nothing (billing only refunds it).
+func chargePayableOf(db *gorm.DB, memberID string, id int64) (billing.Payable, error) {
+	c, err := payableCharge(db, memberID, id)
+	if err != nil {
+		return billing.Payable{}, err
+	}
+	return billing.Payable{MemberID: memberID, Kind: ChargeKind, ID: id, Currency: c.Currency}, nil
+}
+
+// payableCharge is the charge behind a ChargeKind payable id of the portal.
+func payableCharge(db *gorm.DB, memberID string, id int64) (Charge, error) {
+	var row chargePayable
 	var c Charge
-	if err := s.db.WithContext(ctx).Where("id = ?", r.ChargeID).Take(&c).Error; err != nil {
-		return r, err
+	if err := db.Where("id = ? AND member_id = ?", id, memberID).Take(&row).Error; err != nil {
+		return c, notFound(err)
 	}
-	sub, err := s.Get(ctx, r.MemberID, r.SubscriptionID)
-	if err != nil {
-		return r, err
-	}
-	g, ok := s.gateway(c.Route).(Refunder) // the route the charge was paid on, even after a change of route
-	if !ok {
-		return r, ErrRouteUnavailable // stays pending; a check sends it when the route is back
-	}
-	res, err := g.Refund(ctx, r.ID, RefundRequest{ChargeRef: c.ProviderRef, Ref: r.ProviderRef,
-		Amount: major(r.AmountMinor, r.Currency), Currency: r.Currency, Description: r.Reason})
-	if err != nil {
-		return r, fmt.Errorf("%w: %w", ErrGatewayUnavailable, err)
-	}
-	return s.recordRefund(ctx, sub, r.ID, res)
+	return c, notFound(db.Where("id = ?", row.ChargeID).Take(&c).Error)
 }
 
-// recordRefund stores the gateway's answer about a refund: done, refused (the reservation is
-// released) or still pending (its reference is kept for the next check).
-func (s *Service) recordRefund(ctx context.Context, sub Subscription, id string, res RefundResult) (Refund, error) {
-	var r Refund
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var c *Charge
-		var err error
-		if err = tx.Where("id = ?", id).Take(&r).Error; err != nil { // for its charge's id
-			return err
-		}
-		if c, err = s.lockedCharge(tx, r.ChargeID); err != nil {
-			return err
-		}
-		if err = tx.Where("id = ?", id).Take(&r).Error; err != nil || r.Status != RefundPending { // as of the lock
-			return err // settled by a concurrent check
-		}
-		fields := map[string]any{"provider_ref": res.Ref}
-		switch res.Status {
-		case RefundSucceeded:
-			fields["next_check_at"] = nil
-			if err := s.moveRefund(tx, &r, RefundSucceeded, fields); err != nil {
-				return err
-			}
-			return s.announceRefund(tx, sub, *c, r)
-		case RefundFailed:
-			fields["next_check_at"], fields["last_error"] = nil, res.Reason
-			if err := s.moveRefund(tx, &r, RefundFailed, fields); err != nil {
-				return err
-			}
-			return bookRefund(tx, c, -r.AmountMinor)
-		}
-		return tx.Model(&Refund{}).Where("id = ?", r.ID).Updates(fields).Error
-	})
+// ApplyRefund reserves refunded money on the charge (billing's transaction, before the provider
+// is asked).
+func (s *Service) ApplyRefund(_ context.Context, tx *gorm.DB, memberID, kind string, id int64, amountMinor int64, _ string) error {
+	c, err := s.refundedCharge(tx, memberID, kind, id)
 	if err != nil {
-		return r, err
+		return err
 	}
-	return r, s.db.WithContext(ctx).Where("id = ?", id).Take(&r).Error // as stored
+	return bookRefund(tx, c, amountMinor)
+}
+
+// ReleaseRefund gives back the reservation of a refund the provider refused.
+func (s *Service) ReleaseRefund(_ context.Context, tx *gorm.DB, memberID, kind string, id int64, amountMinor int64, _ string) error {
+	c, err := s.refundedCharge(tx, memberID, kind, id)
+	if err != nil {
+		return err
+	}
+	return bookRefund(tx, c, -amountMinor)
+}
+
+// RefundSucceeded announces, in the refund's transaction, that the provider returned the money.
+func (s *Service) RefundSucceeded(_ context.Context, tx *gorm.DB, memberID, kind string, id int64, r billing.Refund) error {
+	c, err := s.refundedCharge(tx, memberID, kind, id)
+	if err != nil {
+		return err
+	}
+	var sub Subscription
+	if err := tx.Where("id = ?", c.SubscriptionID).Take(&sub).Error; err != nil {
+		return notFound(err)
+	}
+	return s.announceRefund(tx, sub, *c, r)
+}
+
+// refundedCharge is the charge behind a billing payable, read under its row lock.
+func (s *Service) refundedCharge(tx *gorm.DB, memberID, kind string, id int64) (*Charge, error) {
+	if kind == ChargeKind {
+		c, err := payableCharge(tx, memberID, id)
+		if err != nil {
+			return nil, err
+		}
+		return s.lockedCharge(tx, c.ID)
+	}
+	inv, err := invoiceOf(tx, memberID, kind, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.lockedCharge(tx, inv.ChargeID)
 }
 
 // bookRefund moves a charge's refunded amount (a negative amount releases a reservation).
@@ -227,61 +261,4 @@ func (s *Service) lockedCharge(tx *gorm.DB, id string) (*Charge, error) {
 		return nil, ErrNotFound
 	}
 	return &c, nil
-}
-
-// moveRefund is the only place a refund's status is written: the move is checked against the
-// refund state machine, under the charge's lock, and only a row still in its old status changes.
-func (s *Service) moveRefund(tx *gorm.DB, r *Refund, to string, fields map[string]any) error {
-	if !canMove(refundMoves, r.Status, to) {
-		return fmt.Errorf("%w: refund %s %s → %s", ErrIllegalTransition, r.ID, r.Status, to)
-	}
-	updates := map[string]any{"status": to, "updated_at": s.clock.Now()}
-	for k, v := range fields {
-		updates[k] = v
-	}
-	res := tx.Model(&Refund{}).Where("id = ? AND status = ?", r.ID, r.Status).Updates(updates)
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected != 1 {
-		return fmt.Errorf("%w: refund %s changed under its lock", ErrConflict, r.ID)
-	}
-	r.Status = to
-	return nil
-}
-
-// CheckRefunds asks the gateway again about refunds still pending whose check is due (a lost
-// answer, a crash before the gateway call, a refund the gateway is still processing). Safe to run
-// twice or on two replicas: the refund id makes a repeat the same refund.
-func (s *Service) CheckRefunds(ctx context.Context, now time.Time) (int, error) {
-	var due []Refund
-	err := s.db.WithContext(ctx).Where("status = ? AND next_check_at IS NOT NULL AND next_check_at <= ?", RefundPending, now).
-		Order("next_check_at").Limit(200).Find(&due).Error
-	if err != nil {
-		return 0, err
-	}
-	done := 0
-	for _, r := range due {
-		got, err := s.sendRefund(ctx, r)
-		if err != nil {
-			s.log.Warn("subscriptions: a refund check did not finish", "refund", r.ID, "err", err)
-		}
-		if got.Status != RefundPending {
-			done++
-			continue
-		}
-		next := now.Add(time.Duration(min(r.CheckAttempts+1, 48)) * 5 * time.Minute)
-		if err := s.db.WithContext(ctx).Model(&Refund{}).Where("id = ? AND status = ?", r.ID, RefundPending).
-			Updates(map[string]any{"check_attempts": r.CheckAttempts + 1, "next_check_at": next}).Error; err != nil {
-			return done, err
-		}
-	}
-	return done, nil
-}
-
-// Refunds lists the refunds of a subscription's charges, oldest first.
-func (s *Service) Refunds(ctx context.Context, subID int64) ([]Refund, error) {
-	var out []Refund
-	err := s.db.WithContext(ctx).Where("subscription_id = ?", subID).Order("created_at, id").Find(&out).Error
-	return out, err
 }

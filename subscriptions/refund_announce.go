@@ -5,6 +5,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"b24pay/billing"
 	"b24pay/mail"
 	"b24pay/outbox"
 	"b24pay/schedules"
@@ -14,8 +15,8 @@ const eventRefunded event = "refunded"
 
 // announceRefund queues, in the refund's transaction, the «Подписки» item's timeline comment and
 // the client's e-mail about a finished refund, each keyed by the refund so it is sent once.
-func (s *Service) announceRefund(tx *gorm.DB, sub Subscription, c Charge, r Refund) error {
-	amount := Human(r.AmountMinor, r.Currency)
+func (s *Service) announceRefund(tx *gorm.DB, sub Subscription, c Charge, r billing.Refund) error {
+	amount := Human(r.AmountMinor, c.Currency)
 	comment := fmt.Sprintf("Возврат %s за период с %s (оплачено %s, возвращено всего %s).", amount,
 		schedules.ISODateRU(c.PeriodStart), Human(c.AmountMinor, c.Currency), Human(c.RefundedMinor, c.Currency))
 	if r.Reason != "" {

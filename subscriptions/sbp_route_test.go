@@ -15,6 +15,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
+	"b24pay/billing"
 	"b24pay/billing/sbp"
 	"b24pay/billing/sbp/sbpfake"
 	"b24pay/store"
@@ -40,6 +41,10 @@ func setupSBP(t *testing.T, db *store.DB, day string, enabled bool, edit ...func
 		HTTPClient: &http.Client{Transport: sb.lose}, Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 	sb.svc.UseSBP(SBP{Client: client})
+	refunds, err := billing.NewSBP(sbp.Config{BaseURL: srv.URL, SBPMerchantID: "MA0000000552", SecretKey: "sbp-secret",
+		HTTPClient: &http.Client{Transport: sb.lose}, Logger: slog.New(slog.DiscardHandler)})
+	require.NoError(t, err)
+	sb.payments.ServeRefunds(refunds)
 	return sb
 }
 

@@ -90,6 +90,8 @@ type Service struct {
 	sbp   Gateway // nil unless SBP subscriptions are enabled at the bank (UseSBP)
 	// invoices is billing with its Invoicebox route, nil unless the invoice route is on (UseInvoicebox)
 	invoices *billing.Service
+	// refunds is billing, which returns the money of charges (UseRefunds); nil: refunds are refused
+	refunds *billing.Service
 }
 
 // NewService builds the service; card may be nil (the card route is then refused).

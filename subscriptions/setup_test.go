@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
+	"b24pay/billing"
 	"b24pay/billing/yookassa"
 	"b24pay/billing/yookassa/yookassafake"
 	"b24pay/clock"
@@ -27,6 +29,10 @@ type testBundle struct {
 	clock *clock.Frozen
 	shop  *yookassafake.Shop
 	svc   *Service
+	// payments is billing with the card route's refund-only provider: refunds of charges go there
+	payments *billing.Service
+	yk       *yookassa.Client
+	drop     *dropRefunds
 }
 
 // setup builds the service against a fake YooKassa on db, with the clock at 09:00 Moscow time on
@@ -37,8 +43,9 @@ func setup(t *testing.T, db *store.DB, day string, edit ...func(*Config)) *testB
 	tb.shop = yookassafake.New(yookassafake.Config{ShopID: "100500", SecretKey: "test_secret", Now: tb.clock.Now})
 	srv := httptest.NewServer(tb.shop)
 	t.Cleanup(srv.Close)
+	tb.drop = &dropRefunds{next: http.DefaultTransport}
 	client, err := yookassa.New(yookassa.Config{BaseURL: srv.URL, ShopID: "100500", SecretKey: "test_secret",
-		Logger: slog.New(slog.DiscardHandler)})
+		HTTPClient: &http.Client{Transport: tb.drop}, Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 	cfg := Config{Merchant: "ООО «Ромашка»", PublicURL: "https://pay.example.ru"}
 	for _, e := range edit {
@@ -46,6 +53,10 @@ func setup(t *testing.T, db *store.DB, day string, edit ...func(*Config)) *testB
 	}
 	tb.svc, err = NewService(db, tb.clock, slog.New(slog.DiscardHandler), cfg, YooKassa{Client: client})
 	require.NoError(t, err)
+	tb.yk = client
+	tb.payments = billing.NewService(db, tb.clock, slog.New(slog.DiscardHandler), tb.svc, billing.Config{PublicURL: cfg.PublicURL})
+	tb.payments.ServeRefunds(billing.NewYooKassa(client))
+	tb.svc.UseRefunds(tb.payments)
 	require.NoError(t, db.Exec(`INSERT INTO portals (member_id, domain, client_endpoint, server_endpoint, status,
 		installed_at, updated_at) VALUES (?, 'x.bitrix24.ru', 'https://x.bitrix24.ru/rest/', 'https://oauth.bitrix.info/rest/',
 		'installed', ?, ?)`, member, tb.clock.Now(), tb.clock.Now()).Error)
