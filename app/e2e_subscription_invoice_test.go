@@ -65,3 +65,42 @@ func TestInvoiceSubscriptionFromTheTabToTheSecondPaidInvoice(t *testing.T) {
 		}
 	})
 }
+
+// The company pays 400 ₽ of its 990 ₽ invoice through the webhook: the manager's tab shows the
+// charge paid in part with the remainder, and the subscription is past_due with no period counted
+// as paid.
+func TestInvoiceSubscriptionPartPaymentShowsTheRemainder(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, dialect string) {
+		e := newE2E(t, dialect, withInvoicebox(t))
+		status, _ := e.install()
+		require.Equal(t, http.StatusOK, status)
+		form := newSubscriptionForm()
+		form["route"] = "invoicebox"
+		var created struct {
+			Subscription struct {
+				Link string `json:"link"`
+			} `json:"subscription"`
+		}
+		token := e.openTab(e.dealID, 2)
+		require.Equal(t, http.StatusCreated, e.api(token, http.MethodPost, "/subscriptions", form, &created))
+		status, _, _ = postConsent(t, created.Subscription.Link, map[string][]string{"consent": {"1"}})
+		require.Equal(t, http.StatusSeeOther, status)
+		var id string
+		require.NoError(t, e.db.Table("payments").Select("id").Where("payable_kind = ? AND status = ?",
+			"subscription_invoice", "pending").Scan(&id).Error)
+		require.NoError(t, e.ib.Pay(id, decimal.NewFromInt(400)))
+
+		var list struct {
+			Subscriptions []tabSubscriptionView `json:"subscriptions"`
+		}
+		require.Equal(t, http.StatusOK, e.api(token, http.MethodGet, "/subscriptions", nil, &list))
+		require.Len(t, list.Subscriptions, 1)
+		sub := list.Subscriptions[0]
+		require.Equal(t, "past_due", sub.Status)
+		require.Equal(t, "Оплачен частично: 400,00\u00a0₽ из 990,00\u00a0₽, остаток 590,00\u00a0₽", sub.Charges[0].StatusLabel)
+		var paidCount int
+		require.NoError(t, e.db.Table("subscriptions").Select("paid_count").Scan(&paidCount).Error)
+		require.Zero(t, paidCount)
+	})
+}
