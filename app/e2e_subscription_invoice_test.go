@@ -53,6 +53,7 @@ func TestInvoiceSubscriptionFromTheTabToTheSecondPaidInvoice(t *testing.T) {
 		_, _, page = get(t, link)
 		require.Contains(t, page, `data-state="active"`)
 		require.Contains(t, page, "Следующий счёт")
+		require.Contains(t, page, `data-test="paid-with">Счёт<`)
 
 		e.clock.Set(time.Date(2026, 12, 22, 7, 0, 0, 0, time.UTC))
 		rep, err := e.app.recur.subs.RunDue(t.Context(), e.clock.Now())
