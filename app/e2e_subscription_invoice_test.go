@@ -10,24 +10,32 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// newInvoiceSubscription installs the app with Invoicebox on and has the manager create an
+// invoice subscription in the deal's tab: the tab's token and the client's link.
+func newInvoiceSubscription(t *testing.T, dialect string) (*e2e, string, string) {
+	t.Helper()
+	e := newE2E(t, dialect, withInvoicebox(t))
+	status, _ := e.install()
+	require.Equal(t, http.StatusOK, status)
+	form := newSubscriptionForm()
+	form["route"] = "invoicebox"
+	var created struct {
+		Subscription struct {
+			Link string `json:"link"`
+		} `json:"subscription"`
+	}
+	token := e.openTab(e.dealID, 2)
+	require.Equal(t, http.StatusCreated, e.api(token, http.MethodPost, "/subscriptions", form, &created))
+	return e, token, created.Subscription.Link
+}
+
 // A manager creates a subscription with an invoice each period for the deal's company; the
 // client agrees on the page and lands on the first invoice at Invoicebox; its paid notification
 // through the webhook settles the period; a month later the pass issues the next invoice, paid too.
 func TestInvoiceSubscriptionFromTheTabToTheSecondPaidInvoice(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, dialect string) {
-		e := newE2E(t, dialect, withInvoicebox(t))
-		status, _ := e.install()
-		require.Equal(t, http.StatusOK, status)
-		form := newSubscriptionForm()
-		form["route"] = "invoicebox"
-		var created struct {
-			Subscription struct {
-				Link string `json:"link"`
-			} `json:"subscription"`
-		}
-		require.Equal(t, http.StatusCreated, e.api(e.openTab(e.dealID, 2), http.MethodPost, "/subscriptions", form, &created))
-		link := created.Subscription.Link
+		e, _, link := newInvoiceSubscription(t, dialect)
 		_, _, page := get(t, link)
 		require.Contains(t, page, "Автоматических списаний нет")
 
@@ -73,19 +81,8 @@ func TestInvoiceSubscriptionFromTheTabToTheSecondPaidInvoice(t *testing.T) {
 func TestInvoiceSubscriptionPartPaymentShowsTheRemainder(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, dialect string) {
-		e := newE2E(t, dialect, withInvoicebox(t))
-		status, _ := e.install()
-		require.Equal(t, http.StatusOK, status)
-		form := newSubscriptionForm()
-		form["route"] = "invoicebox"
-		var created struct {
-			Subscription struct {
-				Link string `json:"link"`
-			} `json:"subscription"`
-		}
-		token := e.openTab(e.dealID, 2)
-		require.Equal(t, http.StatusCreated, e.api(token, http.MethodPost, "/subscriptions", form, &created))
-		status, _, _ = postConsent(t, created.Subscription.Link, map[string][]string{"consent": {"1"}})
+		e, token, link := newInvoiceSubscription(t, dialect)
+		status, _, _ := postConsent(t, link, map[string][]string{"consent": {"1"}})
 		require.Equal(t, http.StatusSeeOther, status)
 		var id string
 		require.NoError(t, e.db.Table("payments").Select("id").Where("payable_kind = ? AND status = ?",

@@ -26,6 +26,32 @@ const (
 
 var part = decimal.NewFromInt(4000)
 
+// setupPartPayments is the invoice route on 15.01.2027 with a company's monthly subscription
+// agreed and its first invoice (12 200 ₽, three days to pay) open.
+func setupPartPayments(t *testing.T, db *store.DB, edit ...func(*Config)) (*invoiceBundle, Subscription) {
+	t.Helper()
+	b := setupInvoices(t, db, "2027-01-15", edit...)
+	return b, b.companySubscription(t, 42)
+}
+
+// companySubscription is a new company's monthly invoice subscription, agreed.
+func (b *invoiceBundle) companySubscription(t *testing.T, b24ID int64) Subscription {
+	t.Helper()
+	b.company(t, b24ID, false)
+	sub, _ := b.subscribeInvoices(t, invoiceMonthly("2027-01-15", b24ID))
+	return sub
+}
+
+// partThenRemainderInvoice pays 4 000 ₽ of the first invoice, then runs the first dunning day's
+// pass, which issues the invoice for the remainder; it returns the first invoice's payment.
+func (b *invoiceBundle) partThenRemainderInvoice(t *testing.T, sub Subscription) billing.Payment {
+	t.Helper()
+	first := b.payPart(t, chargeID(sub.ID, 0), part)
+	b.at(t, "2027-01-16")
+	b.run(t)
+	return first
+}
+
 // payPart pays part of the charge's open invoice on Invoicebox; the fake notifies billing.
 func (b *invoiceBundle) payPart(t *testing.T, chargeID string, amount decimal.Decimal) billing.Payment {
 	t.Helper()
@@ -92,9 +118,7 @@ func (b *invoiceBundle) comments(t *testing.T) string { return strings.Join(b.b2
 func TestInvoicePartPaymentThenTheRemainderInvoice(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		b := setupInvoices(t, db, "2027-01-15")
-		b.company(t, 42, false)
-		sub, _ := b.subscribeInvoices(t, invoiceMonthly("2027-01-15", 42))
+		b, sub := setupPartPayments(t, db)
 		first := b.payPart(t, chargeID(sub.ID, 0), part)
 
 		c := b.charges(t, sub.ID)[0]
@@ -149,12 +173,8 @@ func TestInvoicePartPaymentThenTheRemainderInvoice(t *testing.T) {
 func TestInvoicePartThenTheRestOnTheSameOrder(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		b := setupInvoices(t, db, "2027-01-15")
-		b.company(t, 42, false)
-		sub, _ := b.subscribeInvoices(t, invoiceMonthly("2027-01-15", 42))
-		first := b.payPart(t, chargeID(sub.ID, 0), part)
-		b.at(t, "2027-01-16")
-		b.run(t) // the remainder's invoice
+		b, sub := setupPartPayments(t, db)
+		first := b.partThenRemainderInvoice(t, sub)
 		require.Len(t, b.invoicePayments(t, chargeID(sub.ID, 0)), 2)
 
 		b.receive(t, b.paidNotice(t, first.ID, decimal.NewFromInt(12200)))
@@ -177,9 +197,7 @@ func TestInvoicePartThenTheRestOnTheSameOrder(t *testing.T) {
 func TestInvoicePartPaymentDuplicateAndReorderedNotifications(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		b := setupInvoices(t, db, "2027-01-15")
-		b.company(t, 42, false)
-		sub, _ := b.subscribeInvoices(t, invoiceMonthly("2027-01-15", 42))
+		b, sub := setupPartPayments(t, db)
 		b.ib.DuplicateDeliveries(2)
 		first := b.payPart(t, chargeID(sub.ID, 0), part)
 		require.NoError(t, b.ib.Notify(first.ProviderRef))
@@ -193,8 +211,7 @@ func TestInvoicePartPaymentDuplicateAndReorderedNotifications(t *testing.T) {
 		require.NoError(t, err)
 		require.EqualValues(t, partMinor, p.PaidMinor)
 
-		b.company(t, 43, false)
-		other, _ := b.subscribeInvoices(t, invoiceMonthly("2027-01-15", 43))
+		other := b.companySubscription(t, 43)
 		b.ib.HoldNotifications() // the fake's own notice is never sent: ours come in the other order
 		pay := b.payPart(t, chargeID(other.ID, 0), part)
 		b.receive(t, b.paidNotice(t, pay.ID, decimal.NewFromInt(12200)))
@@ -209,9 +226,7 @@ func TestInvoicePartPaymentDuplicateAndReorderedNotifications(t *testing.T) {
 func TestInvoicePartAndRestNotificationsRace(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		b := setupInvoices(t, db, "2027-01-15")
-		b.company(t, 42, false)
-		sub, _ := b.subscribeInvoices(t, invoiceMonthly("2027-01-15", 42))
+		b, sub := setupPartPayments(t, db)
 		b.ib.HoldNotifications()
 		pay := b.payPart(t, chargeID(sub.ID, 0), part)
 		notices := []notice{b.paidNotice(t, pay.ID, part), b.paidNotice(t, pay.ID, decimal.NewFromInt(12200))}
@@ -242,9 +257,7 @@ func TestInvoicePartPaymentThenDunningRunsOut(t *testing.T) {
 		t.Run(after, func(t *testing.T) {
 			t.Parallel()
 			storetest.Each(t, func(t *testing.T, db *store.DB) {
-				b := setupInvoices(t, db, "2027-01-15", func(c *Config) { c.Dunning, c.AfterDunning = []int{1}, after })
-				b.company(t, 42, false)
-				sub, _ := b.subscribeInvoices(t, invoiceMonthly("2027-01-15", 42))
+				b, sub := setupPartPayments(t, db, func(c *Config) { c.Dunning, c.AfterDunning = []int{1}, after })
 				first := b.payPart(t, chargeID(sub.ID, 0), part)
 				for _, day := range []string{"2027-01-16", "2027-01-20"} { // the remainder's invoice, then its expiry
 					b.at(t, day)
@@ -293,12 +306,8 @@ func TestInvoicePartPaymentThenDunningRunsOut(t *testing.T) {
 func TestInvoiceRestPaidTwiceConcurrentlyIsAnOverpayment(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		b := setupInvoices(t, db, "2027-01-15")
-		b.company(t, 42, false)
-		sub, _ := b.subscribeInvoices(t, invoiceMonthly("2027-01-15", 42))
-		first := b.payPart(t, chargeID(sub.ID, 0), part)
-		b.at(t, "2027-01-16")
-		b.run(t) // the remainder's invoice
+		b, sub := setupPartPayments(t, db)
+		first := b.partThenRemainderInvoice(t, sub)
 		late := b.paidNotice(t, first.ID, decimal.NewFromInt(12200))
 		rest := b.invoicePayments(t, chargeID(sub.ID, 0))[1]
 		start := make(chan struct{})
