@@ -142,9 +142,10 @@ func (s *Service) applyInvoice(w *writes, sub *Subscription, c *Charge, res PayR
 	return nil
 }
 
-// succeedInvoice settles a period paid in full. An overdue one (failed, or issued again) no longer counts
-// as overdue; with none left a past_due or suspended subscription is active again, and its next
-// period is planned from today (nothing is back-billed).
+// succeedInvoice settles a period paid in full. An overdue one (failed, or issued again) no longer
+// counts as overdue; with none left a past_due or suspended subscription is active again, and its
+// next period is planned from today (nothing is back-billed). An invoice of the charge issued
+// again and still open is withdrawn.
 func (s *Service) succeedInvoice(w *writes, sub *Subscription, c *Charge, now time.Time) error {
 	overdue := c.Status == ChargeFailed || c.Attempt > 1
 	if err := c.moveTo(ChargeSucceeded); err != nil {
@@ -235,8 +236,9 @@ func (s *Service) announceInvoice(w *writes, sub Subscription, c Charge, until t
 }
 
 // announceOverdue tells Bitrix24 and, the first time for a charge, the responsible manager that
-// an invoice is over unpaid, or paid only in part (what is owed is the remainder). The client hears from the invoice issued again (or, at the end of
-// dunning, from the suspension or cancellation).
+// an invoice is over unpaid, or paid only in part (what is owed is the remainder). The client
+// hears from the invoice issued again (or, at the end of dunning, from the suspension or
+// cancellation).
 func (s *Service) announceOverdue(w *writes, sub Subscription, c Charge) {
 	text := fmt.Sprintf("Счёт на %s за период с %s не оплачен в срок.", Human(c.OwedMinor(), c.Currency),
 		schedules.ISODateRU(c.PeriodStart))
