@@ -71,7 +71,7 @@ func chargeViews(charges []subscriptions.Charge) []tabChargeView {
 	for i := len(charges) - 1; i >= 0; i-- {
 		ch := charges[i]
 		v := tabChargeView{Seq: ch.Seq, Period: schedules.ISODateRU(ch.PeriodStart), Currency: ch.Currency,
-			Amount: subscriptions.Human(ch.AmountMinor, ch.Currency), Status: ch.Shown(), StatusLabel: chargeLabel[ch.Shown()]}
+			Amount: subscriptions.Human(ch.AmountMinor, ch.Currency), Status: ch.Shown(), StatusLabel: chargeStatusText(ch)}
 		if ch.RefundedMinor > 0 {
 			v.Refunded = subscriptions.Human(ch.RefundedMinor, ch.Currency)
 		}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -93,7 +94,7 @@ func (a *App) subscriptionView(c *gin.Context, sub subscriptions.Subscription) (
 	for i := len(charges) - 1; i >= 0; i-- { // newest period first
 		ch := charges[i]
 		row := templates.CabinetCharge{Period: schedules.ISODateRU(ch.PeriodStart), Amount: subscriptions.Human(ch.AmountMinor, ch.Currency),
-			Status: chargeLabel[ch.Shown()]}
+			Status: chargeStatusText(ch)}
 		if ch.Shown() == subscriptions.ShownPartiallyRefunded {
 			row.Status += ": " + subscriptions.Human(ch.RefundedMinor, ch.Currency)
 		}
@@ -106,6 +107,19 @@ func (a *App) subscriptionView(c *gin.Context, sub subscriptions.Subscription) (
 		v.Charges = append(v.Charges, row)
 	}
 	return v, nil
+}
+
+// chargeStatusText is a charge's status for the client and the manager, with what was paid of an
+// invoice paid in part and the remainder, or an overpayment.
+func chargeStatusText(ch subscriptions.Charge) string {
+	switch {
+	case ch.PartlyPaid():
+		return fmt.Sprintf("Оплачен частично: %s из %s, остаток %s", subscriptions.Human(ch.PaidMinor, ch.Currency),
+			subscriptions.Human(ch.AmountMinor, ch.Currency), subscriptions.Human(ch.OwedMinor(), ch.Currency))
+	case ch.Status == subscriptions.ChargeSucceeded && ch.PaidMinor > ch.AmountMinor:
+		return chargeLabel[ch.Shown()] + ", переплата " + subscriptions.Human(ch.PaidMinor-ch.AmountMinor, ch.Currency)
+	}
+	return chargeLabel[ch.Shown()]
 }
 
 // cabinetSubscription is the subscription named in the path if it is the client's; another

@@ -128,3 +128,27 @@ func TestCabinetClientManagesTheirSubscription(t *testing.T) {
 		w.drain()
 	})
 }
+
+// The charge history (the cabinet's and the tab's) shows what was paid of an invoice paid in part
+// and the remainder, and an overpayment.
+func TestChargeStatusTextShowsThePaidPart(t *testing.T) {
+	t.Parallel()
+	charge := func(status string, paid int64) subscriptions.Charge {
+		return subscriptions.Charge{Status: status, AmountMinor: 99000, PaidMinor: paid, Currency: "RUB"}
+	}
+	for _, tc := range []struct {
+		name string
+		c    subscriptions.Charge
+		want string
+	}{
+		{"Unpaid", charge(subscriptions.ChargeFailed, 0), "Не прошёл, повторим"},
+		{"PartlyPaid", charge(subscriptions.ChargeFailed, 40000), "Оплачен частично: 400,00\u00a0₽ из 990,00\u00a0₽, остаток 590,00\u00a0₽"},
+		{"PartlyPaidRemainderInvoiced", charge(subscriptions.ChargePending, 40000), "Оплачен частично: 400,00\u00a0₽ из 990,00\u00a0₽, остаток 590,00\u00a0₽"},
+		{"Paid", charge(subscriptions.ChargeSucceeded, 99000), "Оплачен"},
+		{"Overpaid", charge(subscriptions.ChargeSucceeded, 109000), "Оплачен, переплата 100,00\u00a0₽"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			require.Equal(t, tc.want, chargeStatusText(tc.c))
+		})
+	}
+}

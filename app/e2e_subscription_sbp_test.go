@@ -55,6 +55,8 @@ func TestSBPSubscriptionFromTheTabToTheSecondPeriod(t *testing.T) {
 		require.Equal(t, http.StatusOK, status)
 		_, _, page = get(t, link)
 		require.Contains(t, page, `data-state="active"`)
+		require.Contains(t, page, `data-test="paid-with">СБП<`, "an SBP subscription is not paid by card")
+		require.NotContains(t, page, "Карта")
 		e.bank.WaitCallbacks() // the bank's callback for our order is answered 200 and kept for review
 		for _, d := range e.bank.Deliveries() {
 			require.Equal(t, http.StatusOK, d.Status)

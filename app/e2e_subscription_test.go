@@ -111,6 +111,7 @@ func TestSubscriptionFromTheTabToTheFirstPayment(t *testing.T) {
 		_, _, page = get(t, link)
 		require.Contains(t, page, `data-state="active"`)
 		require.Contains(t, page, "22.12.2026")
+		require.Contains(t, page, `data-test="paid-with">Карта •••• 4444<`)
 		e.drain()
 		item := e.subscriptionItem(created.Subscription.ID)
 		require.Equal(t, "Действует", item["status"])

@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -39,6 +40,21 @@ func (a *App) subscriptionAcceptAmount(c *gin.Context) {
 	_, err := a.recur.subs.AcceptAmount(c.Request.Context(), subscriptions.AcceptInput{Token: c.Param("token"),
 		Agreed: c.PostForm("consent") == "1", IP: c.ClientIP(), UserAgent: c.Request.UserAgent()})
 	a.redirectOr(c, sub, "/s/"+sub.PayToken, err)
+}
+
+// paidWithText says how a subscription is paid, by route: the saved card («Карта •••• 4444»), the
+// bound account («СБП», with its bank when known) or the invoice («Счёт»); empty while no card or
+// account is saved yet.
+func paidWithText(sub subscriptions.Subscription) string {
+	switch {
+	case sub.Route == subscriptions.RouteInvoicebox:
+		return "Счёт"
+	case sub.CardTitle == "":
+		return ""
+	case sub.Route == subscriptions.RouteSBP:
+		return strings.TrimSpace("СБП " + strings.TrimSpace(strings.TrimPrefix(sub.CardTitle, "СБП")))
+	}
+	return "Карта " + sub.CardTitle
 }
 
 // paymentMethodText names what the client lets us debit, by route.
@@ -117,7 +133,7 @@ func (a *App) subscriptionOf(c *gin.Context) (subscriptions.Subscription, bool) 
 func (a *App) renderSubscription(c *gin.Context, status int, sub subscriptions.Subscription, problem string) {
 	t := a.recur.subs.Terms(sub)
 	v := templates.SubscriptionPage{Merchant: t.Merchant, Title: t.Title, Amount: t.Amount, FirstAmount: t.FirstAmount,
-		Period: t.Period, Start: t.Anchor, End: t.End, Card: sub.CardTitle, HowToCancel: t.HowToCancel,
+		Period: t.Period, Start: t.Anchor, End: t.End, PaidWith: paidWithText(sub), HowToCancel: t.HowToCancel,
 		AmountRule: t.AmountRule, Method: paymentMethodText[sub.Route], AmountAction: "/s/" + sub.PayToken + "/amount",
 		Action: "/s/" + sub.PayToken, CancelAction: "/s/" + sub.PayToken + "/cancel", Error: problem,
 		CancelsAtPeriodEnd: sub.CancelAtPeriodEnd, Invoice: sub.Route == subscriptions.RouteInvoicebox}

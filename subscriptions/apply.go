@@ -113,7 +113,7 @@ func (s *Service) succeed(w *writes, sub *Subscription, c *Charge, res PayResult
 	if err := c.moveTo(ChargeSucceeded); err != nil {
 		return err
 	}
-	c.SettledAt, c.NextAttemptOn, c.DeclineReason = &now, "", ""
+	c.SettledAt, c.NextAttemptOn, c.DeclineReason, c.PaidMinor = &now, "", "", c.AmountMinor
 	w.saveCharge(c, now)
 	if sub.Status == StatusCancelled || sub.Status == StatusEnded {
 		// The client paid a charge started before the subscription ended (a new card, a switch of

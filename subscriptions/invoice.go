@@ -31,7 +31,9 @@ import (
 // subscription on to period n+1, whose invoice goes out on its start date whether or not n is paid.
 // An invoice unpaid when it expires makes the charge failed and the subscription past_due; on the
 // dunning days (counted from the expiry) the invoice is issued again and mailed as a reminder, and
-// when they run out the subscription is suspended or cancelled as configured.
+// when they run out the subscription is suspended or cancelled as configured. An invoice paid only
+// in part is over unpaid the same way, and the invoice issued again asks for the remainder (see
+// ApplyPaid in invoice_paid.go).
 
 // InvoiceKind is billing's payable kind of a charge on the invoice route.
 const InvoiceKind = "subscription_invoice"
@@ -113,7 +115,7 @@ func chargeDescription(sub Subscription, c Charge) string {
 	return fmt.Sprintf("%s, период с %s", sub.Title, schedules.ISODateRU(c.PeriodStart))
 }
 
-// Payable describes a charge of the invoice route to billing: its amount while unpaid, the
+// Payable describes a charge of the invoice route to billing: what is owed of it while unpaid, the
 // client's requisites as the invoice's legal customer, and the trusted client's deferral.
 func (s *Service) Payable(ctx context.Context, memberID, kind string, id int64) (billing.Payable, error) {
 	db := s.db.WithContext(ctx)
@@ -140,43 +142,9 @@ func (s *Service) Payable(ctx context.Context, memberID, kind string, id int64) 
 		Customer: billing.Customer{Company: true, Name: r.Name, INN: r.INN, KPP: r.KPP, Email: sub.Email, Phone: r.Phone,
 			Address: r.LegalAddress}, Trusted: r.Trusted}
 	if c.Status == ChargePending || c.Status == ChargeUnknown {
-		out.OutstandingMinor = c.AmountMinor
+		out.OutstandingMinor = c.OwedMinor() // after a part payment, the remainder
 	}
 	return out, nil
-}
-
-// ApplyPaid settles the charge whose invoice billing booked as paid, in billing's transaction:
-// the charge is paid, the subscription counts it (and leaves past_due once nothing is overdue),
-// and the receipt and the Bitrix24 update are queued. A second payment for a paid charge (a
-// top-up of the same order) is booked by billing only.
-func (s *Service) ApplyPaid(ctx context.Context, tx *gorm.DB, memberID, kind string, id int64, amountMinor int64, _ string) error {
-	inv, err := invoiceOf(tx, memberID, kind, id)
-	if err != nil || amountMinor <= 0 {
-		return err
-	}
-	sub, err := s.locked(tx, inv.SubscriptionID)
-	if err != nil {
-		return err
-	}
-	var c Charge
-	if err := tx.Where("id = ?", inv.ChargeID).Take(&c).Error; err != nil {
-		return notFound(err)
-	}
-	if c.Status == ChargeSucceeded || c.Status == ChargeDeclined {
-		s.log.WarnContext(ctx, "money for a subscription invoice that is not open; booked by billing only",
-			"charge_id", c.ID, "status", c.Status, "amount_minor", amountMinor)
-		return nil
-	}
-	if amountMinor != c.AmountMinor {
-		s.log.WarnContext(ctx, "subscription invoice paid a different amount; the period counts as paid",
-			"charge_id", c.ID, "amount_minor", c.AmountMinor, "paid_minor", amountMinor)
-	}
-	now := s.clock.Now()
-	w := writes{lane: outbox.LaneInteractive}
-	if err := s.succeedInvoice(&w, &sub, &c, now); err != nil {
-		return err
-	}
-	return w.flush(tx, now)
 }
 
 func invoiceOf(db *gorm.DB, memberID, kind string, id int64) (invoiceRow, error) {

@@ -107,10 +107,19 @@ func (s *Service) nextPeriodInvoice(w *writes, sub *Subscription, now time.Time)
 // applyInvoice records Invoicebox's answer about a charge's invoice (through billing): issued and
 // open, paid, or over unpaid.
 func (s *Service) applyInvoice(w *writes, sub *Subscription, c *Charge, res PayResult, now time.Time) error {
-	switch res.Status {
-	case ChargeSucceeded:
+	switch {
+	case res.Status == ChargeSucceeded && c.OwedMinor() == 0:
 		return s.succeedInvoice(w, sub, c, now)
-	case ChargeFailed, ChargeDeclined:
+	case res.Status == ChargeSucceeded:
+		// Billing books an invoice's money through ApplyPaid in the commit that makes it paid, so
+		// an open charge here was not paid in full: only the booked money counts. Looked at again
+		// tomorrow.
+		s.log.Warn("subscription invoice reported paid but not booked in full; the period stays owed",
+			"charge_id", c.ID, "paid_minor", c.PaidMinor, "amount_minor", c.AmountMinor)
+		c.NextAttemptOn = s.today(now).AddDays(1).String()
+		w.saveCharge(c, now)
+		return nil
+	case res.Status == ChargeFailed || res.Status == ChargeDeclined:
 		return s.failInvoice(w, sub, c, res, now)
 	}
 	if c.Status == ChargeUnknown {
@@ -133,9 +142,10 @@ func (s *Service) applyInvoice(w *writes, sub *Subscription, c *Charge, res PayR
 	return nil
 }
 
-// succeedInvoice settles a paid invoice. An overdue one (failed, or issued again) no longer counts
-// as overdue; with none left a past_due or suspended subscription is active again, and its next
-// period is planned from today (nothing is back-billed).
+// succeedInvoice settles a period paid in full. An overdue one (failed, or issued again) no longer
+// counts as overdue; with none left a past_due or suspended subscription is active again, and its
+// next period is planned from today (nothing is back-billed). An invoice of the charge issued
+// again and still open is withdrawn.
 func (s *Service) succeedInvoice(w *writes, sub *Subscription, c *Charge, now time.Time) error {
 	overdue := c.Status == ChargeFailed || c.Attempt > 1
 	if err := c.moveTo(ChargeSucceeded); err != nil {
@@ -143,8 +153,7 @@ func (s *Service) succeedInvoice(w *writes, sub *Subscription, c *Charge, now ti
 	}
 	c.SettledAt, c.NextAttemptOn, c.DeclineReason = &now, "", ""
 	w.saveCharge(c, now)
-	sub.PaidCount++
-	sub.PaidMinor += c.AmountMinor
+	sub.PaidCount++ // the money is counted in PaidMinor as it is booked (bookInvoiceMoney)
 	if overdue && sub.DunningStep > 0 {
 		sub.DunningStep--
 	}
@@ -156,6 +165,7 @@ func (s *Service) succeedInvoice(w *writes, sub *Subscription, c *Charge, now ti
 	}
 	w.save(sub, now)
 	s.announce(w, *sub, *c, eventPaid)
+	withdrawPaidCharge(w, *sub, *c)
 	return nil
 }
 
@@ -200,7 +210,7 @@ func (s *Service) failInvoice(w *writes, sub *Subscription, c *Charge, res PayRe
 // announceInvoice queues the invoice e-mail (a reminder when it is issued again) and the Bitrix24
 // timeline comment, keyed by the attempt so a replay sends nothing twice.
 func (s *Service) announceInvoice(w *writes, sub Subscription, c Charge, until time.Time) {
-	amount := Human(c.AmountMinor, c.Currency)
+	amount := Human(c.OwedMinor(), c.Currency) // after a part payment, the remainder
 	due := ""
 	if !until.IsZero() {
 		due = until.In(s.cfg.Location).Format("02.01.2006")
@@ -208,10 +218,15 @@ func (s *Service) announceInvoice(w *writes, sub Subscription, c Charge, until t
 	comment := fmt.Sprintf("Выставлен счёт Invoicebox на %s за период с %s, оплатить до %s.", amount,
 		schedules.ISODateRU(c.PeriodStart), due)
 	l := s.letter(sub, c, mail.SubscriptionInvoice, "invoice:"+c.key())
-	l.Data.RetryDate, l.Data.PayURL, l.Data.Reason = due, c.PayURL, ""
+	l.Data.Amount, l.Data.RetryDate, l.Data.PayURL, l.Data.Reason = amount, due, c.PayURL, ""
 	if c.Attempt > 1 {
 		comment = "Повторно: " + comment
 		l.Data.Reason = "предыдущий счёт за этот период не был оплачен в срок"
+	}
+	if c.PaidMinor > 0 {
+		comment += " Это остаток: " + paidText(c) + "."
+		l.Data.Reason = fmt.Sprintf("счёт за этот период оплачен частично (поступило %s из %s), новый счёт — на остаток",
+			Human(c.PaidMinor, c.Currency), Human(c.AmountMinor, c.Currency))
 	}
 	w.enqueue(outbox.Message{Topic: TopicB24Sync, MemberID: sub.MemberID, Key: "b24:invoiced:" + c.key(),
 		Payload: B24Sync{SubscriptionID: sub.ID, Event: "invoiced", Comment: comment}})
@@ -221,11 +236,15 @@ func (s *Service) announceInvoice(w *writes, sub Subscription, c Charge, until t
 }
 
 // announceOverdue tells Bitrix24 and, the first time for a charge, the responsible manager that
-// an invoice is over unpaid. The client hears from the invoice issued again (or, at the end of
-// dunning, from the suspension or cancellation).
+// an invoice is over unpaid, or paid only in part (what is owed is the remainder). The client
+// hears from the invoice issued again (or, at the end of dunning, from the suspension or
+// cancellation).
 func (s *Service) announceOverdue(w *writes, sub Subscription, c Charge) {
-	text := fmt.Sprintf("Счёт на %s за период с %s не оплачен в срок.", Human(c.AmountMinor, c.Currency),
+	text := fmt.Sprintf("Счёт на %s за период с %s не оплачен в срок.", Human(c.OwedMinor(), c.Currency),
 		schedules.ISODateRU(c.PeriodStart))
+	if c.DeclineReason == reasonPartlyPaid {
+		text = fmt.Sprintf("Счёт за период с %s оплачен частично: %s.", schedules.ISODateRU(c.PeriodStart), paidText(c))
+	}
 	w.enqueue(outbox.Message{Topic: TopicB24Sync, MemberID: sub.MemberID, Key: "b24:overdue:" + c.key(),
 		Payload: B24Sync{SubscriptionID: sub.ID, Event: "overdue", Comment: text}})
 	if c.Attempt == 1 && sub.ManagerID > 0 {
@@ -235,9 +254,11 @@ func (s *Service) announceOverdue(w *writes, sub Subscription, c Charge) {
 	}
 }
 
-// withdrawJob is the payload of TopicWithdrawInvoices.
+// withdrawJob is the payload of TopicWithdrawInvoices: a cancelled subscription's open invoices,
+// or with ChargeID only the open invoice of that charge, paid meanwhile on an earlier one.
 type withdrawJob struct {
-	SubscriptionID int64 `json:"subscription_id"`
+	SubscriptionID int64  `json:"subscription_id"`
+	ChargeID       string `json:"charge_id,omitempty"`
 }
 
 // withdrawInvoices queues the withdrawal of a cancelled subscription's open invoices, with the
@@ -247,9 +268,19 @@ func withdrawInvoices(w *writes, sub Subscription) {
 		Key: "withdraw:" + strconv.FormatInt(sub.ID, 10), Payload: withdrawJob{SubscriptionID: sub.ID}})
 }
 
+// withdrawPaidCharge queues the withdrawal of a paid charge's invoice that may still be open: one
+// issued again for it (after an expiry or a part payment) when the money came on an earlier one.
+func withdrawPaidCharge(w *writes, sub Subscription, c Charge) {
+	if c.Attempt > 1 {
+		w.enqueue(outbox.Message{Topic: TopicWithdrawInvoices, MemberID: sub.MemberID, Key: "withdraw:" + c.ID,
+			Payload: withdrawJob{SubscriptionID: sub.ID, ChargeID: c.ID}})
+	}
+}
+
 // withdrawInvoicesNow cancels the open invoices of a cancelled subscription at Invoicebox (billing
-// confirms each cancel, or books money that came first), then makes their charges void. An
-// invoice that cannot be withdrawn now is an error: the outbox tries again.
+// confirms each cancel, or books money that came first), then makes their charges void; for a
+// paid charge, only its own open invoice is cancelled. An invoice that cannot be withdrawn now is
+// an error: the outbox tries again.
 func (s *Service) withdrawInvoicesNow(ctx context.Context, job outbox.Job) error {
 	var p withdrawJob
 	if err := job.Decode(&p); err != nil {
@@ -259,15 +290,21 @@ func (s *Service) withdrawInvoicesNow(ctx context.Context, job outbox.Job) error
 		return outbox.Permanent(fmt.Errorf("%w: invoice route", ErrRouteUnavailable))
 	}
 	db := s.db.WithContext(ctx)
+	q := db.Model(&invoiceRow{}).Where("subscription_id = ? AND member_id = ?", p.SubscriptionID, job.MemberID)
+	if p.ChargeID != "" {
+		q = q.Where("charge_id = ?", p.ChargeID)
+	}
 	var ids []int64
-	if err := db.Model(&invoiceRow{}).Where("subscription_id = ? AND member_id = ?", p.SubscriptionID, job.MemberID).
-		Pluck("id", &ids).Error; err != nil {
+	if err := q.Pluck("id", &ids).Error; err != nil {
 		return err
 	}
 	if len(ids) > 0 {
 		if err := s.invoices.WithdrawOpen(ctx, job.MemberID, InvoiceKind, ids); err != nil {
 			return err
 		}
+	}
+	if p.ChargeID != "" {
+		return nil
 	}
 	return db.Model(&Charge{}).Where("subscription_id = ? AND status IN ?", p.SubscriptionID,
 		[]string{ChargePending, ChargeUnknown, ChargeFailed}).

@@ -117,13 +117,13 @@ func (b *invoiceBundle) subscribeInvoices(t *testing.T, in CreateInput) (Subscri
 	return b.sub(t, sub.ID), link
 }
 
-// payInvoice acts as the client paying the charge's open invoice; the fake notifies billing.
+// payInvoice acts as the client paying the charge's open invoice in full; the fake notifies billing.
 func (b *invoiceBundle) payInvoice(t *testing.T, chargeID string) {
 	t.Helper()
 	var c Charge
 	require.NoError(t, b.db.Where("id = ?", chargeID).Take(&c).Error)
 	require.Equal(t, ChargePending, c.Status, chargeID)
-	require.NoError(t, b.ib.Pay(c.ProviderRef, major(c.AmountMinor, c.Currency)))
+	require.NoError(t, b.ib.Pay(c.ProviderRef, major(c.OwedMinor(), c.Currency))) // what the invoice asks
 }
 
 // payments lists billing's payments of a charge's invoice, oldest first.

@@ -169,9 +169,13 @@ type Charge struct {
 	AttemptedAt   *time.Time
 	// RefundedMinor is what was returned of the charge, pending refunds included (reserved).
 	RefundedMinor int64
-	CreatedAt     time.Time
-	UpdatedAt     time.Time `gorm:"autoUpdateTime:false"`
-	SettledAt     *time.Time
+	// PaidMinor is the money booked on the charge: its amount once a debit succeeds; on the invoice
+	// route what billing booked on its invoices, which may be a part (the period stays owed for the
+	// rest, see OwedMinor) or more than the amount (an overpayment, kept).
+	PaidMinor int64
+	CreatedAt time.Time
+	UpdatedAt time.Time `gorm:"autoUpdateTime:false"`
+	SettledAt *time.Time
 }
 
 // TableName maps Charge to its table.

@@ -31,7 +31,7 @@ var (
 		"card_title", "pause_from", "pause_until", "cancel_at_period_end", "dunning_step", "lease_until", "updated_at",
 		"ended_at", "route", "amount_minor", "consented_minor", "next_amount_minor", "next_amount_from_seq", "next_amount_consented"}
 	chargeState = []string{"status", "attempt", "customer_initiated", "route", "return_url", "provider_ref", "pay_url", "decline_reason",
-		"next_attempt_on", "attempted_at", "updated_at", "settled_at"}
+		"next_attempt_on", "attempted_at", "updated_at", "settled_at", "paid_minor"}
 )
 
 // save records sub as it is now (a later save of the same subscription replaces it).

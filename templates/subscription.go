@@ -12,7 +12,7 @@ type SubscriptionPage struct {
 	Start       string // «31.01.2027»
 	End         string // «бессрочно, пока вы не отмените»
 	NextDate    string
-	Card        string
+	PaidWith    string // how it is paid: «Карта •••• 4444», «СБП», «Счёт» (empty before a card or account is saved)
 	HowToCancel string
 	AmountRule  string // the terms' clause on changes of the amount
 	Method      string // «с моей банковской карты» or «с моего банковского счёта через СБП»

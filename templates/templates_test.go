@@ -55,7 +55,7 @@ func TestInstallFinishesOnlyWhenInstalled(t *testing.T) {
 
 func TestStaticAssetsAreServed(t *testing.T) {
 	t.Parallel()
-	for _, name := range []string{"/tab.js", "/b24pay.css"} {
+	for _, name := range []string{"/tabkit.js", "/tab.js", "/b24pay.css"} {
 		f, err := Static().Open(name)
 		require.NoError(t, err, name)
 		st, err := f.Stat()

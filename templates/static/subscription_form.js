@@ -1,7 +1,7 @@
 // The manager's form for a new subscription in the deal tab or a contact's or company's
 // «Подписки» tab (issue 13): it posts to POST /api/v1/subscriptions and shows the client's link
 // (consent and first payment) to copy. Field errors from the API go next to their fields. Uses the
-// helpers tab.js (or subscriptions_tab.js) exports.
+// helpers tabkit.js exports.
 (function () {
   'use strict';
 

@@ -1,6 +1,6 @@
 // The subscriptions of the tab's deal, contact or company (issue 13), each with its charges; a paid
 // charge can be refunded in full or in part (POST /api/v1/subscriptions/:id/charges/:seq/refund).
-// Uses the helpers tab.js (or subscriptions_tab.js) exports.
+// Uses the helpers tabkit.js exports.
 (function () {
   'use strict';
 

@@ -1,10 +1,10 @@
 // The «График платежей» tab: builds a schedule with a live preview, then shows its instalments,
-// their sync with Bitrix24 and the history. Talks to the JSON API with the token embedded in the page.
+// their sync with Bitrix24 and the history. Talks to the JSON API through tabkit.js (loaded first).
 (function () {
   'use strict';
 
-  var token = document.querySelector('meta[name="b24pay-token"]').content;
-  var apiBase = document.querySelector('meta[name="b24pay-api"]').content;
+  var kit = window.b24pay; // tabkit.js
+  var api = kit.api, el = kit.el, fit = kit.fit, notice = kit.notice;
   var $ = function (id) { return document.getElementById(id); };
   var state = { currency: 'RUB', schedule: null, providers: [], withheld: {}, pollTimer: null, previewTimer: null, previewSeq: 0, customRows: 0, saving: false, b24: {}, feedback: null };
   var payLabels = { invoicebox: 'Счёт Invoicebox', sbp: 'QR СБП' };
@@ -71,67 +71,6 @@
     var td = el('td', { text: date(due) + suffix });
     if (note) td.appendChild(el('div', { class: 'shift-note', 'data-test': 'shift-note', text: note }));
     return td;
-  }
-
-  function el(tag, attrs, children) {
-    var n = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === 'text') n.textContent = attrs[k];
-      else if (k === 'class') n.className = attrs[k];
-      else n.setAttribute(k, attrs[k]);
-    });
-    (children || []).forEach(function (c) { if (c) n.appendChild(c); });
-    return n;
-  }
-
-  // fit sizes the Bitrix24 frame to the content so the tab never scrolls inside the card: the frame
-  // gets the content's height, smaller as well as larger (BX24.fitWindow only grows a frame, so
-  // resizeWindow it is — sdk/bx24-js-sdk/additional-functions/bx24-fit-window.md and
-  // bx24-resize-window.md). One call per animation frame, and only when the height changed.
-  function fit() {
-    if (!state.bx24) return;
-    cancelAnimationFrame(state.fitFrame);
-    state.fitFrame = requestAnimationFrame(function () {
-      var h = Math.ceil(document.body.getBoundingClientRect().height);
-      if (h === state.fitHeight || h <= 0) return;
-      state.fitHeight = h;
-      try { BX24.resizeWindow(window.innerWidth, h); } catch (e) { /* the portal refused: leave the frame as it is */ }
-    });
-  }
-
-  // bx24Ready runs once Bitrix24's SDK (loaded async by the layout) has initialised: from then on
-  // the frame follows the content. Without the SDK a quiet note says the tab is outside Bitrix24.
-  function bx24Ready() {
-    state.bx24 = true;
-    fit();
-    if (window.ResizeObserver) new ResizeObserver(fit).observe(document.body);
-  }
-
-  function notice(text) {
-    var n = $('notice');
-    n.textContent = text || '';
-    n.hidden = !text;
-    fit();
-  }
-
-  function api(method, path, body) {
-    var opts = { method: method, headers: { 'Authorization': 'Bearer ' + token } };
-    if (body !== undefined) {
-      opts.headers['Content-Type'] = 'application/json';
-      opts.body = JSON.stringify(body);
-    }
-    return fetch(apiBase + path, opts).then(function (resp) {
-      return resp.json().catch(function () { return {}; }).then(function (data) {
-        if (resp.status === 401) {
-          notice(data.error === 'token_expired' ? 'Сессия вкладки истекла — обновите страницу.' :
-            'Нет доступа — откройте вкладку из карточки Битрикс24.');
-        }
-        return { status: resp.status, data: data };
-      });
-    }, function () {
-      notice('Сервис недоступен. Проверьте соединение и повторите.');
-      return { status: 0, data: {} };
-    });
   }
 
   // ---- owner -------------------------------------------------------------------------------
@@ -928,16 +867,14 @@
   $('start').onclick = function () { renderBuilder(state.defaults); $('f-total').focus(); };
   $('cancel-builder').onclick = function () { clearTimeout(state.previewTimer); state.previewSeq++; $('builder').hidden = true; $('empty').hidden = false; fit(); };
   // Outside Bitrix24 (no SDK) say so quietly instead of failing silently.
-  window.addEventListener('load', function () {
-    $('outside-note').hidden = !!window.BX24;
-    if (window.BX24 && BX24.init) BX24.init(bx24Ready);
-  });
+  window.addEventListener('load', function () { $('outside-note').hidden = !!window.BX24; });
   $('delete').onclick = remove;
   $('print').onclick = function () { window.print(); };
   $('invite-client').onclick = inviteClient;
   document.addEventListener('click', function (e) { if (!e.target.closest('.menu-wrap')) closeMenus(); });
   $('sync-dismiss').onclick = function () { $('sync-result').hidden = true; fit(); };
   $('sync-retry').onclick = function () { $('sync-result').hidden = true; state.syncWatched = true; poll(); };
-  window.b24pay = { api: api, money: money, date: date, el: el, fit: fit }; // for split.js
+  kit.money = money; // for split.js
+  kit.date = date;
   load();
 })();
