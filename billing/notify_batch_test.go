@@ -199,3 +199,11 @@ func TestPrelockedPaymentWrittenBeforeItsLockIsReadAgain(t *testing.T) {
 		}))
 	})
 }
+
+func TestGroupLanesPerDatabase(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, 1, groupLanes(0, store.SQLite), "SQLite has one writer")
+	require.Equal(t, 4, groupLanes(0, store.Postgres))
+	require.Equal(t, 0, groupLanes(-1, store.Postgres), "-1: each notification in its own transaction")
+	require.Equal(t, 2, groupLanes(2, store.SQLite))
+}

@@ -56,7 +56,7 @@ type Config struct {
 	TimeLimit        time.Duration            // how long an order may be paid (default 3 days)
 	TimeLimits       map[string]time.Duration // per route, over TimeLimit
 	TrustedTimeLimit time.Duration            // the deferral for trusted clients (default 30 days)
-	NoticeLanes      int                      // group commits of notifications in flight at once (0: one, -1: none)
+	NoticeLanes      int                      // group commits of notifications in flight at once (0: one on SQLite, four on PostgreSQL; -1: none)
 }
 
 // Service runs payments.
@@ -83,7 +83,7 @@ func NewService(db *store.DB, clk clock.Clock, log *slog.Logger, payables Payabl
 		cfg.TrustedTimeLimit = 30 * 24 * time.Hour
 	}
 	s := &Service{db: db, clock: clk, log: log, payables: payables, cfg: cfg}
-	for range groupLanes(cfg.NoticeLanes) {
+	for range groupLanes(cfg.NoticeLanes, db.Dialect) {
 		s.lanes = append(s.lanes, &noticeLane{})
 	}
 	s.SetProviders(providers...)
