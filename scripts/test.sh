@@ -16,10 +16,6 @@ fi
 
 echo "== go vet"
 go vet -tags nomsgpack ./...
-go vet -tags nomsgpack,nopostgres ./store ./cmd/...
-
-echo "== the build without PostgreSQL (the sandbox's quick start)"
-go test -tags nomsgpack,nopostgres -count=1 -run TestBuildWithoutPostgres ./store
 
 # shellcheck source=scripts/postgres.sh
 source scripts/postgres.sh

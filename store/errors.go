@@ -1,11 +1,17 @@
 package store
 
-import "strings"
+import (
+	"errors"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
 
 // IsUniqueViolation tells whether err is a unique-index violation on either dialect.
 func IsUniqueViolation(err error) bool {
-	if isPostgresUniqueViolation(err) {
-		return true
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23505"
 	}
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 }

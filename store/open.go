@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 )
@@ -113,14 +114,10 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 	if delay <= 0 {
 		delay = time.Second
 	}
-	if _, err := postgresDialector(opts.URL); err != nil {
-		return nil, err
-	}
 	host := HostOf(opts.URL)
 	var last error
 	for attempt := 1; attempt <= tries; attempt++ {
-		dialector, _ := postgresDialector(opts.URL)
-		g, err := gorm.Open(dialector, gormConfig())
+		g, err := gorm.Open(postgres.Open(opts.URL), gormConfig())
 		if err == nil {
 			sqlDB, _ := g.DB()
 			setPool(sqlDB, opts.MaxConns)
