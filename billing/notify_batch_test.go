@@ -21,28 +21,41 @@ import (
 // status write (and the booking) per notification, one INSERT of all their rows and one of the
 // outbox messages their bookings enqueued.
 
-// groupOf delivers the first of keys alone (held in its booking until the others wait behind it),
-// then the rest at once; it returns every answer.
-func groupOf(t *testing.T, b *testBundle, hold *gate, payments, keys []string) []Outcome {
+// groupOf delivers the first body alone (held in its booking, hold, until the others wait behind
+// it), then the rest at once; it returns every answer.
+func groupOf(t *testing.T, b *testBundle, hold *gate, bodies [][]byte) []Outcome {
 	t.Helper()
-	outcomes := make([]Outcome, len(keys))
+	outcomes := make([]Outcome, len(bodies))
 	var wg sync.WaitGroup
 	send := func(i int) {
 		wg.Go(func() {
-			body, _ := json.Marshal(map[string]string{"PaymentID": payments[i], "Status": StatusSucceeded, "Amount": "10000",
-				"Key": keys[i]})
-			outcomes[i] = b.svc.Receive(context.Background(), "stub", http.Header{"X-Ok": {"1"}}, body)
+			outcomes[i] = b.svc.Receive(context.Background(), "stub", http.Header{"X-Ok": {"1"}}, bodies[i])
 		})
 	}
 	send(0)
 	<-hold.entered
-	for i := 1; i < len(keys); i++ {
+	for i := 1; i < len(bodies); i++ {
 		send(i)
 	}
-	b.waitQueued(len(keys) - 1)
+	b.waitQueued(len(bodies) - 1)
 	close(hold.release)
 	wg.Wait()
 	return outcomes
+}
+
+// paidBody is a notification that payment was paid amount, under key.
+func paidBody(payment, key, amount string) []byte {
+	out, _ := json.Marshal(map[string]string{"PaymentID": payment, "Status": StatusSucceeded, "Amount": amount, "Key": key})
+	return out
+}
+
+// paidBodies are the notifications that each payment was paid in full, under its key.
+func paidBodies(payments, keys []string) [][]byte {
+	out := make([][]byte, len(keys))
+	for i := range keys {
+		out[i] = paidBody(payments[i], keys[i], "10000")
+	}
+	return out
 }
 
 // batchBundle opens n payments (payables 300…) with notifications grouped in one lane, each
@@ -72,7 +85,7 @@ func TestGroupOfDistinctNotificationsIsOneBatch(t *testing.T) {
 		b, hold, payments, keys := batchBundle(t, db, n, nil)
 		var c dbCounts
 		b.svc.db = counted(db, &c)
-		for i, o := range groupOf(t, b, hold, payments, keys) {
+		for i, o := range groupOf(t, b, hold, paidBodies(payments, keys)) {
 			require.Equal(t, OutcomeOK, o, "delivery %d", i)
 		}
 		require.EqualValues(t, 2, c.committed.Load(), "the first alone, the 20 behind it together")
@@ -107,27 +120,10 @@ func TestGroupWithARepeatOrTwoForOnePaymentIsCommittedNotificationByNotification
 		b.svc.payables = ledger{currency: "RUB", outstanding: 10_000_00, hold: hold2, enqueue: true}
 		// payment 0 alone; behind it: the repeat of payment 1, payment 2, and payment 3 twice (a
 		// partial payment of 60.00 then the whole 100.00 under another key).
-		body := func(p, key, amount string) []byte {
-			out, _ := json.Marshal(map[string]string{"PaymentID": p, "Status": StatusSucceeded, "Amount": amount, "Key": key})
-			return out
-		}
-		bodies := [][]byte{body(payments[0], keys[0], "10000"), body(payments[1], keys[1], "10000"),
-			body(payments[2], keys[2], "10000"), body(payments[3], "b-3-part", "6000"), body(payments[3], "b-3-full", "10000")}
-		outcomes := make([]Outcome, len(bodies))
-		var wg sync.WaitGroup
-		send := func(i int) {
-			wg.Go(func() {
-				outcomes[i] = b.svc.Receive(context.Background(), "stub", http.Header{"X-Ok": {"1"}}, bodies[i])
-			})
-		}
-		send(0)
-		<-hold2.entered
-		for i := 1; i < len(bodies); i++ {
-			send(i)
-		}
-		b.waitQueued(len(bodies) - 1)
-		close(hold2.release)
-		wg.Wait()
+		bodies := [][]byte{paidBody(payments[0], keys[0], "10000"), paidBody(payments[1], keys[1], "10000"),
+			paidBody(payments[2], keys[2], "10000"), paidBody(payments[3], "b-3-part", "6000"),
+			paidBody(payments[3], "b-3-full", "10000")}
+		outcomes := groupOf(t, b, hold2, bodies)
 		for i, o := range outcomes {
 			require.Equal(t, OutcomeOK, o, "delivery %d", i)
 		}
@@ -162,7 +158,7 @@ func TestRowStoredMeanwhileRollsTheBatchBack(t *testing.T) {
 		payments = ps
 		var c dbCounts
 		b.svc.db = counted(db, &c)
-		for i, o := range groupOf(t, b, hold, payments, keys) {
+		for i, o := range groupOf(t, b, hold, paidBodies(payments, keys)) {
 			require.Equal(t, OutcomeOK, o, "delivery %d", i)
 		}
 		require.True(t, injected.Load())
