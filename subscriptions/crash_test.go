@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"sync"
@@ -21,8 +22,9 @@ import (
 	"b24pay/store/storetest"
 )
 
-// Environment of the child process of TestKillNineHalfwayThenRestart.
+// Environment of the child process of TestKillNineHalfwayThenRestart, and its sessions' name.
 const (
+	childApp = "b24pay-killed-child"
 	envChild = "B24PAY_RECUR_CHILD_DB"
 	envShop  = "B24PAY_RECUR_CHILD_SHOP"
 	envNow   = "B24PAY_RECUR_CHILD_NOW"
@@ -50,12 +52,17 @@ func TestKillNineHalfwayThenRestart(t *testing.T) {
 	require.NoError(t, db.Raw("SELECT current_database()").Scan(&dbName).Error)
 
 	cmd := exec.Command(os.Args[0], "-test.run=^TestKillNineHalfwayThenRestart$", "-test.count=1")
-	cmd.Env = append(os.Environ(), envChild+"="+dbURL(t, dbName), envShop+"="+srv.URL,
+	cmd.Env = append(os.Environ(), envChild+"="+childURL(t, dbName), envShop+"="+srv.URL,
 		envNow+"="+tb.clock.Now().Format(time.RFC3339Nano))
 	require.NoError(t, cmd.Start())
 	<-gate.halted // the child is waiting for the answer to its sixth charge
 	require.NoError(t, cmd.Process.Kill())
 	_ = cmd.Wait()
+	// The server ends the dead process's sessions when it notices the broken connection; until
+	// then a claim the child had open keeps its rows locked, and SKIP LOCKED passes them by (the
+	// next hourly pass would take them). End them now, as the server does, and wait for it.
+	require.NoError(t, db.Exec("SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE application_name = ?",
+		childApp).Error)
 	close(gate.release) // the gateway carries that charge out; its answer goes nowhere
 	<-gate.done
 	require.Equal(t, len(subs)+gate.after+1, tb.shop.Payments(), "first payments + the charges the child started")
@@ -66,7 +73,8 @@ func TestKillNineHalfwayThenRestart(t *testing.T) {
 }
 
 // haltingProxy forwards to the fake gateway; the request after the first `after` payment POSTs is
-// held until release, then carried out even though its caller is gone.
+// held until release, then carried out even though its caller is gone; later ones (the pass's other
+// lanes) are held until release too and never carried out.
 type haltingProxy struct {
 	next    http.Handler
 	after   int
@@ -93,8 +101,9 @@ func (p *haltingProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			close(p.done)
 			return
 		}
-		if n > p.after+1 {
-			http.Error(w, "halted", http.StatusServiceUnavailable) // the child is dead by now anyway
+		if n > p.after+1 { // another lane's charge: held too, so that the child learns nothing more
+			<-p.release // before it is killed (answered at once, a lane could book it first: a flake)
+			http.Error(w, "halted", http.StatusServiceUnavailable)
 			return
 		}
 	}
@@ -108,6 +117,17 @@ func dbURL(t *testing.T, name string) string {
 	u, err := urlWithPath(base, name)
 	require.NoError(t, err)
 	return u
+}
+
+// childURL is the database's URL with the child's sessions named childApp.
+func childURL(t *testing.T, name string) string {
+	t.Helper()
+	u, err := url.Parse(dbURL(t, name))
+	require.NoError(t, err)
+	q := u.Query()
+	q.Set("application_name", childApp)
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // runChild is the process that gets killed: one RunDue against the parent's database and gateway.
