@@ -126,6 +126,11 @@ func TestAppAndUserInfo(t *testing.T) {
 	require.Equal(t, false, obj(t, b.callAs(t, manager, "profile", nil).ok(t))["ADMIN"])
 	b.call(t, "app.option.set", map[string]any{"options": map[string]any{"tz": "Europe/Moscow"}}).ok(t)
 	require.Equal(t, "Europe/Moscow", b.call(t, "app.option.get", map[string]any{"option": "tz"}).ok(t))
+	b.callAs(t, manager, "app.option.set", map[string]any{"options": map[string]any{"tz": "UTC"}}).failed(t, 403, "ACCESS_DENIED")
+	b.call(t, "app.option.set", map[string]any{"lang": "ru"}).ok(t) // no options: the parameters are the settings
+	require.Equal(t, "ru", b.call(t, "app.option.get", map[string]any{"option": "lang"}).ok(t))
+	require.Equal(t, "Europe/Moscow", b.call(t, "app.option.get", map[string]any{"option": "tz"}).ok(t), "other keys kept")
+	require.Nil(t, b.call(t, "app.option.get", map[string]any{"option": "absent"}).ok(t))
 	require.NotEmpty(t, b.call(t, "server.time", nil).ok(t))
 }
 

@@ -201,6 +201,8 @@ var prepare = map[string]func(c *conformancePortal, req map[string]any){
 		require.NoError(c.t, err)
 		req["EVENT_TOKEN"] = token
 	},
+	"app.option.get":       withAppOptions,
+	"app.option.get.all":   withAppOptions,
 	"bizproc.robot.list":   withRobot,
 	"bizproc.robot.update": withRobot,
 	"batch": func(c *conformancePortal, req map[string]any) {
@@ -216,6 +218,11 @@ func newCompany(c *conformancePortal) int {
 func newRequisite(c *conformancePortal) int {
 	rq, _ := asInt(c.must("crm.requisite.add", map[string]any{"fields": map[string]any{"ENTITY_TYPE_ID": 4, "ENTITY_ID": newCompany(c), "PRESET_ID": 1, "NAME": "Реквизиты"}}))
 	return rq
+}
+
+// withAppOptions saves the settings the app.option.get rows read (app-option-set.md's example).
+func withAppOptions(c *conformancePortal, _ map[string]any) {
+	c.must("app.option.set", map[string]any{"options": map[string]any{"data": "value", "data2": "value2"}})
 }
 
 // withRobot registers the robot the list and update rows name.

@@ -150,25 +150,46 @@ func profile(c *call) (any, error) {
 		"PERSONAL_GENDER": "", "TIME_ZONE": "Europe/Moscow", "TIME_ZONE_OFFSET": 10800}, nil
 }
 
+// userAdmin follows api-reference/common/users/user-admin.md.
 func userAdmin(c *call) (any, error) { return c.p.state.users[c.userID].admin, nil }
 
 func serverTime(c *call) (any, error) { return fmtDateTime(c.p.state.now()), nil }
 
 func scopeMethod(c *call) (any, error) { return c.p.scopeList(), nil }
 
+// appOptionSet follows api-reference/common/settings/app-option-set.md: administrators only; the
+// given keys are overwritten, others kept; without options the request's own parameters are the
+// settings; nothing to save is ERROR_ARGUMENT.
 func appOptionSet(c *call) (any, error) {
 	if !c.p.state.users[c.userID].admin {
-		return nil, apiErr("ACCESS_DENIED", "")
+		return nil, apiErr("ACCESS_DENIED", "Access denied! Administrator authorization required")
 	}
-	for k, v := range c.ps.mapOf("options") {
+	opts := c.ps.mapOf("options")
+	if _, given := c.ps.lookup("options"); !given {
+		opts = map[string]any{}
+		for k, v := range c.ps {
+			if k != "auth" {
+				opts[k] = v
+			}
+		}
+	}
+	if len(opts) == 0 {
+		return nil, apiErr("ERROR_ARGUMENT", "Argument 'options' is null or empty")
+	}
+	for k, v := range opts {
 		c.p.state.appOptions[k] = v
 	}
 	return true, nil
 }
 
+// appOptionGet follows api-reference/common/settings/app-option-get.md: one key's value (null when
+// absent), or every setting, an empty array when there is none.
 func appOptionGet(c *call) (any, error) {
 	if name := c.ps.str("option"); name != "" {
 		return c.p.state.appOptions[name], nil
+	}
+	if len(c.p.state.appOptions) == 0 {
+		return []any{}, nil
 	}
 	return c.p.state.appOptions, nil
 }
