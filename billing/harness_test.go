@@ -140,6 +140,7 @@ type ledger struct {
 	panicPayable int64
 	hold         *gate
 	enqueue      bool                              // each booking also enqueues an outbox message
+	enqueueOnly  bool                              // each booking only enqueues one, as a Bitrix24 payment's does
 	meanwhile    func(tx *gorm.DB, id int64) error // runs in each booking's transaction
 }
 
@@ -179,8 +180,9 @@ func (l ledger) ApplyPaid(_ context.Context, tx *gorm.DB, _, _ string, id int64,
 			return err
 		}
 	}
-	if l.enqueue {
-		if err := outbox.Enqueue(tx, time.Now(), outbox.Message{Topic: "test.booked", Key: fmt.Sprint("booked:", id), Payload: id}); err != nil {
+	if l.enqueue || l.enqueueOnly {
+		err := outbox.Enqueue(tx, time.Now(), outbox.Message{Topic: "test.booked", Key: fmt.Sprint("booked:", id), Payload: id})
+		if err != nil || l.enqueueOnly {
 			return err
 		}
 	}

@@ -31,13 +31,13 @@ import (
 const maxGroup = 64
 
 // groupLanes is how many group commits may be in flight at once. SQLite has a single writer: one
-// lane. On PostgreSQL four lanes measured fastest on the idle 2-core machine once a group is one
-// batch (1 950 req/s with one lane, 3 180 with two, 2 800–3 500 with four, 2 500 with eight;
-// README, Benchmarks). Notifications of one payment always share a lane. Config.NoticeLanes sets
-// another number, -1 none.
+// lane. On PostgreSQL two lanes measured fastest on the idle 2-core machine once a group is one
+// batch with its status writes held (3 lanes 0.56–0.66 of the baseline, 4 lanes 0.53–0.60, 6
+// lanes 0.49–0.51; README, Benchmarks). Notifications of one payment always share a lane.
+// Config.NoticeLanes sets another number, -1 none.
 func groupLanes(configured int, dialect string) int {
 	if configured == 0 && dialect == store.Postgres {
-		return 4
+		return 2
 	}
 	if configured == 0 {
 		return 1
@@ -161,42 +161,35 @@ func (s *Service) commitGroup(ctx context.Context, group []*groupedNotice) {
 var errNotBatched = errors.New("billing: group not committed in one batch")
 
 // commitBatched is the fast way to commit a group, taken when nothing in it needs a savepoint: it
-// checks first that none of the group's provider keys is stored already, settles every notification
-// in turn, then stores all their rows with one INSERT and the outbox messages their settlements
-// enqueued with another. If any notification turns out to be a repeat (also of one in the same
-// group), a settlement fails, or a row was stored meanwhile by another replica, the whole
-// transaction rolls back and it returns false: the caller commits the group the careful way, with a
-// savepoint each, so each notification meets exactly the fate it would have met alone.
+// reads and locks the group's payments with one statement, settles every notification in turn
+// (holding back the payments' status writes and the outbox messages the settlements enqueue), then
+// writes the held moves with one UPDATE, stores all the raw rows with one INSERT and the messages
+// with another. If a notification turns out to be a repeat (its provider key stored already, which
+// the INSERT finds: it stores fewer rows than the group has), a settlement fails, or a held move
+// finds its row changed, the whole transaction rolls back and it returns false: the caller commits
+// the group the careful way, with a savepoint each, so each notification meets exactly the fate
+// it would have met alone. A group with one key twice is not tried at all.
 func (s *Service) commitBatched(ctx context.Context, group []*groupedNotice) bool {
-	keys := map[string][]string{} // by provider
 	seen := make(map[[2]string]bool, len(group))
-	for _, g := range group {
+	ids := make([]string, len(group))
+	for i, g := range group {
 		key := [2]string{g.row.Provider, g.n.DedupKey}
 		if seen[key] {
 			return false
 		}
 		seen[key] = true
-		keys[g.row.Provider] = append(keys[g.row.Provider], g.n.DedupKey)
+		ids[i] = g.n.PaymentID
 	}
 	rows := make([]*Notification, len(group))
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		for provider, keys := range keys {
-			var stored int64
-			err := tx.Model(&Notification{}).Where("provider = ? AND dedup_key IN ?", provider, keys).Count(&stored).Error
-			if err != nil || stored > 0 {
-				return errors.Join(errNotBatched, err)
-			}
-		}
-		ids := make([]string, len(group))
-		for i, g := range group {
-			ids[i] = g.n.PaymentID
-		}
 		lctx, err := s.prelock(ctx, tx, ids)
 		if err != nil {
 			return errors.Join(errNotBatched, err)
 		}
 		dctx, deferred := outbox.Defer(lctx, tx)
 		dtx := tx.WithContext(dctx)
+		moves := newHeldStatuses()
+		defer store.Hold(tx, moves)()
 		for i, g := range group {
 			outcome, err := g.h.settleIn(dctx, dtx, g.n)
 			if err != nil {
@@ -205,6 +198,9 @@ func (s *Service) commitBatched(ctx context.Context, group []*groupedNotice) boo
 			g.outcome = outcome
 			rows[i] = g.row
 			s.settled(g.row, outcome)
+		}
+		if err := moves.WriteHeld(tx); err != nil {
+			return errors.Join(errNotBatched, err)
 		}
 		res := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(&rows, store.RowsPerStatement(tx, noticeColumns))
 		if res.Error != nil || res.RowsAffected != int64(len(rows)) {

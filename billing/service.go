@@ -56,7 +56,7 @@ type Config struct {
 	TimeLimit        time.Duration            // how long an order may be paid (default 3 days)
 	TimeLimits       map[string]time.Duration // per route, over TimeLimit
 	TrustedTimeLimit time.Duration            // the deferral for trusted clients (default 30 days)
-	NoticeLanes      int                      // group commits of notifications in flight at once (0: one on SQLite, four on PostgreSQL; -1: none)
+	NoticeLanes      int                      // group commits of notifications in flight at once (0: one on SQLite, two on PostgreSQL; -1: none)
 }
 
 // Service runs payments.

@@ -15,7 +15,9 @@ import (
 
 // The state machine is the only way a payment or refund changes status: no code in the module
 // writes a "status" to the payments or refunds table outside writeStatus, which only transition and
-// refundTransition call after checking the move. Refunds of subscription charges are billing's
+// refundTransition call after checking the move (in a group commit writeStatus may hold a
+// payment's checked move back for heldStatuses.WriteHeld, which writes exactly those moves, still
+// only where the row has the status it was read with). Refunds of subscription charges are billing's
 // refunds too (issue 13): no other refund table or machine exists.
 // The scan walks every non-test Go file and flags each function that both names a payment/refund
 // table (the Payment or Refund model, or the table names in SQL) and writes a "status" key.

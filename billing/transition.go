@@ -79,6 +79,7 @@ func (s *Service) refundTransition(tx *gorm.DB, r *Refund, to string, fields map
 }
 
 // writeStatus writes a checked move of a payment or refund row, only if it still has status from.
+// In a group commit a payment's move may be held back and written with the others (heldStatuses).
 func (s *Service) writeStatus(tx *gorm.DB, model any, id, from, to string, fields map[string]any) error {
 	updates := map[string]any{"updated_at": s.clock.Now()}
 	for k, v := range fields {
@@ -86,6 +87,9 @@ func (s *Service) writeStatus(tx *gorm.DB, model any, id, from, to string, field
 	}
 	updates["status"] = to
 	prelockedFor(tx).take(id) // written: a later lock in tx reads it again
+	if _, ok := model.(*Payment); ok && heldStatusesOf(tx).hold(id, from, updates) {
+		return nil // written with the group's other moves before tx's next statement
+	}
 	res := tx.Model(model).Where("id = ? AND status = ?", id, from).Updates(updates)
 	if res.Error != nil {
 		return res.Error

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -127,4 +128,115 @@ func deref(v any) any {
 		return nil
 	}
 	return rv.Elem().Interface()
+}
+
+// Change is one row's UPDATE: the Set columns of the row whose Where columns hold those values.
+type Change struct {
+	Where, Set map[string]any
+}
+
+// UpdateEach runs changes (all naming the same columns) on model's table with one statement per
+// RowsPerStatement rows and returns how many rows they changed:
+//
+//	WITH v (w_id, w_status, s_status) AS (VALUES (…), (…))
+//	UPDATE t SET status = v.s_status FROM v WHERE t.id = v.w_id AND t.status = v.w_status
+//
+// Two changes of one row in one call are not ordered: run them in two calls.
+func UpdateEach(tx *gorm.DB, model any, changes []Change) (int64, error) {
+	if len(changes) == 0 {
+		return 0, nil
+	}
+	stmt := &gorm.Statement{DB: tx}
+	if err := stmt.Parse(model); err != nil {
+		return 0, err
+	}
+	where, set := slices.Sorted(maps.Keys(changes[0].Where)), slices.Sorted(maps.Keys(changes[0].Set))
+	var fields []*schema.Field
+	for _, col := range slices.Concat(where, set) {
+		f := stmt.Schema.LookUpField(col)
+		if f == nil {
+			return 0, fmt.Errorf("store: %s has no column %s", stmt.Schema.Table, col)
+		}
+		fields = append(fields, f)
+	}
+	for _, c := range changes {
+		if !sameKeys(c.Where, where) || !sameKeys(c.Set, set) {
+			return 0, fmt.Errorf("store: changes of %s name different columns", stmt.Schema.Table)
+		}
+	}
+	var changed int64
+	per := RowsPerStatement(tx, len(fields))
+	for start := 0; start < len(changes); start += per {
+		q, args := changeStatement(stmt, fields, where, set, changes[start:min(start+per, len(changes))])
+		res := tx.Exec(q, args...)
+		if res.Error != nil {
+			return changed, res.Error
+		}
+		changed += res.RowsAffected
+	}
+	return changed, nil
+}
+
+func sameKeys(m map[string]any, keys []string) bool {
+	if len(m) != len(keys) {
+		return false
+	}
+	for _, k := range keys {
+		if _, ok := m[k]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func changeStatement(stmt *gorm.Statement, fields []*schema.Field, where, set []string, changes []Change) (string, []any) {
+	postgres := stmt.DB.Dialector.Name() == Postgres
+	table := stmt.Quote(stmt.Schema.Table)
+	names := make([]string, 0, len(fields))
+	for _, col := range where {
+		names = append(names, stmt.Quote("w_"+col))
+	}
+	for _, col := range set {
+		names = append(names, stmt.Quote("s_"+col))
+	}
+	var q strings.Builder
+	q.WriteString("WITH v (" + strings.Join(names, ", ") + ") AS (VALUES ")
+	args := make([]any, 0, len(changes)*len(fields))
+	for r, c := range changes {
+		if r > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteByte('(')
+		for i, f := range fields {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			if postgres { // VALUES parameters are text to PostgreSQL unless cast
+				q.WriteString("CAST(? AS " + pgType(f) + ")")
+			} else {
+				q.WriteByte('?')
+			}
+			if i < len(where) {
+				args = append(args, deref(c.Where[where[i]]))
+			} else {
+				args = append(args, deref(c.Set[set[i-len(where)]]))
+			}
+		}
+		q.WriteByte(')')
+	}
+	q.WriteString(") UPDATE " + table + " SET ")
+	for i, col := range set {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString(stmt.Quote(col) + " = v." + stmt.Quote("s_"+col))
+	}
+	q.WriteString(" FROM v WHERE ")
+	for i, col := range where {
+		if i > 0 {
+			q.WriteString(" AND ")
+		}
+		q.WriteString(table + "." + stmt.Quote(col) + " = v." + stmt.Quote("w_"+col))
+	}
+	return q.String(), args
 }

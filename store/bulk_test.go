@@ -81,3 +81,53 @@ func TestUpdateRowsWritesEveryColumnByKey(t *testing.T) {
 		require.True(t, first.UpdatedAt.Equal(t0))
 	})
 }
+
+// UpdateEach changes only the rows whose Where columns hold the change's values (the others, and
+// absent rows, are counted out), writes every Set column whatever its type (NULL too), and refuses
+// changes that name different or unknown columns without writing anything.
+func TestUpdateEachWritesOnlyMatchingRows(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ts := "TIMESTAMPTZ"
+		if db.Dialect == store.SQLite {
+			ts = "DATETIME"
+		}
+		require.NoError(t, db.Exec(`CREATE TABLE bulk_rows (id BIGINT PRIMARY KEY, name TEXT NOT NULL,
+			n INTEGER NOT NULL, ok BOOLEAN NOT NULL, at `+ts+`, created_at `+ts+` NOT NULL, updated_at `+ts+` NOT NULL)`).Error)
+		t0 := time.Date(2027, 2, 15, 6, 0, 0, 0, time.UTC)
+		t1 := t0.Add(time.Hour)
+		rows := []bulkRow{{ID: 1, Name: "a", At: &t0}, {ID: 2, Name: "b", At: &t0}, {ID: 3, Name: "c", At: &t0}}
+		for i := range rows {
+			rows[i].CreatedAt, rows[i].UpdatedAt = t0, t0
+		}
+		require.NoError(t, db.Create(&rows).Error)
+
+		change := func(id int64, from string, n int) store.Change {
+			return store.Change{Where: map[string]any{"id": id, "name": from},
+				Set: map[string]any{"name": from + "2", "n": n, "ok": true, "at": nil, "updated_at": t1}}
+		}
+		changes := []store.Change{change(1, "a", 10), change(2, "stale", 20), change(3, "c", 30), change(4, "d", 40)}
+		n, err := store.UpdateEach(db.DB, &bulkRow{}, changes)
+		require.NoError(t, err)
+		require.EqualValues(t, 2, n, "row 2 no longer has its name, row 4 does not exist")
+
+		var got []bulkRow
+		require.NoError(t, db.Order("id").Find(&got).Error)
+		require.Equal(t, []string{"a2", "b", "c2"}, []string{got[0].Name, got[1].Name, got[2].Name})
+		require.Equal(t, []int{10, 0, 30}, []int{got[0].N, got[1].N, got[2].N})
+		require.True(t, got[0].Ok)
+		require.Nil(t, got[0].At)
+		require.True(t, got[0].UpdatedAt.Equal(t1))
+		require.False(t, got[1].Ok)
+		require.True(t, got[1].At.Equal(t0))
+
+		odd := change(2, "b", 1)
+		delete(odd.Set, "ok")
+		_, err = store.UpdateEach(db.DB, &bulkRow{}, []store.Change{change(1, "a2", 1), odd})
+		require.ErrorContains(t, err, "different columns")
+		_, err = store.UpdateEach(db.DB, &bulkRow{}, []store.Change{{Where: map[string]any{"id": 1}, Set: map[string]any{"colour": "red"}}})
+		require.ErrorContains(t, err, "no column colour")
+		require.NoError(t, db.Order("id").Find(&got).Error)
+		require.Equal(t, []string{"a2", "b", "c2"}, []string{got[0].Name, got[1].Name, got[2].Name}, "nothing written")
+	})
+}

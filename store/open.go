@@ -93,6 +93,9 @@ func openSQLiteDSN(path, dsn string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("database: open %s: %w", path, err)
 	}
+	if err := registerHeldWrites(g); err != nil {
+		return nil, err
+	}
 	sqlDB, err := g.DB()
 	if err != nil {
 		return nil, err
@@ -119,6 +122,9 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 	for attempt := 1; attempt <= tries; attempt++ {
 		g, err := gorm.Open(postgres.Open(opts.URL), gormConfig())
 		if err == nil {
+			if err := registerHeldWrites(g); err != nil {
+				return nil, err
+			}
 			sqlDB, _ := g.DB()
 			setPool(sqlDB, opts.MaxConns)
 			return &DB{DB: g, Dialect: Postgres}, nil
