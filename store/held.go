@@ -1,6 +1,7 @@
 package store
 
 import (
+	"reflect"
 	"sync"
 
 	"gorm.io/gorm"
@@ -26,28 +27,41 @@ type heldEntry struct {
 // held maps a transaction's connection (its *sql.Tx) to what is held for it.
 var held sync.Map
 
-// Hold makes w the holder of tx's held writes until release is called (before tx ends).
+// Hold makes w the holder of tx's held writes until release is called (before tx ends). A
+// connection that cannot be told apart from others (not comparable) gets no holder: HeldBy(tx) is
+// nil, and the caller then writes at once.
 func Hold(tx *gorm.DB, w HeldWriter) (release func()) {
 	pool := tx.Statement.ConnPool
+	if pool == nil || !reflect.TypeOf(pool).Comparable() {
+		return func() {}
+	}
 	held.Store(pool, &heldEntry{w: w})
 	return func() { held.Delete(pool) }
 }
 
 // HeldBy is the holder of tx's held writes, or nil.
 func HeldBy(tx *gorm.DB) HeldWriter {
-	if e, ok := held.Load(tx.Statement.ConnPool); ok {
-		return e.(*heldEntry).w
+	if e := heldFor(tx.Statement.ConnPool); e != nil {
+		return e.w
 	}
 	return nil
 }
 
+func heldFor(pool gorm.ConnPool) *heldEntry {
+	if pool == nil || !reflect.TypeOf(pool).Comparable() { // not a key of held (nor a transaction of Hold)
+		return nil
+	}
+	e, _ := held.Load(pool)
+	v, _ := e.(*heldEntry)
+	return v
+}
+
 // writeHeld runs before every statement: it writes what is held for the statement's transaction.
 func writeHeld(db *gorm.DB) {
-	v, ok := held.Load(db.Statement.ConnPool)
-	if !ok || db.Error != nil {
+	e := heldFor(db.Statement.ConnPool)
+	if e == nil || db.Error != nil {
 		return
 	}
-	e := v.(*heldEntry)
 	if e.writing { // the holder's own statement
 		return
 	}
