@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sort"
+	"strings"
 	"time"
 
 	"b24pay/store"
@@ -34,12 +35,11 @@ func (w *Worker) claim(ctx context.Context, lane Lane, size int) ([]Row, error) 
 		return nil, err
 	}
 	token := w.name + ":" + randomToken()
-	rows, err := w.claimRows(cctx, token, now, max(1, size), "topic IN ? AND lane <= ?", topics, lane)
+	rows, err := w.claimRows(cctx, token, now, max(1, size), topics, "", lane)
 	if err == nil && len(rows) > 0 {
 		if b, ok := w.batches[rows[0].Topic]; ok && b.max > 1 {
 			var more []Row
-			more, err = w.claimRows(cctx, token, now, b.max-1, "topic = ? AND member_id = ? AND lane <= ?",
-				rows[0].Topic, rows[0].MemberID, lane)
+			more, err = w.claimRows(cctx, token, now, b.max-1, []string{rows[0].Topic}, rows[0].MemberID, lane)
 			rows = append(rows, more...)
 		}
 	}
@@ -49,25 +49,50 @@ func (w *Worker) claim(ctx context.Context, lane Lane, size int) ([]Row, error) 
 	return rows, err
 }
 
-// claimRows leases up to n due pending rows matching filter. The subquery reads the partial index
-// outbox_pending (lane, run_at, id) WHERE status = 'pending'; the status literal must stay a literal
-// for both databases to match that index. PostgreSQL skips rows other workers are claiming.
-func (w *Worker) claimRows(ctx context.Context, token string, now time.Time, n int, filter string, args ...any) ([]Row, error) {
-	lock := ""
-	if w.db.Dialect == store.Postgres {
-		lock = " FOR UPDATE SKIP LOCKED"
-	}
-	q := `UPDATE outbox SET status = 'running', attempts = attempts + 1, lease_until = ?, leased_by = ?, updated_at = ?
-	      WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND run_at <= ? AND ` + filter + `
-	                   ORDER BY lane, run_at, id LIMIT ?` + lock + `)
-	      RETURNING *`
-	params := append([]any{now.Add(w.cfg.Lease), token, now, now}, args...)
+// claimRows leases up to n due pending rows of topics (and of member's portal, unless empty) in
+// the lanes up to lane. The subquery reads the partial index outbox_pending (lane, run_at, id)
+// WHERE status = 'pending'; the status literal must stay a literal for SQLite to match that index.
+// On PostgreSQL the claim is the function outbox_claim (migration 00023), planned so that it can
+// take no other path whatever the table's statistics say, and rows other workers are claiming
+// are skipped.
+func (w *Worker) claimRows(ctx context.Context, token string, now time.Time, n int, topics []string, member string, lane Lane) ([]Row, error) {
 	var rows []Row
-	if err := w.db.WithContext(ctx).Raw(q, append(params, n)...).Scan(&rows).Error; err != nil {
-		return nil, err
+	db := w.db.WithContext(ctx)
+	if w.db.Dialect == store.Postgres {
+		var memberArg any
+		if member != "" {
+			memberArg = member
+		}
+		err := db.Raw(`SELECT * FROM outbox_claim(?, ?, ?, CAST(? AS text[]), CAST(? AS text), CAST(? AS smallint), ?)`,
+			now.Add(w.cfg.Lease), token, now, textArray(topics), memberArg, lane, n).Scan(&rows).Error
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		filter, args := "topic IN ? AND lane <= ?", []any{topics, lane}
+		if member != "" {
+			filter, args = "topic IN ? AND member_id = ? AND lane <= ?", []any{topics, member, lane}
+		}
+		q := `UPDATE outbox SET status = 'running', attempts = attempts + 1, lease_until = ?, leased_by = ?, updated_at = ?
+		      WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND run_at <= ? AND ` + filter + `
+		                   ORDER BY lane, run_at, id LIMIT ?)
+		      RETURNING *`
+		params := append([]any{now.Add(w.cfg.Lease), token, now, now}, args...)
+		if err := db.Raw(q, append(params, n)...).Scan(&rows).Error; err != nil {
+			return nil, err
+		}
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].ID < rows[j].ID })
 	return rows, nil
+}
+
+// textArray is a PostgreSQL array literal of ss (each element quoted).
+func textArray(ss []string) string {
+	quoted := make([]string, len(ss))
+	for i, s := range ss {
+		quoted[i] = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+	}
+	return "{" + strings.Join(quoted, ",") + "}"
 }
 
 // reap puts rows whose lease expired back to pending (their attempt stays counted), at most once per
