@@ -86,11 +86,14 @@ func (w *Worker) claimRows(ctx context.Context, token string, now time.Time, n i
 	return rows, nil
 }
 
+// arrayQuote escapes an element of a PostgreSQL array literal.
+var arrayQuote = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+
 // textArray is a PostgreSQL array literal of ss (each element quoted).
 func textArray(ss []string) string {
 	quoted := make([]string, len(ss))
 	for i, s := range ss {
-		quoted[i] = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+		quoted[i] = `"` + arrayQuote.Replace(s) + `"`
 	}
 	return "{" + strings.Join(quoted, ",") + "}"
 }

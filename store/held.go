@@ -59,10 +59,7 @@ func heldFor(pool gorm.ConnPool) *heldEntry {
 // writeHeld runs before every statement: it writes what is held for the statement's transaction.
 func writeHeld(db *gorm.DB) {
 	e := heldFor(db.Statement.ConnPool)
-	if e == nil || db.Error != nil {
-		return
-	}
-	if e.writing { // the holder's own statement
+	if e == nil || e.writing || db.Error != nil { // nothing held, or the holder's own statement
 		return
 	}
 	e.writing = true
