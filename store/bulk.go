@@ -70,27 +70,10 @@ func updateStatement[T any](stmt *gorm.Statement, fields []*schema.Field, rows [
 		names[i] = stmt.Quote(f.DBName)
 	}
 	q.WriteString("WITH v (" + strings.Join(names, ", ") + ") AS (VALUES ")
-	args := make([]any, 0, len(rows)*len(fields))
-	for r := range rows {
-		if r > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteByte('(')
-		rv := reflect.ValueOf(&rows[r]).Elem()
-		for i, f := range fields {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			if postgres { // VALUES parameters are text to PostgreSQL unless cast
-				q.WriteString("CAST(? AS " + pgType(f) + ")")
-			} else {
-				q.WriteByte('?')
-			}
-			v, _ := f.ValueOf(context.Background(), rv)
-			args = append(args, deref(v))
-		}
-		q.WriteByte(')')
-	}
+	args := writeValues(&q, fields, postgres, len(rows), func(r, i int) any {
+		v, _ := fields[i].ValueOf(context.Background(), reflect.ValueOf(&rows[r]).Elem())
+		return v
+	})
 	q.WriteString(") UPDATE " + table + " SET ")
 	for i, name := range names[1:] {
 		if i > 0 {
@@ -100,6 +83,32 @@ func updateStatement[T any](stmt *gorm.Statement, fields []*schema.Field, rows [
 	}
 	q.WriteString(" FROM v WHERE " + table + "." + names[0] + " = v." + names[0])
 	return q.String(), args
+}
+
+// writeValues writes the rows of a VALUES list, (…), (…), one parameter per field (typed on
+// PostgreSQL, where VALUES parameters are text unless cast), and returns the arguments value(r, i)
+// gives for row r and field i.
+func writeValues(q *strings.Builder, fields []*schema.Field, postgres bool, rows int, value func(r, i int) any) []any {
+	args := make([]any, 0, rows*len(fields))
+	for r := range rows {
+		if r > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteByte('(')
+		for i, f := range fields {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			if postgres {
+				q.WriteString("CAST(? AS " + pgType(f) + ")")
+			} else {
+				q.WriteByte('?')
+			}
+			args = append(args, deref(value(r, i)))
+		}
+		q.WriteByte(')')
+	}
+	return args
 }
 
 func pgType(f *schema.Field) string {
@@ -201,29 +210,12 @@ func changeStatement(stmt *gorm.Statement, fields []*schema.Field, where, set []
 	}
 	var q strings.Builder
 	q.WriteString("WITH v (" + strings.Join(names, ", ") + ") AS (VALUES ")
-	args := make([]any, 0, len(changes)*len(fields))
-	for r, c := range changes {
-		if r > 0 {
-			q.WriteString(", ")
+	args := writeValues(&q, fields, postgres, len(changes), func(r, i int) any {
+		if i < len(where) {
+			return changes[r].Where[where[i]]
 		}
-		q.WriteByte('(')
-		for i, f := range fields {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			if postgres { // VALUES parameters are text to PostgreSQL unless cast
-				q.WriteString("CAST(? AS " + pgType(f) + ")")
-			} else {
-				q.WriteByte('?')
-			}
-			if i < len(where) {
-				args = append(args, deref(c.Where[where[i]]))
-			} else {
-				args = append(args, deref(c.Set[set[i-len(where)]]))
-			}
-		}
-		q.WriteByte(')')
-	}
+		return changes[r].Set[set[i-len(where)]]
+	})
 	q.WriteString(") UPDATE " + table + " SET ")
 	for i, col := range set {
 		if i > 0 {

@@ -22,18 +22,23 @@ type bulkRow struct {
 
 func (bulkRow) TableName() string { return "bulk_rows" }
 
+func createBulkRows(t *testing.T, db *store.DB) {
+	t.Helper()
+	ts := "TIMESTAMPTZ"
+	if db.Dialect == store.SQLite {
+		ts = "DATETIME"
+	}
+	require.NoError(t, db.Exec(`CREATE TABLE bulk_rows (id BIGINT PRIMARY KEY, name TEXT NOT NULL,
+		n INTEGER NOT NULL, ok BOOLEAN NOT NULL, at `+ts+`, created_at `+ts+` NOT NULL, updated_at `+ts+` NOT NULL)`).Error)
+}
+
 // UpdateRows writes every column but the key and created_at of each row, whatever its type
 // (text, integer, boolean, NULL and non-NULL timestamps), in chunks under the parameter limit, and
 // skips rows that do not exist; or only the named columns.
 func TestUpdateRowsWritesEveryColumnByKey(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ts := "TIMESTAMPTZ"
-		if db.Dialect == store.SQLite {
-			ts = "DATETIME"
-		}
-		require.NoError(t, db.Exec(`CREATE TABLE bulk_rows (id BIGINT PRIMARY KEY, name TEXT NOT NULL,
-			n INTEGER NOT NULL, ok BOOLEAN NOT NULL, at `+ts+`, created_at `+ts+` NOT NULL, updated_at `+ts+` NOT NULL)`).Error)
+		createBulkRows(t, db)
 		t0 := time.Date(2027, 2, 15, 6, 0, 0, 0, time.UTC)
 		const n = 5000 // more than one statement's worth of rows on both databases
 		rows := make([]bulkRow, n)
@@ -88,12 +93,7 @@ func TestUpdateRowsWritesEveryColumnByKey(t *testing.T) {
 func TestUpdateEachWritesOnlyMatchingRows(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ts := "TIMESTAMPTZ"
-		if db.Dialect == store.SQLite {
-			ts = "DATETIME"
-		}
-		require.NoError(t, db.Exec(`CREATE TABLE bulk_rows (id BIGINT PRIMARY KEY, name TEXT NOT NULL,
-			n INTEGER NOT NULL, ok BOOLEAN NOT NULL, at `+ts+`, created_at `+ts+` NOT NULL, updated_at `+ts+` NOT NULL)`).Error)
+		createBulkRows(t, db)
 		t0 := time.Date(2027, 2, 15, 6, 0, 0, 0, time.UTC)
 		t1 := t0.Add(time.Hour)
 		rows := []bulkRow{{ID: 1, Name: "a", At: &t0}, {ID: 2, Name: "b", At: &t0}, {ID: 3, Name: "c", At: &t0}}

@@ -37,8 +37,7 @@ func (h *heldRename) WriteHeld(tx *gorm.DB) error {
 func TestHeldWritesComeBeforeTheTransactionsNextStatement(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		require.NoError(t, db.Exec(`CREATE TABLE bulk_rows (id BIGINT PRIMARY KEY, name TEXT NOT NULL,
-			n INTEGER NOT NULL, ok BOOLEAN NOT NULL, at TIMESTAMP, created_at TIMESTAMP NOT NULL, updated_at TIMESTAMP NOT NULL)`).Error)
+		createBulkRows(t, db)
 		require.NoError(t, db.Create(&[]bulkRow{{ID: 1, Name: "a"}, {ID: 2, Name: "b"}}).Error)
 		name := func(tx *gorm.DB, id int64) string {
 			var r bulkRow
