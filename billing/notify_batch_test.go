@@ -43,6 +43,18 @@ func groupOf(t *testing.T, b *testBundle, hold *gate, bodies [][]byte) []Outcome
 	return outcomes
 }
 
+// payAsGroup delivers that each payment was paid in full (groupOf), counting the statements, and
+// requires every answer to be OK.
+func payAsGroup(t *testing.T, b *testBundle, db *store.DB, hold *gate, payments, keys []string) *dbCounts {
+	t.Helper()
+	var c dbCounts
+	b.svc.db = counted(db, &c)
+	for i, o := range groupOf(t, b, hold, paidBodies(payments, keys)) {
+		require.Equal(t, OutcomeOK, o, "delivery %d", i)
+	}
+	return &c
+}
+
 // paidBody is a notification that payment was paid amount, under key.
 func paidBody(payment, key, amount string) []byte {
 	out, _ := json.Marshal(map[string]string{"PaymentID": payment, "Status": StatusSucceeded, "Amount": amount, "Key": key})
@@ -91,11 +103,7 @@ func TestGroupOfDistinctNotificationsIsOneBatch(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		const n = 21
 		b, hold, payments, keys := bundleOf(t, db, n, ledger{enqueueOnly: true})
-		var c dbCounts
-		b.svc.db = counted(db, &c)
-		for i, o := range groupOf(t, b, hold, paidBodies(payments, keys)) {
-			require.Equal(t, OutcomeOK, o, "delivery %d", i)
-		}
+		c := payAsGroup(t, b, db, hold, payments, keys)
 		require.EqualValues(t, 2, c.committed.Load(), "the first alone, the 20 behind it together")
 		require.Zero(t, c.auto.Load())
 		alone := int64(4) // lock, move, enqueue, store the row
@@ -127,11 +135,7 @@ func TestBookingReadsThePaymentsHeldMove(t *testing.T) {
 			seen.Store(id, status)
 			return err
 		})
-		var c dbCounts
-		b.svc.db = counted(db, &c)
-		for i, o := range groupOf(t, b, hold, paidBodies(payments, keys)) {
-			require.Equal(t, OutcomeOK, o, "delivery %d", i)
-		}
+		c := payAsGroup(t, b, db, hold, payments, keys)
 		require.EqualValues(t, 2, c.committed.Load(), "the first alone, the 20 behind it together")
 		alone := int64(6) // lock, move, read, book, enqueue, store the row
 		group := 1 + int64(n-1)*3 + 2
@@ -161,11 +165,7 @@ func TestHeldMoveOnAChangedRowRollsTheBatchBack(t *testing.T) {
 				"UPDATE payments SET status = 'failed' WHERE payable_id = 303")
 			return err
 		})
-		var c dbCounts
-		b.svc.db = counted(db, &c)
-		for i, o := range groupOf(t, b, hold, paidBodies(payments, keys)) {
-			require.Equal(t, OutcomeOK, o, "delivery %d", i)
-		}
+		c := payAsGroup(t, b, db, hold, payments, keys)
 		require.True(t, changed.Load())
 		require.EqualValues(t, 2, c.committed.Load(), "the first alone; the batch rolled back, the careful group committed")
 		for i := range 6 {
@@ -227,11 +227,7 @@ func TestRowStoredMeanwhileRollsTheBatchBack(t *testing.T) {
 				Body: "{}", Status: NoticeFailed, Attempts: 1}).Error
 		})
 		payments = ps
-		var c dbCounts
-		b.svc.db = counted(db, &c)
-		for i, o := range groupOf(t, b, hold, paidBodies(payments, keys)) {
-			require.Equal(t, OutcomeOK, o, "delivery %d", i)
-		}
+		c := payAsGroup(t, b, db, hold, payments, keys)
 		require.True(t, injected.Load())
 		require.EqualValues(t, 2, c.committed.Load(), "the first alone; the batch rolled back, the careful group committed")
 		for i := range 6 {
